@@ -1,0 +1,50 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test serve lint messages check-messages clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+var:
+	mkdir -p var
+
+## run: virtualenv, install, migrate SQLite under var/, demo data, server on http://127.0.0.1:8000
+run: export DEBUG := true
+run: $(VENV)/.runtime | var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --password-file var/demo-password
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
+test: $(VENV)/.dev | var
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## serve: production server, gunicorn + whitenoise; needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS
+serve: $(VENV)/.runtime | var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn bergen_injection.wsgi --bind $${BIND:-0.0.0.0:$(PORT)} --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+## messages: refresh the translation catalogues after changing strings (needs gettext)
+messages: $(VENV)/.runtime
+	DEBUG=true $(PY) manage.py makemessages --locale nb --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	DEBUG=true $(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from counseling import views
+
+app_name = "counseling"
+
+urlpatterns = [
+    path("", views.interview, name="interview"),
+]

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+
+class FacilityAdminSite(admin.AdminSite):
+    """Django admin for administrators only: the Administrator role, not the is_staff flag, opens it."""
+
+    site_header = _("Facility administration")
+    site_title = _("Facility administration")
+    index_title = _("Staff and facility settings")
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.has_perm("staff.use_admin")
+
+    def login(self, request, extra_context=None):
+        # One login page for the whole app; a logged-in non-administrator is refused, not re-asked.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", request.get_full_path()), settings.LOGIN_URL)

@@ -1,0 +1,61 @@
+"""The stations of the top navigation, who may use each, and where each role lands after login."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from staff.roles import Role
+
+
+@dataclass(frozen=True)
+class Station:
+    slug: str
+    label: str | Promise
+    url_name: str
+    permission: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+STATIONS: list[Station] = [
+    Station("reception", _("Reception"), "visits:reception", "staff.use_reception"),
+    Station("interview", _("Interview"), "counseling:interview", "staff.use_interview"),
+    Station("health", _("Health"), "visits:health", "staff.use_health"),
+    Station("injection", _("Injection"), "visits:injection", "staff.use_injection"),
+    Station("observation", _("Observation"), "visits:observation", "staff.use_observation"),
+    Station("floor", _("Floor"), "visits:floor", "staff.use_floor"),
+    Station("dashboard", _("Dashboard"), "visits:dashboard", "staff.view_dashboard"),
+    Station("admin", _("Admin"), "admin:index", "staff.use_admin"),
+]
+STATION_BY_SLUG = {station.slug: station for station in STATIONS}
+
+# Where each role works; a user with several roles lands at the first of theirs in Role order.
+LANDING_STATION: dict[str, str] = {
+    Role.RECEPTION: "reception",
+    Role.COUNSELOR: "interview",
+    Role.HEALTH: "injection",
+    Role.DUTY: "floor",
+    Role.COORDINATOR: "dashboard",
+    Role.ADMIN: "admin",
+}
+
+
+def stations_for(user) -> list[Station]:
+    if not user.is_authenticated:
+        return []
+    return [station for station in STATIONS if user.has_perm(station.permission)]
+
+
+def landing_station_for(user) -> Station | None:
+    for role in Role:
+        if role in user.roles:
+            station = STATION_BY_SLUG[LANDING_STATION[role]]
+            if user.has_perm(station.permission):
+                return station
+    allowed = stations_for(user)
+    return allowed[0] if allowed else None

@@ -1,0 +1,89 @@
+"""The staff roles, what each may do, and where each works.
+
+Roles are Django groups so that an administrator assigns them in admin; what a group may do is
+declared here and written to the database by ``sync_roles`` (from a data migration and after every
+``migrate``), so that code, not hand edits, decides each role's permissions.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RECEPTION = "reception", _("Reception")
+    COUNSELOR = "counselor", _("Counselor")
+    HEALTH = "health", _("Health worker")
+    DUTY = "duty", _("Duty officer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ADMIN = "admin", _("Administrator")
+
+
+# The group's name in the database. Kept in English: it is data, shown translated through Role.
+GROUP_NAMES: dict[str, str] = {
+    Role.RECEPTION: "Reception",
+    Role.COUNSELOR: "Counselor",
+    Role.HEALTH: "Health worker",
+    Role.DUTY: "Duty officer",
+    Role.COORDINATOR: "Coordinator",
+    Role.ADMIN: "Administrator",
+}
+ROLE_BY_GROUP_NAME: dict[str, Role] = {name: Role(slug) for slug, name in GROUP_NAMES.items()}
+
+# Permissions each role's group holds, as "app_label.codename". Station permissions are declared on
+# staff.User's Meta; model permissions let administrators edit staff and facility settings in admin.
+_SETTINGS_MODELS = {
+    "visits": [
+        "facility", "openinghoursperiod", "openinghours", "closedday", "room", "booth",
+        "substance", "route", "equipmentitem",
+    ],
+    "counseling": ["referralservice"],
+}
+
+
+def _model_perms(app_label: str, model: str, actions: tuple[str, ...] = ("add", "change", "delete", "view")) -> list[str]:
+    return [f"{app_label}.{action}_{model}" for action in actions]
+
+
+def _admin_permissions() -> list[str]:
+    perms = ["staff.use_admin"]
+    perms += _model_perms("staff", "user", ("add", "change", "view"))
+    perms += _model_perms("auth", "group", ("view",))
+    for app_label, models_ in _SETTINGS_MODELS.items():
+        for model in models_:
+            perms += _model_perms(app_label, model)
+    return perms
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.RECEPTION: ["staff.use_reception", "staff.use_floor"],
+    Role.COUNSELOR: ["staff.use_interview", "staff.use_floor"],
+    Role.HEALTH: ["staff.use_health", "staff.use_injection", "staff.use_observation", "staff.use_floor"],
+    Role.DUTY: [
+        "staff.use_reception", "staff.use_interview", "staff.use_health", "staff.use_injection",
+        "staff.use_observation", "staff.use_floor", "staff.view_dashboard",
+    ],
+    Role.COORDINATOR: ["staff.view_dashboard"],
+    Role.ADMIN: _admin_permissions(),
+}
+
+
+def sync_roles(apps) -> None:
+    """Create the role groups and set each group's permissions to exactly the declared ones.
+
+    Idempotent. ``apps`` is a migration's app registry or ``django.apps.apps``. Permissions whose
+    model does not exist yet are skipped; the post-migrate run picks them up.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for slug, group_name in GROUP_NAMES.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS[slug]:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is not None:
+                wanted.append(perm)
+        current = set(group.permissions.values_list("pk", flat=True))
+        if current != {p.pk for p in wanted}:
+            group.permissions.set(wanted)

@@ -1,0 +1,42 @@
+"""Writes about staff accounts."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from staff.models import User
+
+
+@transaction.atomic
+def users_deactivate(*, users: QuerySet[User], by: User) -> int:
+    """Deactivate accounts, keeping them and their history; the acting user is never locked out."""
+    return users.filter(is_active=True).exclude(pk=by.pk).update(is_active=False)
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+@transaction.atomic
+def demo_staff_create(*, password: str) -> list[str]:
+    """One account per role, the username equal to the role's slug, all with ``password``.
+
+    Idempotent: existing demo accounts are kept and given the same password, so that the password
+    printed is always the one that works. Returns the usernames.
+    """
+    from django.contrib.auth.models import Group
+
+    from staff.roles import GROUP_NAMES, Role
+
+    usernames = []
+    for role in Role:
+        user, _created = User.objects.get_or_create(username=role.value)
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+        usernames.append(user.username)
+    return usernames

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from staff.services import demo_staff_create
+from visits.services.facility import facility_load_defaults
+
+
+class Command(BaseCommand):
+    help = "Load the Bergen facility's settings and one demo account per role. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="password for new demo accounts (default: DEMO_PASSWORD)")
+        parser.add_argument(
+            "--password-file",
+            help="where the password is kept between runs; made with a random password when missing",
+        )
+
+    def handle(self, *args, password=None, password_file=None, **options):
+        facility_load_defaults()
+        password = password or os.environ.get("DEMO_PASSWORD") or self._stored_password(password_file)
+        usernames = demo_staff_create(password=password)
+        self.stdout.write(self.style.SUCCESS("Demo logins (username = role):"))
+        self.stdout.write(f"  users:    {', '.join(usernames)}")
+        self.stdout.write(f"  password: {password}")
+
+    @staticmethod
+    def _stored_password(path: str | None) -> str:
+        if path is None:
+            return secrets.token_urlsafe(9)
+        file = Path(path)
+        if file.exists():
+            return file.read_text().strip()
+        password = secrets.token_urlsafe(9)
+        file.write_text(password + "\n")
+        file.chmod(0o600)
+        return password

@@ -1,0 +1,203 @@
+"""The facility's settings: everything an administrator may change without a release."""
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from visits.translated import TranslatedName
+
+
+class Facility(models.Model):
+    """The facility itself, one row: its name and owner for the header, and floor-wide settings."""
+
+    name = models.CharField(_("name"), max_length=150)
+    owner = models.CharField(_("owner"), max_length=250, blank=True)
+    due_soon_minutes = models.PositiveSmallIntegerField(
+        _("timer 'due soon' warning (minutes before the limit)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facility")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="facility_is_single_row")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> Facility | None:
+        return cls.objects.filter(pk=1).first()
+
+
+class OpeningHoursPeriod(models.Model):
+    """Opening hours that take effect from a date and last until the next period starts."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    last_admission_minutes = models.PositiveSmallIntegerField(
+        _("last admission (minutes before closing)"),
+        default=30,
+        validators=[MaxValueValidator(600)],
+    )
+
+    class Meta:
+        verbose_name = _("opening hours period")
+        verbose_name_plural = _("opening hours periods")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return _("Opening hours from %(date)s") % {"date": self.valid_from.isoformat()}
+
+
+class OpeningHours(models.Model):
+    """One weekday's hours within a period. A weekday without a row is a closed day."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    period = models.ForeignKey(OpeningHoursPeriod, on_delete=models.CASCADE, related_name="days")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["period", "weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "weekday"], name="one_opening_hours_per_weekday"),
+            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="opening_hours_close_after_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class ClosedDay(models.Model):
+    """A date the facility is closed whatever the weekday's hours say (a holiday, say)."""
+
+    date = models.DateField(_("date"), unique=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.reason}".strip()
+
+
+class Room(TranslatedName):
+    """A room of the facility. The kind ties it to a station; capacity bounds how many it holds."""
+
+    class Kind(models.TextChoices):
+        RECEPTION = "reception", _("Reception (forward meeting room)")
+        WAITING = "waiting", _("Waiting room")
+        INTERVIEW = "interview", _("Interview room")
+        HEALTH = "health", _("Health room")
+        INJECTION = "injection", _("Injection room")
+        INHALATION = "inhalation", _("Inhalation room")
+        OBSERVATION = "observation", _("Observation room")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, unique=True)
+    capacity = models.PositiveSmallIntegerField(_("capacity (people)"), default=1)
+    active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["position", "pk"]
+
+
+class Booth(models.Model):
+    """A screened place in a consumption room where one client at a time uses."""
+
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        related_name="booths",
+        limit_choices_to={"kind__in": [Room.Kind.INJECTION, Room.Kind.INHALATION]},
+        verbose_name=_("room"),
+    )
+    label = models.CharField(_("label"), max_length=20)
+    active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("booth")
+        verbose_name_plural = _("booths")
+        ordering = ["room__position", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["room", "label"], name="booth_label_unique_in_room")]
+
+    def __str__(self) -> str:
+        return _("Booth %(label)s") % {"label": self.label}
+
+
+class Substance(TranslatedName):
+    """A substance clients bring. Only enabled substances may be used on site."""
+
+    enabled = models.BooleanField(_("allowed"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("substance")
+        verbose_name_plural = _("substances")
+        ordering = ["position", "pk"]
+
+
+class Route(TranslatedName):
+    """A route of use, with the booth time limit and the minimum observation time that follow it."""
+
+    enabled = models.BooleanField(_("allowed"), default=False)
+    booth_time_limit_minutes = models.PositiveSmallIntegerField(
+        _("booth time limit (minutes)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    min_observation_minutes = models.PositiveSmallIntegerField(
+        _("minimum observation time (minutes)"), default=15, validators=[MaxValueValidator(240)]
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("route of use")
+        verbose_name_plural = _("routes of use")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(booth_time_limit_minutes__gte=1), name="route_booth_limit_positive"),
+        ]
+
+
+class EquipmentItem(TranslatedName):
+    """An item handed out (syringes, needles, swabs ...); the default kit is what one click hands out."""
+
+    class Unit(models.TextChoices):
+        PIECE = "piece", _("pcs")
+        PACK = "pack", _("packs")
+        PAIR = "pair", _("pairs")
+
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    default_kit_quantity = models.PositiveSmallIntegerField(
+        _("quantity in the default kit"), default=0, validators=[MaxValueValidator(100)]
+    )
+    enabled = models.BooleanField(_("handed out"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("equipment item")
+        verbose_name_plural = _("equipment items")
+        ordering = ["position", "pk"]

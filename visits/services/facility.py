@@ -1,0 +1,134 @@
+"""Writes of the facility's settings: the starting configuration a new installation gets."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from counseling.models import ReferralService
+from visits.models import (
+    Booth,
+    EquipmentItem,
+    Facility,
+    OpeningHours,
+    OpeningHoursPeriod,
+    Room,
+    Route,
+    Substance,
+)
+
+# Bergen's facility as opened in December 2016 (the city's page). Every value is only a starting
+# point that an administrator edits in admin; the code reads the database, never these literals.
+DEFAULT_FACILITY = {
+    "name": "Sprøyterommet i Bergen",
+    "owner": "Bergen kommune, Etat for psykisk helse og rustjenester",
+}
+DEFAULT_OPENING = {"from": dt.date(2016, 12, 9), "opens": dt.time(8, 0), "closes": dt.time(21, 30), "last_admission": 30}
+DEFAULT_ROOMS = [
+    # kind, Norwegian name, English name, capacity, in use
+    (Room.Kind.RECEPTION, "Forrom", "Forward meeting room", 4, True),
+    (Room.Kind.WAITING, "Venterom", "Waiting room", 4, True),
+    (Room.Kind.INTERVIEW, "Samtalerom", "Interview room", 2, True),
+    (Room.Kind.HEALTH, "Helserom", "Health room", 2, True),
+    (Room.Kind.INJECTION, "Injiseringsrom", "Injection room", 6, True),
+    (Room.Kind.OBSERVATION, "Observasjonsrom", "Observation room", 6, True),
+    (Room.Kind.INHALATION, "Inhaleringsrom", "Inhalation room", 2, False),
+]
+DEFAULT_BOOTHS = 6
+DEFAULT_SUBSTANCES = [
+    ("Heroin", "Heroin", True),
+    ("Amfetamin", "Amphetamine", False),
+    ("Metamfetamin", "Methamphetamine", False),
+    ("Kokain", "Cocaine", False),
+    ("Morfin", "Morphine", False),
+    ("Metadon", "Methadone", False),
+    ("Buprenorfin", "Buprenorphine", False),
+    ("Benzodiazepiner", "Benzodiazepines", False),
+]
+DEFAULT_ROUTES = [
+    # Norwegian, English, allowed, booth limit, minimum observation
+    ("Injeksjon", "Injection", True, 30, 15),
+    ("Røyking", "Smoking", False, 30, 15),
+    ("Sniffing", "Snorting", False, 30, 15),
+]
+DEFAULT_EQUIPMENT = [
+    # Norwegian, English, unit, in the default kit
+    ("Sprøyte 1 ml", "Syringe 1 ml", EquipmentItem.Unit.PIECE, 1),
+    ("Kanyle", "Needle", EquipmentItem.Unit.PIECE, 2),
+    ("Kokekar", "Cooker", EquipmentItem.Unit.PIECE, 1),
+    ("Filter", "Filter", EquipmentItem.Unit.PIECE, 1),
+    ("Sterilt vann", "Sterile water", EquipmentItem.Unit.PIECE, 1),
+    ("Spritserviett", "Alcohol swab", EquipmentItem.Unit.PIECE, 2),
+    ("Askorbinsyre", "Ascorbic acid", EquipmentItem.Unit.PIECE, 1),
+    ("Stasebånd", "Tourniquet", EquipmentItem.Unit.PIECE, 0),
+    ("Folie til røyking", "Smoking foil", EquipmentItem.Unit.PACK, 0),
+    ("Kondomer", "Condoms", EquipmentItem.Unit.PIECE, 0),
+    ("Nalokson nesespray", "Naloxone nasal spray", EquipmentItem.Unit.PACK, 0),
+]
+DEFAULT_REFERRAL_SERVICES = [
+    ("LAR (legemiddelassistert rehabilitering)", "LAR (opioid agonist treatment)"),
+    ("Avrusning", "Detox"),
+    ("NAV", "NAV (labour and welfare)"),
+    ("Bolig", "Housing"),
+    ("Legevakt / fastlege", "Emergency clinic / GP"),
+    ("Psykisk helse", "Mental health"),
+    ("Hepatitt C-behandling", "Hepatitis C treatment"),
+    ("Tannhelse", "Dental care"),
+    ("Strax-huset dagsenter", "Strax-huset day centre"),
+]
+
+
+@transaction.atomic
+def facility_load_defaults() -> Facility:
+    """Create the starting configuration where it is missing; never changes what is there."""
+    facility = Facility.current() or Facility.objects.create(pk=1, **DEFAULT_FACILITY)
+
+    if not OpeningHoursPeriod.objects.exists():
+        period = OpeningHoursPeriod.objects.create(
+            valid_from=DEFAULT_OPENING["from"], last_admission_minutes=DEFAULT_OPENING["last_admission"]
+        )
+        OpeningHours.objects.bulk_create(
+            OpeningHours(period=period, weekday=day, opens=DEFAULT_OPENING["opens"], closes=DEFAULT_OPENING["closes"])
+            for day in range(7)
+        )
+
+    for position, (kind, name, name_en, capacity, active) in enumerate(DEFAULT_ROOMS):
+        Room.objects.get_or_create(
+            kind=kind,
+            defaults={"name": name, "name_en": name_en, "capacity": capacity, "active": active, "position": position},
+        )
+
+    injection_room = Room.objects.get(kind=Room.Kind.INJECTION)
+    if not injection_room.booths.exists():
+        Booth.objects.bulk_create(
+            Booth(room=injection_room, label=str(number), position=number) for number in range(1, DEFAULT_BOOTHS + 1)
+        )
+
+    if not Substance.objects.exists():
+        Substance.objects.bulk_create(
+            Substance(name=name, name_en=name_en, enabled=enabled, position=position)
+            for position, (name, name_en, enabled) in enumerate(DEFAULT_SUBSTANCES)
+        )
+    if not Route.objects.exists():
+        Route.objects.bulk_create(
+            Route(
+                name=name,
+                name_en=name_en,
+                enabled=enabled,
+                booth_time_limit_minutes=limit,
+                min_observation_minutes=observation,
+                position=position,
+            )
+            for position, (name, name_en, enabled, limit, observation) in enumerate(DEFAULT_ROUTES)
+        )
+    if not EquipmentItem.objects.exists():
+        EquipmentItem.objects.bulk_create(
+            EquipmentItem(name=name, name_en=name_en, unit=unit, default_kit_quantity=kit, position=position)
+            for position, (name, name_en, unit, kit) in enumerate(DEFAULT_EQUIPMENT)
+        )
+    if not ReferralService.objects.exists():
+        ReferralService.objects.bulk_create(
+            ReferralService(name=name, name_en=name_en, position=position)
+            for position, (name, name_en) in enumerate(DEFAULT_REFERRAL_SERVICES)
+        )
+    return facility

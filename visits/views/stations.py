@@ -1,0 +1,79 @@
+"""Station pages that show the facility as configured: rooms, hours and the lists each station uses."""
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from staff.permissions import station_required
+from visits.models import Booth, EquipmentItem, Room, Route, Substance
+from visits.selectors.facility import today_hours, week_hours
+
+
+def _overview(request: HttpRequest, *, station: str, room_kinds: list[str], **extra) -> HttpResponse:
+    now = timezone.now()
+    context = {
+        "active_station": station,
+        "now": now,
+        "hours": today_hours(now),
+        "rooms": Room.objects.filter(kind__in=room_kinds),
+        **extra,
+    }
+    return render(request, f"visits/{station}.html", context)
+
+
+@station_required("health")
+def health(request: HttpRequest) -> HttpResponse:
+    return _overview(
+        request,
+        station="health",
+        room_kinds=[Room.Kind.HEALTH],
+        equipment=EquipmentItem.objects.filter(enabled=True),
+    )
+
+
+@station_required("dashboard")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return _overview(
+        request,
+        station="dashboard",
+        room_kinds=[kind for kind, _label in Room.Kind.choices],
+        week=week_hours(today),
+        booths=Booth.objects.select_related("room"),
+        substances=Substance.objects.all(),
+        routes=Route.objects.all(),
+    )
+
+
+@station_required("reception")
+def reception(request: HttpRequest) -> HttpResponse:
+    return _overview(request, station="reception", room_kinds=[Room.Kind.RECEPTION, Room.Kind.WAITING])
+
+
+@station_required("injection")
+def injection(request: HttpRequest) -> HttpResponse:
+    return _overview(
+        request,
+        station="injection",
+        room_kinds=[Room.Kind.INJECTION, Room.Kind.INHALATION],
+        booths=Booth.objects.filter(active=True).select_related("room"),
+        routes=Route.objects.filter(enabled=True),
+    )
+
+
+@station_required("observation")
+def observation(request: HttpRequest) -> HttpResponse:
+    return _overview(
+        request, station="observation", room_kinds=[Room.Kind.OBSERVATION], routes=Route.objects.filter(enabled=True)
+    )
+
+
+@station_required("floor")
+def floor(request: HttpRequest) -> HttpResponse:
+    return _overview(
+        request,
+        station="floor",
+        room_kinds=[kind for kind, _label in Room.Kind.choices],
+        booths=Booth.objects.filter(active=True).select_related("room"),
+    )
