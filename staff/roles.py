@@ -4,6 +4,7 @@ Roles are Django groups so that an administrator assigns them in admin; what a g
 declared here and written to the database by ``sync_roles`` (from a data migration and after every
 ``migrate``), so that code, not hand edits, decides each role's permissions.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -34,14 +35,23 @@ ROLE_BY_GROUP_NAME: dict[str, Role] = {name: Role(slug) for slug, name in GROUP_
 # staff.User's Meta; model permissions let administrators edit staff and facility settings in admin.
 _SETTINGS_MODELS = {
     "visits": [
-        "facility", "openinghoursperiod", "openinghours", "closedday", "room", "booth",
-        "substance", "route", "equipmentitem",
+        "facility",
+        "openinghoursperiod",
+        "openinghours",
+        "closedday",
+        "room",
+        "booth",
+        "substance",
+        "route",
+        "equipmentitem",
     ],
     "counseling": ["referralservice"],
 }
 
 
-def _model_perms(app_label: str, model: str, actions: tuple[str, ...] = ("add", "change", "delete", "view")) -> list[str]:
+def _model_perms(
+    app_label: str, model: str, actions: tuple[str, ...] = ("add", "change", "delete", "view")
+) -> list[str]:
     return [f"{app_label}.{action}_{model}" for action in actions]
 
 
@@ -55,15 +65,54 @@ def _admin_permissions() -> list[str]:
     return perms
 
 
+_CLIENT_READ = ["visits.view_client", "visits.view_ban"]
+_BAN_WRITE = ["visits.add_ban", "visits.change_ban"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.RECEPTION: ["staff.use_reception", "staff.use_floor"],
-    Role.COUNSELOR: ["staff.use_interview", "staff.use_floor"],
-    Role.HEALTH: ["staff.use_health", "staff.use_injection", "staff.use_observation", "staff.use_floor"],
-    Role.DUTY: [
-        "staff.use_reception", "staff.use_interview", "staff.use_health", "staff.use_injection",
-        "staff.use_observation", "staff.use_floor", "staff.view_dashboard",
+    Role.RECEPTION: [
+        "staff.use_reception",
+        "staff.use_floor",
+        *_CLIENT_READ,
+        "visits.add_client",
+        "visits.add_visit",
+        "visits.add_refusal",
+        "visits.add_contact",
     ],
-    Role.COORDINATOR: ["staff.view_dashboard"],
+    Role.COUNSELOR: [
+        "staff.use_interview",
+        "staff.use_floor",
+        *_CLIENT_READ,
+        "visits.add_client",
+        "counseling.add_intake",
+        "counseling.view_intake",
+    ],
+    Role.HEALTH: [
+        "staff.use_health",
+        "staff.use_injection",
+        "staff.use_observation",
+        "staff.use_floor",
+        *_CLIENT_READ,
+        "visits.add_contact",
+    ],
+    Role.DUTY: [
+        "staff.use_reception",
+        "staff.use_interview",
+        "staff.use_health",
+        "staff.use_injection",
+        "staff.use_observation",
+        "staff.use_floor",
+        "staff.view_dashboard",
+        *_CLIENT_READ,
+        *_BAN_WRITE,
+        "visits.add_client",
+        "visits.add_visit",
+        "visits.add_refusal",
+        "visits.add_contact",
+        "visits.override_admission",
+        "counseling.add_intake",
+        "counseling.view_intake",
+    ],
+    Role.COORDINATOR: ["staff.view_dashboard", *_CLIENT_READ, *_BAN_WRITE, "counseling.view_intake"],
     Role.ADMIN: _admin_permissions(),
 }
 

@@ -1,3 +1,5 @@
+from visits.models.clients import Ban, Client
+from visits.models.contacts import Contact, HandOut
 from visits.models.facility import (
     Booth,
     ClosedDay,
@@ -9,15 +11,24 @@ from visits.models.facility import (
     Route,
     Substance,
 )
+from visits.models.visit import Intoxication, Refusal, Visit, VisitEvent
 
 __all__ = [
+    "Ban",
     "Booth",
+    "Client",
     "ClosedDay",
+    "Contact",
     "EquipmentItem",
     "Facility",
+    "HandOut",
+    "Intoxication",
     "OpeningHours",
     "OpeningHoursPeriod",
+    "Refusal",
     "Room",
     "Route",
     "Substance",
+    "Visit",
+    "VisitEvent",
 ]

@@ -1,4 +1,5 @@
 """The facility's settings: everything an administrator may change without a release."""
+
 from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator

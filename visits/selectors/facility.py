@@ -1,4 +1,5 @@
 """Reads of the facility's settings: opening hours on a date, and whether admission is open now."""
+
 from __future__ import annotations
 
 import datetime as dt

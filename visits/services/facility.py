@@ -1,4 +1,5 @@
 """Writes of the facility's settings: the starting configuration a new installation gets."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,7 +24,12 @@ DEFAULT_FACILITY = {
     "name": "Sprøyterommet i Bergen",
     "owner": "Bergen kommune, Etat for psykisk helse og rustjenester",
 }
-DEFAULT_OPENING = {"from": dt.date(2016, 12, 9), "opens": dt.time(8, 0), "closes": dt.time(21, 30), "last_admission": 30}
+DEFAULT_OPENING = {
+    "from": dt.date(2016, 12, 9),
+    "opens": dt.time(8, 0),
+    "closes": dt.time(21, 30),
+    "last_admission": 30,
+}
 DEFAULT_ROOMS = [
     # kind, Norwegian name, English name, capacity, in use
     (Room.Kind.RECEPTION, "Forrom", "Forward meeting room", 4, True),

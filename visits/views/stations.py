@@ -1,4 +1,5 @@
 """Station pages that show the facility as configured: rooms, hours and the lists each station uses."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse

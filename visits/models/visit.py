@@ -1,0 +1,166 @@
+"""Visits from check-in to check-out, every step as an event, and arrivals turned away."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from visits.models.clients import Client
+from visits.models.facility import Substance
+
+
+class Intoxication(models.TextChoices):
+    NONE = "none", _("No visible signs")
+    SOME = "some", _("Some signs")
+    HEAVY = "heavy", _("Heavily intoxicated")
+
+
+class Visit(models.Model):
+    """One client's stay from check-in to check-out, with the pre-use check taken at reception.
+
+    The visit is in exactly one place at a time (``location``), since ``location_since``. At most one
+    open visit per client: a partial unique constraint, so two receptionists cannot both check in.
+    """
+
+    class Location(models.TextChoices):
+        QUEUE = "queue", _("Waiting for a booth")
+        INTERVIEW = "interview", _("Interview room")
+        HEALTH = "health", _("Health room")
+        BOOTH = "booth", _("Booth")
+        OBSERVATION = "observation", _("Observation room")
+        GONE = "gone", _("Left")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="visits", verbose_name=_("client"))
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    location = models.CharField(_("where"), max_length=20, choices=Location.choices, default=Location.QUEUE)
+    location_since = models.DateTimeField(_("there since"))
+    ended_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_note = models.TextField(_("note on check-out"), max_length=2000, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+
+    # The pre-use check at reception, as Bergen does it.
+    substance = models.ForeignKey(
+        Substance, on_delete=models.PROTECT, related_name="+", verbose_name=_("substance brought")
+    )
+    dose = models.CharField(_("dose as shown"), max_length=100, blank=True)
+    last_use_at = models.DateTimeField(_("time of last use"), null=True, blank=True)
+    other_substances = models.ManyToManyField(
+        Substance, blank=True, related_name="+", verbose_name=_("other substances taken today")
+    )
+    other_substances_note = models.CharField(_("other substances, more"), max_length=200, blank=True)
+    intoxication = models.CharField(
+        _("visible signs of intoxication"), max_length=10, choices=Intoxication.choices, default=Intoxication.NONE
+    )
+
+    # A duty officer may admit against a rule; what was overridden and why are kept.
+    override_reason = models.TextField(_("reason for admitting against the rules"), max_length=2000, blank=True)
+    overridden_rules = models.CharField(_("rules overridden"), max_length=200, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-checked_in_at"]
+        permissions = [("override_admission", _("Can admit a client against a rule, with a reason"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(ended_at__isnull=True), name="one_open_visit_per_client"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("checked_in_at")),
+                name="visit_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "-checked_in_at"], name="visit_client_checkin"),
+            models.Index(fields=["checked_in_at"], name="visit_checkin"),
+            models.Index(fields=["location"], condition=Q(ended_at__isnull=True), name="visit_open_location"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class VisitEvent(models.Model):
+    """One step of a visit, with when and by whom. Reports count these, never hand tallies."""
+
+    class Kind(models.TextChoices):
+        CHECKED_IN = "checked_in", _("Checked in")
+        OVERRIDE = "override", _("Admitted against a rule")
+        MOVED = "moved", _("Moved")
+        BOOTH_STARTED = "booth_started", _("Booth assigned")
+        BOOTH_ENDED = "booth_ended", _("Booth session ended")
+        OBSERVATION_STARTED = "observation_started", _("Observation started")
+        OBSERVATION_CHECK = "observation_check", _("Observation check")
+        RELEASED = "released", _("Released from observation")
+        HANDED_OUT = "handed_out", _("Equipment handed out")
+        CHECKED_OUT = "checked_out", _("Checked out")
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    location = models.CharField(_("to"), max_length=20, choices=Visit.Location.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("visit event")
+        verbose_name_plural = _("visit events")
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["visit", "at"], name="visitevent_visit_at"),
+            models.Index(fields=["kind", "at"], name="visitevent_kind_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%H:%M}"
+
+
+class Refusal(models.Model):
+    """An arrival turned away at check-in, with the reason and the substance brought."""
+
+    class Reason(models.TextChoices):
+        TOO_INTOXICATED = "intoxicated", _("Too intoxicated")
+        SUBSTANCE_NOT_ALLOWED = "substance", _("Substance not allowed")
+        OUTSIDE_HOURS = "hours", _("Outside opening hours")
+        BANNED = "banned", _("Banned")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible (no intake or not active)")
+        OTHER = "other", _("Other")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="refusals", verbose_name=_("client"))
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    substance = models.ForeignKey(
+        Substance,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("substance brought"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("refusal")
+        verbose_name_plural = _("refusals")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["at"], name="refusal_at"),
+            models.Index(fields=["client", "-at"], name="refusal_client_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.get_reason_display()}"

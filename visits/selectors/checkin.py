@@ -1,0 +1,66 @@
+"""Whether a client may be checked in now, and if not, why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from visits.models import Client, Intoxication, Refusal, Substance
+from visits.selectors.clients import active_ban
+from visits.selectors.facility import opening_hours_on
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A rule that stops a check-in. ``reason`` is the refusal it records; None means not a refusal."""
+
+    reason: str | None
+    message: str
+
+    @property
+    def overridable(self) -> bool:
+        return self.reason is not None
+
+
+def check_in_blockers(
+    client: Client, *, substance: Substance | None, intoxication: str, now: dt.datetime, open_visit_exists: bool
+) -> list[Blocker]:
+    blockers: list[Blocker] = []
+    if open_visit_exists:
+        blockers.append(Blocker(None, (_("The client is already checked in."))))
+    hours = opening_hours_on(timezone.localdate(now))
+    if hours is None or not hours.admits(now):
+        blockers.append(
+            Blocker(
+                Refusal.Reason.OUTSIDE_HOURS,
+                (_("Check-in is closed now (outside opening hours or after last admission).")),
+            )
+        )
+    if client.status != Client.Status.ACTIVE:
+        blockers.append(
+            Blocker(
+                Refusal.Reason.NOT_ELIGIBLE, (_("The client has no completed intake. Send them to the interview room."))
+            )
+            if client.status == Client.Status.PENDING
+            else Blocker(Refusal.Reason.NOT_ELIGIBLE, (_("The client is deregistered. A new intake is needed.")))
+        )
+    ban = active_ban(client, now)
+    if ban is not None:
+        blockers.append(
+            Blocker(Refusal.Reason.BANNED, (_("The client is banned: %(reason)s") % {"reason": ban.reason}))
+        )
+    if substance is not None and not substance.enabled:
+        blockers.append(
+            Blocker(
+                Refusal.Reason.SUBSTANCE_NOT_ALLOWED,
+                (_("%(substance)s may not be used here.") % {"substance": substance.label}),
+            )
+        )
+    if intoxication == Intoxication.HEAVY:
+        blockers.append(
+            Blocker(Refusal.Reason.TOO_INTOXICATED, (_("The client is too intoxicated to use safely now.")))
+        )
+    return blockers

@@ -1,0 +1,126 @@
+"""Check-in at reception, and arrivals turned away."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staff.models import User
+from visits.models import Client, Intoxication, Refusal, Substance, Visit, VisitEvent
+from visits.selectors.checkin import Blocker, check_in_blockers
+
+# A second identical submit by the same staff member this soon after is the same check-in.
+DOUBLE_SUBMIT_WINDOW = dt.timedelta(seconds=30)
+
+
+class CheckInBlocked(ValidationError):
+    """Check-in is not allowed; ``blockers`` says why (and which a duty officer may override)."""
+
+    def __init__(self, blockers: list[Blocker]):
+        self.blockers = blockers
+        super().__init__([b.message for b in blockers], code="blocked")
+
+
+@transaction.atomic
+def visit_check_in(
+    *,
+    client: Client,
+    by: User,
+    substance: Substance,
+    dose: str = "",
+    last_use_at: dt.datetime | None = None,
+    other_substances: Iterable[Substance] = (),
+    other_substances_note: str = "",
+    intoxication: str = Intoxication.NONE,
+    override_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Visit:
+    """Open a visit and put the client in the queue for a booth.
+
+    Refuses with ``CheckInBlocked`` when a rule says no. A duty officer may give ``override_reason``
+    to admit against the rules that allow it; "already inside" is never overridden.
+    """
+    now = now or timezone.now()
+    # Lock the client's row: two receptionists checking in the same client queue up here, and the
+    # second one sees the first one's visit. The partial unique constraint is the last word.
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    open_visit = Visit.objects.filter(client=client, ended_at__isnull=True).first()
+    if (
+        open_visit is not None
+        and open_visit.checked_in_by_id == by.pk
+        and now - open_visit.checked_in_at < DOUBLE_SUBMIT_WINDOW
+    ):
+        return open_visit  # the same click arriving twice
+    if last_use_at is not None and last_use_at > now:
+        raise ValidationError(_("The time of last use cannot be in the future."), code="future_last_use")
+
+    blockers = check_in_blockers(
+        client, substance=substance, intoxication=intoxication, now=now, open_visit_exists=open_visit is not None
+    )
+    override_reason = override_reason.strip()
+    overridden: list[Blocker] = []
+    if blockers and override_reason and by.has_perm("visits.override_admission"):
+        overridden = [b for b in blockers if b.overridable]
+        blockers = [b for b in blockers if not b.overridable]
+    if blockers:
+        raise CheckInBlocked(blockers)
+
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                client=client,
+                checked_in_at=now,
+                checked_in_by=by,
+                location=Visit.Location.QUEUE,
+                location_since=now,
+                substance=substance,
+                dose=dose.strip(),
+                last_use_at=last_use_at,
+                other_substances_note=other_substances_note.strip(),
+                intoxication=intoxication,
+                override_reason=override_reason if overridden else "",
+                overridden_rules=",".join(str(b.reason) for b in overridden),
+                override_by=by if overridden else None,
+            )
+    except IntegrityError:
+        raise CheckInBlocked([Blocker(None, _("The client is already checked in."))]) from None
+    visit.other_substances.set(other_substances)
+    VisitEvent.objects.create(
+        visit=visit, kind=VisitEvent.Kind.CHECKED_IN, at=now, by=by, location=Visit.Location.QUEUE
+    )
+    if overridden:
+        VisitEvent.objects.create(
+            visit=visit,
+            kind=VisitEvent.Kind.OVERRIDE,
+            at=now,
+            by=by,
+            note=f"{', '.join(str(Refusal.Reason(b.reason).label) for b in overridden)}: {override_reason}"[:500],
+        )
+    return visit
+
+
+@transaction.atomic
+def refusal_record(
+    *,
+    client: Client,
+    reason: str,
+    by: User,
+    substance: Substance | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Refusal:
+    """Record that a client was turned away, and why; refusals count in the reports."""
+    if reason not in Refusal.Reason.values:
+        raise ValidationError(_("Choose a reason for the refusal."), code="bad_reason")
+    if reason == Refusal.Reason.OTHER and not note.strip():
+        raise ValidationError(_("Describe the reason for the refusal."), code="no_note")
+    now = now or timezone.now()
+    repeat = Refusal.objects.filter(client=client, reason=reason, by=by, at__gt=now - DOUBLE_SUBMIT_WINDOW).first()
+    if repeat is not None:
+        return repeat  # the same click arriving twice
+    return Refusal.objects.create(client=client, reason=reason, by=by, substance=substance, note=note.strip(), at=now)
