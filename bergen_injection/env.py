@@ -1,4 +1,5 @@
 """Read settings from the environment, failing loudly on a value that cannot be right."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Everything that differs between a laptop and production comes from the environment, read through
 ``bergen_injection.env`` so that a wrong value stops the app at start-up instead of half-working.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Settings for the test suite: the real settings with test-only speed-ups."""
+
 from __future__ import annotations
 
 import os

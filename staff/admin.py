@@ -5,8 +5,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from staff.models import User
 from staff import services
+from staff.models import User
 
 
 @admin.register(User)

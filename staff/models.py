@@ -13,9 +13,7 @@ from staff.roles import ROLE_BY_GROUP_NAME, Role
 class User(AbstractUser):
     """A staff member. Roles are the user's groups; the interface speaks the user's language."""
 
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
 
     class Meta:
         verbose_name = _("staff member")

@@ -1,4 +1,5 @@
 """The stations of the top navigation, who may use each, and where each role lands after login."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

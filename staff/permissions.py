@@ -1,4 +1,5 @@
 """View guards: a page is open to the staff whose roles grant one of its permissions; others get 403."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,4 +1,5 @@
 """Writes about staff accounts."""
+
 from __future__ import annotations
 
 from django.db import transaction
