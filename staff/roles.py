@@ -46,6 +46,7 @@ _SETTINGS_MODELS = {
         "equipmentitem",
     ],
     "counseling": ["referralservice"],
+    "staff": ["staffingminimum"],
 }
 
 
@@ -67,6 +68,17 @@ def _admin_permissions() -> list[str]:
 
 _CLIENT_READ = ["visits.view_client", "visits.view_ban"]
 _BAN_WRITE = ["visits.add_ban", "visits.change_ban"]
+# The duty officer writes handovers and incidents and reads the roster; coordinators plan the roster
+# and read the handover log and the incidents for the reports.
+_DUTY_OFFICER = [
+    "staff.view_roster",
+    "staff.add_handover",
+    "staff.view_handover",
+    "staff.acknowledge_handover",
+    "staff.add_incident",
+    "staff.view_incident",
+]
+_ROSTER_PLANNING = ["staff.plan_roster", "staff.view_roster", "staff.view_handover", "staff.view_incident"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RECEPTION: [
@@ -111,8 +123,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.override_admission",
         "counseling.add_intake",
         "counseling.view_intake",
+        *_DUTY_OFFICER,
     ],
-    Role.COORDINATOR: ["staff.view_dashboard", *_CLIENT_READ, *_BAN_WRITE, "counseling.view_intake"],
+    Role.COORDINATOR: [
+        "staff.view_dashboard",
+        *_CLIENT_READ,
+        *_BAN_WRITE,
+        "counseling.view_intake",
+        *_ROSTER_PLANNING,
+    ],
     Role.ADMIN: _admin_permissions(),
 }
 

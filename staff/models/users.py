@@ -36,3 +36,8 @@ class User(AbstractUser):
 
     def role_labels(self) -> str:
         return ", ".join(str(role.label) for role in self.roles)
+
+    @property
+    def display_name(self) -> str:
+        """The name colleagues know: the full name when given, else the username."""
+        return self.get_full_name() or self.get_username()

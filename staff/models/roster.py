@@ -1,0 +1,140 @@
+"""The roster: shifts, who works each and in which role, the duty officer, and the staffing minimum."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staff.roles import Role
+
+# Roles a person can have on a shift: the ones that work on the floor. Coordinators and
+# administrators plan and administer; when they work a shift they do so in a floor role.
+FLOOR_ROLES = [Role.RECEPTION, Role.COUNSELOR, Role.HEALTH, Role.DUTY]
+FLOOR_ROLE_CHOICES = [(role.value, role.label) for role in FLOOR_ROLES]
+
+
+class Shift(models.Model):
+    """A stretch of time that a group of staff works, one of them the duty officer (vakthavende).
+
+    Start and end are aware datetimes so that a shift across midnight or a daylight-saving change
+    needs nothing special; the date shown is the local date of the start.
+    """
+
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("planned at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("planned by")
+    )
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at", "pk"]
+        permissions = [
+            ("plan_roster", _("Can plan the roster")),
+            ("view_roster", _("Can see the roster")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="shift_period")]
+
+    def __str__(self) -> str:
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+    @property
+    def date(self) -> dt.date:
+        return timezone.localdate(self.starts_at)
+
+    def is_on(self, now: dt.datetime) -> bool:
+        """On from its start up to, not including, its end: at a change of shift only the new one is on."""
+        return self.starts_at <= now < self.ends_at
+
+
+class ShiftAssignment(models.Model):
+    """One staff member on one shift, in one role; one of a shift's assignments is its duty officer."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("shift"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shift_assignments", verbose_name=_("staff")
+    )
+    role = models.CharField(_("role on the shift"), max_length=20, choices=FLOOR_ROLE_CHOICES)
+    is_duty_officer = models.BooleanField(_("duty officer"), default=False)
+
+    class Meta:
+        verbose_name = _("shift assignment")
+        verbose_name_plural = _("shift assignments")
+        ordering = ["-is_duty_officer", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "user"], name="one_assignment_per_person_per_shift"),
+            models.UniqueConstraint(
+                fields=["shift"], condition=Q(is_duty_officer=True), name="one_duty_officer_per_shift"
+            ),
+            # The duty officer works the shift as duty officer, whatever else they may do.
+            models.CheckConstraint(
+                condition=Q(is_duty_officer=False) | Q(role=Role.DUTY), name="duty_officer_has_duty_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_role_display()} {self.shift}"
+
+
+class StaffingMinimum(models.Model):
+    """The fewest people of a role that must be on duty while the facility is open.
+
+    A row applies on its weekday (every day when empty) between its times (all opening hours when
+    empty). Where several rows for one role apply at once, the highest count is the minimum.
+    """
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    role = models.CharField(_("role"), max_length=20, choices=FLOOR_ROLE_CHOICES)
+    count = models.PositiveSmallIntegerField(
+        _("at least"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), null=True, blank=True, choices=Weekday.choices, help_text=_("Empty: every day.")
+    )
+    from_time = models.TimeField(_("from"), null=True, blank=True, help_text=_("Empty: from opening."))
+    until_time = models.TimeField(_("until"), null=True, blank=True, help_text=_("Empty: until closing."))
+
+    class Meta:
+        verbose_name = _("staffing minimum")
+        verbose_name_plural = _("staffing minimums")
+        ordering = ["weekday", "from_time", "role"]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1), name="staffing_minimum_positive"),
+            models.CheckConstraint(
+                condition=Q(from_time__isnull=True) | Q(until_time__isnull=True) | Q(until_time__gt=F("from_time")),
+                name="staffing_minimum_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.get_role_display()}"
+
+    def applies_at(self, local: dt.datetime) -> bool:
+        """Whether this minimum holds at the local (Europe/Oslo) time ``local``."""
+        if self.weekday is not None and local.weekday() != self.weekday:
+            return False
+        time = local.time()
+        if self.from_time is not None and time < self.from_time:
+            return False
+        return not (self.until_time is not None and time >= self.until_time)
