@@ -82,6 +82,15 @@ class Ban(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lift_reason = models.TextField(_("reason for lifting"), max_length=2000, blank=True)
+    # The security incident that led to the ban, when there was one.
+    incident = models.ForeignKey(
+        "staff.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bans",
+        verbose_name=_("incident"),
+    )
 
     class Meta:
         verbose_name = _("ban")
