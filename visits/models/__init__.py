@@ -11,11 +11,13 @@ from visits.models.facility import (
     Route,
     Substance,
 )
+from visits.models.rooms import BoothSession, Observation, ObservationCheck
 from visits.models.visit import Intoxication, Refusal, Visit, VisitEvent
 
 __all__ = [
     "Ban",
     "Booth",
+    "BoothSession",
     "Client",
     "ClosedDay",
     "Contact",
@@ -23,6 +25,8 @@ __all__ = [
     "Facility",
     "HandOut",
     "Intoxication",
+    "Observation",
+    "ObservationCheck",
     "OpeningHours",
     "OpeningHoursPeriod",
     "Refusal",

@@ -1,0 +1,224 @@
+"""The injection and observation rooms: booth sessions, observations and the checks staff record.
+
+A timer is stored timestamps and the limit it runs against, copied from the route when it starts so
+that an administrator changing the route later does not rewrite history. A server restart or a
+closed browser loses nothing; the status is derived from the timestamps and ``now``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from visits.models.facility import Booth, Route, Substance
+from visits.models.visit import Visit
+
+
+def _seconds_between(start: dt.datetime, end: dt.datetime) -> int:
+    return max(0, int((end - start).total_seconds()))
+
+
+class BoothSession(models.Model):
+    """One client's time in a booth: what they use and how, from start to end against a time limit.
+
+    One open session per booth and one per visit, both kept by partial unique constraints.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        ENDED = "ended", _("Ended")
+
+    class Outcome(models.TextChoices):
+        OBSERVATION = "observation", _("To the observation room")
+        LEFT = "left", _("Left the facility")
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="booth_sessions", verbose_name=_("visit"))
+    booth = models.ForeignKey(Booth, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("booth"))
+    route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="+", verbose_name=_("route of use"))
+    substance = models.ForeignKey(Substance, on_delete=models.PROTECT, related_name="+", verbose_name=_("substance"))
+    started_at = models.DateTimeField(_("started at"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("afterwards"), max_length=20, choices=Outcome.choices, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booth session")
+        verbose_name_plural = _("booth sessions")
+        ordering = ["-started_at"]
+        # Permissions for the floor as a whole are declared with the rooms they act on.
+        permissions = [
+            ("check_out_visit", _("Can check a client out")),
+            ("close_visit_after_hours", _("Can close a visit left open after closing time")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booth"], condition=Q(ended_at__isnull=True), name="one_open_session_per_booth"
+            ),
+            models.UniqueConstraint(
+                fields=["visit"], condition=Q(ended_at__isnull=True), name="one_open_session_per_visit"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, outcome="")
+                | Q(ended_at__isnull=False, ended_at__gte=F("started_at")) & ~Q(outcome=""),
+                name="booth_session_ends_after_start_with_outcome",
+            ),
+            models.CheckConstraint(condition=Q(time_limit_minutes__gte=1), name="booth_session_limit_positive"),
+        ]
+        indexes = [models.Index(fields=["started_at"], name="boothsession_started")]
+
+    def __str__(self) -> str:
+        return f"{self.booth} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def deadline(self) -> dt.datetime:
+        return self.started_at + dt.timedelta(minutes=self.time_limit_minutes)
+
+    def due_soon_at(self, due_soon: dt.timedelta) -> dt.datetime:
+        return max(self.started_at, self.deadline - due_soon)
+
+    def get_status(self, now: dt.datetime, due_soon: dt.timedelta = dt.timedelta(minutes=5)) -> str:
+        """Running, due soon (within ``due_soon`` of the limit), overdue, or ended."""
+        if self.ended_at is not None:
+            return self.Status.ENDED
+        if now >= self.deadline:
+            return self.Status.OVERDUE
+        if now >= self.due_soon_at(due_soon):
+            return self.Status.DUE_SOON
+        return self.Status.RUNNING
+
+    def elapsed_seconds(self, now: dt.datetime) -> int:
+        return _seconds_between(self.started_at, self.ended_at or now)
+
+    def close(self, *, at: dt.datetime, by, outcome: str) -> None:
+        self.ended_at = at
+        self.ended_by = by
+        self.outcome = outcome
+        self.duration_seconds = _seconds_between(self.started_at, at)
+
+
+class Observation(models.Model):
+    """A client's time in the observation room, against the route's minimum observation time."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Observing")
+        MINIMUM_REACHED = "minimum_reached", _("Minimum time reached")
+        ENDED = "ended", _("Released")
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="observations", verbose_name=_("visit"))
+    booth_session = models.ForeignKey(
+        BoothSession, on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
+    )
+    started_at = models.DateTimeField(_("started at"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    min_minutes = models.PositiveSmallIntegerField(_("minimum observation (minutes)"))
+    ended_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_to = models.CharField(_("released to"), max_length=20, choices=Visit.Location.choices, blank=True)
+    early_release_reason = models.CharField(_("reason for an early release"), max_length=500, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"], condition=Q(ended_at__isnull=True), name="one_open_observation_per_visit"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="observation_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["started_at"], name="observation_started")]
+
+    def __str__(self) -> str:
+        return f"{self.visit} {self.started_at:%H:%M}"
+
+    @property
+    def minimum_at(self) -> dt.datetime:
+        return self.started_at + dt.timedelta(minutes=self.min_minutes)
+
+    def get_status(self, now: dt.datetime) -> str:
+        """Observing until the minimum time is reached, then releasable; released once ended."""
+        if self.ended_at is not None:
+            return self.Status.ENDED
+        if now >= self.minimum_at:
+            return self.Status.MINIMUM_REACHED
+        return self.Status.RUNNING
+
+    def is_early(self, now: dt.datetime) -> bool:
+        return now < self.minimum_at
+
+    def elapsed_seconds(self, now: dt.datetime) -> int:
+        return _seconds_between(self.started_at, self.ended_at or now)
+
+    def close(self, *, at: dt.datetime, by, released_to: str, reason: str = "") -> None:
+        self.ended_at = at
+        self.released_by = by
+        self.released_to = released_to
+        self.early_release_reason = reason
+        self.duration_seconds = _seconds_between(self.started_at, at)
+
+
+class ObservationCheck(models.Model):
+    """How a client was at one moment, during consumption in a booth or afterwards in observation.
+
+    "Hard to rouse" and "unresponsive" are flagged: the board shows them in red, and they mark the
+    client as at risk of overdose on later visits for a while.
+    """
+
+    class State(models.TextChoices):
+        ALERT = "alert", _("Alert")
+        DROWSY = "drowsy", _("Drowsy")
+        HARD_TO_ROUSE = "hard_to_rouse", _("Hard to rouse")
+        UNRESPONSIVE = "unresponsive", _("Unresponsive")
+
+    FLAGGED_STATES = frozenset({State.HARD_TO_ROUSE, State.UNRESPONSIVE})
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="checks", verbose_name=_("visit"))
+    booth_session = models.ForeignKey(
+        BoothSession, on_delete=models.PROTECT, null=True, blank=True, related_name="checks"
+    )
+    observation = models.ForeignKey(Observation, on_delete=models.PROTECT, null=True, blank=True, related_name="checks")
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    flagged = models.BooleanField(_("flagged"), default=False)
+
+    class Meta:
+        verbose_name = _("observation check")
+        verbose_name_plural = _("observation checks")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booth_session__isnull=False, observation__isnull=True)
+                | Q(booth_session__isnull=True, observation__isnull=False),
+                name="check_in_booth_or_observation",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["visit", "-at"], name="check_visit_at"),
+            models.Index(fields=["at"], condition=Q(flagged=True), name="check_flagged_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} {self.at:%H:%M}"
+
+    @property
+    def is_flagged_state(self) -> bool:
+        return self.state in self.FLAGGED_STATES
