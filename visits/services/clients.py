@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from staff.models import User
+from staff.models import Incident, User
 from visits import codes
 from visits.models import Ban, Client
 from visits.selectors.clients import client_near_matches
@@ -86,9 +86,16 @@ def ban_create(
     starts_at: dt.datetime,
     ends_at: dt.datetime | None,
     by: User,
+    incident: Incident | None = None,
     now: dt.datetime | None = None,
 ) -> Ban:
+    """Ban a client for a period; ``incident`` links the ban to the security incident that led to it."""
     now = now or timezone.now()
+    if incident is not None and not incident.clients.filter(pk=client.pk).exists():
+        raise ValidationError(
+            _("%(code)s is not among the clients involved in the incident.") % {"code": client.code},
+            code="not_involved",
+        )
     if not reason.strip():
         raise ValidationError(_("Give the reason for the ban."), code="no_reason")
     if ends_at is not None and ends_at <= starts_at:
@@ -96,7 +103,13 @@ def ban_create(
     if ends_at is not None and ends_at <= now:
         raise ValidationError(_("The end of the ban is already past."), code="ends_in_past")
     return Ban.objects.create(
-        client=client, reason=reason.strip(), starts_at=starts_at, ends_at=ends_at, created_at=now, created_by=by
+        client=client,
+        reason=reason.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_at=now,
+        created_by=by,
+        incident=incident,
     )
 
 
