@@ -6,4 +6,5 @@ app_name = "counseling"
 
 urlpatterns = [
     path("", views.interview, name="interview"),
+    path("intake/<int:pk>/", views.intake_create, name="intake-create"),
 ]

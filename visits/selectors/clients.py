@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
 
 from visits import codes
 from visits.models import Ban, Client, Refusal, Visit
@@ -17,12 +18,21 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 10
 
 
-def client_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[Client]:
-    """Clients whose code starts with what was typed (normalised), best first."""
+def _with_flags(queryset, now: dt.datetime):
+    """Annotate whether each client is inside now and whether a ban is in force."""
+    return queryset.annotate(
+        is_inside=Exists(Visit.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)),
+        is_banned=Exists(Ban.objects.filter(Ban.active_q(now), client=OuterRef("pk"))),
+    )
+
+
+def client_search(query: str, *, now: dt.datetime | None = None, limit: int = SEARCH_LIMIT) -> list[Client]:
+    """Clients whose code starts with what was typed (normalised), best first, with their flags."""
     normalised = codes.normalise(query)
     if len(normalised) < 2:
         return []
-    return list(Client.objects.filter(code__startswith=normalised).order_by("code")[:limit])
+    queryset = Client.objects.filter(code__startswith=normalised).order_by("code")
+    return list(_with_flags(queryset, now or timezone.now())[:limit])
 
 
 def client_near_matches(*, letters: str, birth_year: int, gender: str, limit: int = SEARCH_LIMIT) -> list[Client]:

@@ -1,0 +1,239 @@
+"""Forms of the reception station: they validate and lay out; services do the writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Layout, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from visits import codes
+from visits.models import Client, EquipmentItem, Intoxication, Refusal, Substance
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+def _datetime_field(label, *, required: bool, help_text: str = "") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Client code"), max_length=40, required=False)
+
+
+class RegisterForm(forms.Form):
+    letters = forms.CharField(
+        label=_("Letters"),
+        min_length=2,
+        max_length=8,
+        help_text=_("2-8 letters the client chooses, for example the first two letters of first and last name."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1900)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Client.Gender.choices, widget=forms.RadioSelect)
+    age_proof_seen = forms.BooleanField(
+        label=_("I have seen proof that the person is 18 or older"),
+        required=False,
+        help_text=_("Needed when the person turns 18 this year."),
+    )
+    confirm_near_match = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_year"].max_value = timezone.localdate().year
+        self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": timezone.localdate().year})
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(Div("letters", css_class="col-sm-4"), Div("birth_year", css_class="col-sm-4"), css_class="row"),
+            InlineRadios("gender"),
+            "age_proof_seen",
+            "confirm_near_match",
+        )
+        self.helper.add_input(Submit("register", _("Register client"), css_class="btn-lg"))
+
+    def clean_letters(self) -> str:
+        letters = codes.normalise(self.cleaned_data["letters"])
+        if not letters.isalpha() or not 2 <= len(letters) <= 8:
+            raise forms.ValidationError(_("Use 2 to 8 letters (A-Z, Æ, Ø, Å), no digits."))
+        return letters
+
+
+class CheckInForm(forms.Form):
+    substance = forms.ModelChoiceField(
+        label=_("Substance brought"), queryset=Substance.objects.none(), empty_label=None
+    )
+    dose = forms.CharField(label=_("Dose as shown"), max_length=100, required=False)
+    last_use = forms.TimeField(
+        label=_("Time of last use"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Today, or last night if the time is later than now."),
+    )
+    other_substances = forms.ModelMultipleChoiceField(
+        label=_("Other substances taken today"),
+        queryset=Substance.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_substances_note = forms.CharField(label=_("Other substances, more"), max_length=200, required=False)
+    intoxication = forms.ChoiceField(
+        label=_("Visible signs of intoxication"),
+        choices=Intoxication.choices,
+        initial=Intoxication.NONE,
+        widget=forms.RadioSelect,
+    )
+    override_reason = forms.CharField(
+        label=_("Admit against the rules: reason (duty officer)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, can_override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        substances = Substance.objects.order_by("-enabled", "position", "pk")
+        self.fields["substance"].queryset = substances
+        self.fields["other_substances"].queryset = Substance.objects.all()
+        if not can_override:
+            del self.fields["override_reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                Div("substance", css_class="col-sm-6"),
+                Div("dose", css_class="col-sm-3"),
+                Div("last_use", css_class="col-sm-3"),
+                css_class="row",
+            ),
+            InlineRadios("intoxication"),
+            HTML(
+                '<details class="mb-3"><summary>{% load i18n %}{% translate "Other substances taken today" %}</summary>'
+            ),
+            InlineCheckboxes("other_substances"),
+            "other_substances_note",
+            HTML("</details>"),
+            *(["override_reason"] if can_override else []),
+        )
+
+    def last_use_at(self, now: dt.datetime) -> dt.datetime | None:
+        """The most recent moment at or before ``now`` with the time of day given."""
+        time = self.cleaned_data.get("last_use")
+        if time is None:
+            return None
+        local_now = timezone.localtime(now)
+        moment = timezone.make_aware(dt.datetime.combine(local_now.date(), time))
+        if moment > now:
+            moment -= dt.timedelta(days=1)
+        return moment
+
+
+class RefusalForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Refusal.Reason.choices)
+    substance = forms.ModelChoiceField(label=_("Substance brought"), queryset=Substance.objects.all(), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                Div("reason", css_class="col-sm-5"),
+                Div("substance", css_class="col-sm-3"),
+                Div("note", css_class="col-sm-4"),
+                css_class="row",
+            )
+        )
+
+
+class BanForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    starts_at = _datetime_field(_("Starts"), required=True)
+    ends_at = _datetime_field(_("Ends"), required=False, help_text=_("Leave empty for until further notice."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "reason", Div(Div("starts_at", css_class="col-sm-6"), Div("ends_at", css_class="col-sm-6"), css_class="row")
+        )
+        self.helper.add_input(Submit("save", _("Register ban"), css_class="btn-danger"))
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The ban must end after it starts."))
+        return cleaned
+
+
+class BanLiftForm(forms.Form):
+    lift_reason = forms.CharField(label=_("Reason for lifting early"), max_length=2000)
+
+
+class ContactForm(forms.Form):
+    code = forms.CharField(
+        label=_("Client code"), max_length=40, required=False, help_text=_("Leave empty for an anonymous contact.")
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (anonymous contact)"),
+        choices=[("", "—"), *Client.Gender.choices],
+        required=False,
+    )
+    advice = forms.BooleanField(label=_("Advice given"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(EquipmentItem.objects.filter(enabled=True))
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.IntegerField(
+                label=f"{item.label} ({item.get_unit_display()})",
+                min_value=0,
+                max_value=500,
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 500}),
+            )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(Div("code", css_class="col-sm-6"), Div("gender", css_class="col-sm-6"), css_class="row"),
+            HTML(
+                '<fieldset class="mb-3"><legend class="h6">{% load i18n %}'
+                '{% translate "Equipment handed out" %}</legend><div class="row">'
+            ),
+            *[Div(f"item_{item.pk}", css_class="col-6 col-md-3") for item in self.items],
+            HTML("</div></fieldset>"),
+            "advice",
+            "note",
+        )
+        self.helper.add_input(Submit("save", _("Record contact"), css_class="btn-lg"))
+
+    def clean_code(self) -> Client | None:
+        raw = self.cleaned_data["code"]
+        code = codes.normalise(raw)
+        if not code:
+            return None
+        client = Client.objects.filter(code=code).first()
+        if client is None:
+            raise forms.ValidationError(_("No client has the code %(code)s.") % {"code": code})
+        return client
+
+    def item_quantities(self) -> dict[EquipmentItem, int]:
+        return {item: self.cleaned_data.get(f"item_{item.pk}") or 0 for item in self.items}

@@ -1,0 +1,225 @@
+"""Reception: find or register a client, see their card, check them in or turn them away."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from staff.permissions import permission_required, station_required
+from visits import codes
+from visits.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
+from visits.models import Client
+from visits.selectors.clients import client_card, client_near_matches_for_query, client_search
+from visits.selectors.facility import today_hours
+from visits.selectors.reception import reception_today, visits_open
+from visits.services.checkin import CheckInBlocked, refusal_record, visit_check_in
+from visits.services.clients import NearMatchFound, client_register
+from visits.services.contacts import contact_record
+
+
+def _search_context(query: str) -> dict:
+    normalised = codes.normalise(query)
+    results = client_search(query)
+    exact = next((c for c in results if c.code == normalised), None)
+    near = [c for c in client_near_matches_for_query(query) if c not in results] if exact is None else []
+    return {
+        "query": query,
+        "normalised": normalised,
+        "results": results,
+        "exact": exact,
+        "near_matches": near,
+        "can_register_code": codes.parse(normalised) is not None and exact is None,
+    }
+
+
+@require_GET
+@station_required("reception")
+def reception(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    search = _search_context(query) if query else None
+    if search and search["exact"] is not None and request.GET.get("go"):
+        return redirect("visits:client-detail", pk=search["exact"].pk)
+    now = timezone.now()
+    return render(
+        request,
+        "visits/reception.html",
+        {
+            "active_station": "reception",
+            "form": form,
+            "search": search,
+            "inside": visits_open(),
+            "today": reception_today(now),
+            "hours": today_hours(now),
+            "now": now,
+        },
+    )
+
+
+@require_GET
+@permission_required("visits.view_client")
+def reception_search(request: HttpRequest) -> HttpResponse:
+    """The live results under the search box (htmx), as reception types."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    return render(
+        request, "visits/partials/_search_results.html", {"search": _search_context(query) if query else None}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("visits.add_client")
+def client_register_view(request: HttpRequest) -> HttpResponse:
+    near_matches = []
+    if request.method == "POST":
+        form = RegisterForm(request.POST)
+        if form.is_valid():
+            try:
+                client = client_register(by=request.user, **form.cleaned_data)
+            except NearMatchFound as exc:
+                near_matches = exc.matches
+                form.add_error(None, exc)
+                form.data = form.data.copy()
+                form.data["confirm_near_match"] = "on"
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(code)s is registered. Send the client to the interview room for intake.")
+                    % {"code": client.code},
+                )
+                return redirect("visits:client-detail", pk=client.pk)
+    else:
+        parsed = codes.parse(request.GET.get("code", ""))
+        initial = (
+            {"letters": parsed.letters, "birth_year": parsed.birth_year, "gender": parsed.gender} if parsed else {}
+        )
+        form = RegisterForm(initial=initial)
+    return render(
+        request,
+        "visits/client_register.html",
+        {"active_station": "reception", "form": form, "near_matches": near_matches},
+    )
+
+
+def _render_card(
+    request: HttpRequest, client: Client, *, check_in_form=None, refusal_form=None, blockers=None, status=200
+):
+    now = timezone.now()
+    can_override = request.user.has_perm("visits.override_admission")
+    if check_in_form is None:
+        check_in_form = CheckInForm(can_override=can_override)
+    if refusal_form is None:
+        refusal_form = RefusalForm()
+    return render(
+        request,
+        "visits/client_card.html",
+        {
+            "active_station": "reception",
+            "card": client_card(client, now),
+            "now": now,
+            "check_in_form": check_in_form,
+            "refusal_form": refusal_form,
+            "blockers": blockers or [],
+            "can_override": can_override,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@permission_required("visits.view_client")
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_card(request, get_object_or_404(Client, pk=pk))
+
+
+@require_POST
+@permission_required("visits.add_visit")
+def client_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, pk=pk)
+    can_override = request.user.has_perm("visits.override_admission")
+    form = CheckInForm(request.POST, can_override=can_override)
+    if not form.is_valid():
+        return _render_card(request, client, check_in_form=form, status=400)
+    now = timezone.now()
+    try:
+        visit = visit_check_in(
+            client=client,
+            by=request.user,
+            substance=form.cleaned_data["substance"],
+            dose=form.cleaned_data["dose"],
+            last_use_at=form.last_use_at(now),
+            other_substances=form.cleaned_data["other_substances"],
+            other_substances_note=form.cleaned_data["other_substances_note"],
+            intoxication=form.cleaned_data["intoxication"],
+            override_reason=form.cleaned_data.get("override_reason", ""),
+            now=now,
+        )
+    except CheckInBlocked as exc:
+        first_refusal = next((b.reason for b in exc.blockers if b.reason), None)
+        refusal_form = RefusalForm(initial={"reason": first_refusal, "substance": form.cleaned_data["substance"]})
+        return _render_card(
+            request, client, check_in_form=form, refusal_form=refusal_form, blockers=exc.blockers, status=409
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_card(request, client, check_in_form=form, status=400)
+    if visit.override_by_id:
+        messages.warning(
+            request, _("%(code)s is admitted against the rules and waits for a booth.") % {"code": client.code}
+        )
+    else:
+        messages.success(request, _("%(code)s is checked in and waits for a booth.") % {"code": client.code})
+    return redirect("visits:reception")
+
+
+@require_POST
+@permission_required("visits.add_refusal")
+def client_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, pk=pk)
+    form = RefusalForm(request.POST)
+    if form.is_valid():
+        try:
+            refusal = refusal_record(client=client, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.info(
+                request,
+                _("The refusal of %(code)s is recorded: %(reason)s.")
+                % {"code": client.code, "reason": refusal.get_reason_display()},
+            )
+            return redirect("visits:reception")
+    return _render_card(request, client, refusal_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("visits.add_contact")
+def contact_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                contact = contact_record(
+                    by=request.user,
+                    client=form.cleaned_data["code"],
+                    gender=form.cleaned_data["gender"] or None,
+                    items=form.item_quantities(),
+                    advice=form.cleaned_data["advice"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                who = contact.client.code if contact.client else contact.get_gender_display()
+                messages.success(request, _("Contact recorded (%(who)s).") % {"who": who})
+                return redirect("visits:reception")
+    else:
+        form = ContactForm(initial={"code": request.GET.get("code", "")})
+    return render(request, "visits/contact_form.html", {"active_station": "reception", "form": form})
