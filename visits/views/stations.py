@@ -47,11 +47,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@station_required("reception")
-def reception(request: HttpRequest) -> HttpResponse:
-    return _overview(request, station="reception", room_kinds=[Room.Kind.RECEPTION, Room.Kind.WAITING])
-
-
 @station_required("injection")
 def injection(request: HttpRequest) -> HttpResponse:
     return _overview(
