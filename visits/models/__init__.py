@@ -12,6 +12,7 @@ from visits.models.facility import (
     Substance,
 )
 from visits.models.rooms import BoothSession, Observation, ObservationCheck
+from visits.models.stock import StockBalance, StockMovement
 from visits.models.visit import Intoxication, Refusal, Visit, VisitEvent
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "Refusal",
     "Room",
     "Route",
+    "StockBalance",
+    "StockMovement",
     "Substance",
     "Visit",
     "VisitEvent",

@@ -196,6 +196,9 @@ class EquipmentItem(TranslatedName):
         _("quantity in the default kit"), default=0, validators=[MaxValueValidator(100)]
     )
     enabled = models.BooleanField(_("handed out"), default=True)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low stock warning below"), default=0, help_text=_("0: no warning.")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
