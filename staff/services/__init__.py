@@ -1,0 +1,8 @@
+"""Writes of the staff app: accounts, the roster, the handover log and security incidents.
+
+The account services stay importable from here (``from staff import services``).
+"""
+
+from staff.services.accounts import demo_staff_create, user_set_language, users_deactivate
+
+__all__ = ["demo_staff_create", "user_set_language", "users_deactivate"]

@@ -1,0 +1,8 @@
+"""The staff app's pages: login and language, the roster, the handover log and security incidents.
+
+The account views stay importable from here (``from staff import views``).
+"""
+
+from staff.views.accounts import LoginView, landing, set_language
+
+__all__ = ["LoginView", "landing", "set_language"]
