@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from staff.models import User
 from visits.models import Client, Contact, EquipmentItem, HandOut, Visit, VisitEvent
+from visits.services.stock import stock_book_hand_outs
 
 MAX_QUANTITY = 500
 
@@ -47,6 +48,7 @@ def hand_out_record(
         HandOut(item=item, quantity=quantity, visit=visit, contact=contact, at=now, by=by)
         for item, quantity in cleaned.items()
     )
+    stock_book_hand_outs(hand_outs)
     if visit is not None and hand_outs:
         VisitEvent.objects.create(
             visit=visit,
