@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,8 +21,13 @@ class FacilityAdminSite(admin.AdminSite):
         user = request.user
         return user.is_active and user.has_perm("staff.use_admin")
 
+    # Open to anonymous users like the method it overrides; otherwise LoginRequiredMiddleware sends
+    # them to /login/?next=/admin/login/..., and after logging in even an administrator gets a 403.
+    @login_not_required
     def login(self, request, extra_context=None):
         # One login page for the whole app; a logged-in non-administrator is refused, not re-asked.
         if request.user.is_authenticated:
+            if self.has_permission(request):
+                return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next", request.get_full_path()), settings.LOGIN_URL)
