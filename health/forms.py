@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from counseling.models import ReferralService
+from health.models import Emergency, HealthService, Intervention
+from staff.models import User
+from visits import codes
+from visits.forms import DATETIME_LOCAL, DateTimeLocalInput
+from visits.models import Client, EquipmentItem
+
+
+def _when(label, *, required=False):
+    return forms.DateTimeField(
+        label=label, required=required, widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL]
+    )
+
+
+class ClientCodeField(forms.CharField):
+    """A client code typed by staff, resolved to the client, with a clear error when unknown."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Client code"))
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        code = codes.normalise(value)
+        if not code:
+            if self.required:
+                raise forms.ValidationError(_("Give the client's code."))
+            return None
+        client = Client.objects.filter(code=code).first()
+        if client is None:
+            raise forms.ValidationError(_("No client has the code %(code)s.") % {"code": code})
+        return client
+
+
+class OpenEmergencyForm(forms.Form):
+    client = ClientCodeField()
+
+
+class NaloxoneForm(forms.Form):
+    route = forms.ChoiceField(label=_("Route"), choices=Intervention.Route.choices)
+    dose_mg = forms.DecimalField(label=_("Dose (mg)"), min_value=0.01, max_value=20, decimal_places=2, max_digits=5)
+
+
+class CloseEmergencyForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Emergency.Outcome.choices, widget=forms.RadioSelect)
+
+
+class EmergencyRecordForm(forms.Form):
+    """Completing or correcting the record afterwards."""
+
+    kind = forms.ChoiceField(label=_("Type"), choices=Emergency.Kind.choices)
+    place = forms.ChoiceField(label=_("Where"), choices=Emergency.Place.choices)
+    signs = forms.MultipleChoiceField(
+        label=_("Signs observed"), choices=Emergency.Sign.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    started_at = _when(_("Started"), required=True)
+    ended_at = _when(_("Ended"))
+    ambulance_called_at = _when(_("Ambulance called"))
+    ambulance_arrived_at = _when(_("Ambulance arrived"))
+    police_called_at = _when(_("Police called"))
+    staff_involved = forms.ModelMultipleChoiceField(
+        label=_("Staff involved"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, closed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_involved"].queryset = User.objects.filter(is_active=True).order_by("username")
+        if not closed:
+            del self.fields["ended_at"]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(Div("kind", css_class="col-md-6"), Div("place", css_class="col-md-6"), css_class="row"),
+            InlineCheckboxes("signs"),
+            Div(
+                Div("started_at", css_class="col-md-6"),
+                *([Div("ended_at", css_class="col-md-6")] if closed else []),
+                Div("ambulance_called_at", css_class="col-md-6"),
+                Div("ambulance_arrived_at", css_class="col-md-6"),
+                Div("police_called_at", css_class="col-md-6"),
+                css_class="row",
+            ),
+            InlineCheckboxes("staff_involved"),
+            "notes",
+        )
+        self.helper.add_input(Submit("save", _("Save the record")))
+
+
+class HealthServiceForm(forms.Form):
+    client = ClientCodeField()
+    kind = forms.ChoiceField(label=_("Service"), choices=HealthService.Kind.choices)
+    site = forms.CharField(label=_("Body site"), max_length=100, required=False)
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", "—"), *HealthService.Severity.choices], required=False
+    )
+    treatment = forms.CharField(
+        label=_("Treatment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    condition = forms.ChoiceField(
+        label=_("Test or vaccine for"), choices=[("", "—"), *HealthService.Condition.choices], required=False
+    )
+    accepted = forms.NullBooleanField(
+        label=_("Offer accepted"),
+        required=False,
+        widget=forms.RadioSelect(choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    referral_service = forms.ModelChoiceField(
+        label=_("Refer to"), queryset=ReferralService.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral_service"].queryset = ReferralService.objects.filter(enabled=True)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(Div("client", css_class="col-md-4"), Div("kind", css_class="col-md-8"), css_class="row"),
+            Div(Div("site", css_class="col-md-6"), Div("severity", css_class="col-md-6"), css_class="row"),
+            "treatment",
+            Div(
+                Div("condition", css_class="col-md-6"),
+                Div(InlineRadios("accepted"), css_class="col-md-6"),
+                css_class="row",
+            ),
+            "referral_service",
+            "note",
+        )
+        self.helper.add_input(Submit("save", _("Record"), css_class="btn-lg"))
+
+
+class DeliveryForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Item"), queryset=EquipmentItem.objects.filter(enabled=True))
+    quantity = forms.IntegerField(label=_("Quantity delivered"), min_value=1, max_value=100_000)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class CountForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Item"), queryset=EquipmentItem.objects.filter(enabled=True))
+    counted = forms.IntegerField(label=_("Counted in stock"), min_value=0, max_value=100_000)
+    reason = forms.CharField(label=_("Reason"), max_length=300)

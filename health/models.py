@@ -1,0 +1,232 @@
+"""Emergencies (overdoses and other medical events) with their interventions, and health services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Emergency(models.Model):
+    """A medical emergency from the first click to its outcome. Corrections are kept in its history."""
+
+    class Kind(models.TextChoices):
+        OPIOID_OVERDOSE = "opioid_overdose", _("Opioid overdose")
+        STIMULANT_OVERDOSE = "stimulant_overdose", _("Stimulant overdose")
+        SEIZURE = "seizure", _("Seizure")
+        OTHER = "other", _("Other medical emergency")
+
+    class Place(models.TextChoices):
+        BOOTH = "booth", _("Booth")
+        OBSERVATION = "observation", _("Observation room")
+        HEALTH = "health", _("Health room")
+        INTERVIEW = "interview", _("Interview room")
+        RECEPTION = "reception", _("Reception or waiting room")
+        OUTSIDE = "outside", _("Outside the entrance")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        RECOVERED = "recovered", _("Recovered on site")
+        HOSPITAL = "hospital", _("Transported to hospital")
+        REFUSED_TRANSPORT = "refused_transport", _("Refused transport")
+        DIED = "died", _("Died")
+
+    class Sign(models.TextChoices):
+        UNRESPONSIVE = "unresponsive", _("Unresponsive")
+        SLOW_BREATHING = "slow_breathing", _("Slow or shallow breathing")
+        NOT_BREATHING = "not_breathing", _("Not breathing")
+        BLUE_LIPS = "cyanosis", _("Blue lips or skin")
+        PINPOINT_PUPILS = "pinpoint_pupils", _("Pinpoint pupils")
+        SEIZING = "seizing", _("Seizing")
+        AGITATION = "agitation", _("Agitation or psychosis")
+        CHEST_PAIN = "chest_pain", _("Chest pain")
+        OVERHEATING = "overheating", _("Overheating")
+
+    OVERDOSE_KINDS = (Kind.OPIOID_OVERDOSE, Kind.STIMULANT_OVERDOSE)
+
+    client = models.ForeignKey(
+        "visits.Client", on_delete=models.PROTECT, related_name="emergencies", verbose_name=_("client")
+    )
+    visit = models.ForeignKey(
+        "visits.Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="emergencies"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OPIOID_OVERDOSE)
+    place = models.CharField(_("where"), max_length=20, choices=Place.choices, default=Place.OTHER)
+    booth = models.ForeignKey("visits.Booth", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    signs = models.JSONField(_("signs observed"), default=list, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ambulance_called_at = models.DateTimeField(_("ambulance called"), null=True, blank=True)
+    ambulance_arrived_at = models.DateTimeField(_("ambulance arrived"), null=True, blank=True)
+    police_called_at = models.DateTimeField(_("police called"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    staff_involved = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="emergencies", verbose_name=_("staff involved")
+    )
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    history = HistoricalRecords(m2m_fields=[staff_involved])
+
+    class Meta:
+        verbose_name = _("emergency")
+        verbose_name_plural = _("emergencies")
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["client", "-started_at"], name="emergency_client_start"),
+            models.Index(fields=["started_at"], name="emergency_start"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(ended_at__isnull=True), name="one_open_emergency_per_client"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="emergency_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, outcome="") | (Q(ended_at__isnull=False) & ~Q(outcome="")),
+                name="emergency_outcome_when_ended",
+            ),
+            models.CheckConstraint(
+                condition=Q(ambulance_arrived_at__isnull=True)
+                | Q(ambulance_called_at__isnull=False, ambulance_arrived_at__gte=F("ambulance_called_at")),
+                name="ambulance_arrives_after_call",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.client} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def is_overdose(self) -> bool:
+        return self.kind in self.OVERDOSE_KINDS
+
+    def elapsed(self, now: dt.datetime) -> dt.timedelta:
+        return (self.ended_at or now) - self.started_at
+
+    def sign_labels(self) -> list[str]:
+        labels = dict(self.Sign.choices)
+        return [str(labels.get(sign, sign)) for sign in self.signs]
+
+
+class Intervention(models.Model):
+    """One thing done in an emergency, at the time it was done."""
+
+    class Kind(models.TextChoices):
+        NALOXONE = "naloxone", _("Naloxone")
+        OXYGEN = "oxygen", _("Oxygen")
+        BAG_VALVE_MASK = "bvm", _("Bag-valve-mask ventilation")
+        CPR = "cpr", _("CPR")
+        RECOVERY_POSITION = "recovery_position", _("Recovery position")
+        DEFIBRILLATOR = "defibrillator", _("Defibrillator")
+
+    class Route(models.TextChoices):
+        INTRANASAL = "in", _("Intranasal")
+        INTRAMUSCULAR = "im", _("Intramuscular")
+
+    emergency = models.ForeignKey(Emergency, on_delete=models.PROTECT, related_name="interventions")
+    kind = models.CharField(_("intervention"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(_("route"), max_length=2, choices=Route.choices, blank=True)
+    dose_mg = models.DecimalField(
+        _("dose (mg)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01), MaxValueValidator(20)],
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["kind", "at"], name="intervention_kind_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="naloxone") | (~Q(route="") & Q(dose_mg__gt=0)), name="naloxone_has_route_and_dose"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="naloxone") | Q(route="", dose_mg__isnull=True), name="only_naloxone_has_dose"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.NALOXONE:
+            return f"{self.get_kind_display()} {self.dose_mg} mg {self.get_route_display()}"
+        return str(self.get_kind_display())
+
+
+class HealthService(models.Model):
+    """Health help given on site, during a visit or on its own."""
+
+    class Kind(models.TextChoices):
+        WOUND_CARE = "wound", _("Wound care")
+        ABSCESS_CARE = "abscess", _("Abscess care")
+        VEIN_ADVICE = "vein_advice", _("Vein care and injection practice advice")
+        HYGIENE_ADVICE = "hygiene_advice", _("Hygiene and self-care advice")
+        TEST_OFFER = "test_offer", _("Offer of testing")
+        VACCINATION_OFFER = "vaccination_offer", _("Offer of vaccination")
+        DOCTOR_REFERRAL = "doctor_referral", _("Referral to a doctor")
+        OTHER = "other", _("Other health help")
+
+    class Condition(models.TextChoices):
+        HIV = "hiv", _("HIV")
+        HEPATITIS_C = "hcv", _("Hepatitis C")
+        HEPATITIS_B = "hbv", _("Hepatitis B")
+
+    class Severity(models.TextChoices):
+        MILD = "mild", _("Mild")
+        MODERATE = "moderate", _("Moderate")
+        SEVERE = "severe", _("Severe")
+
+    client = models.ForeignKey(
+        "visits.Client", on_delete=models.PROTECT, related_name="health_services", verbose_name=_("client")
+    )
+    visit = models.ForeignKey(
+        "visits.Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="health_services"
+    )
+    kind = models.CharField(_("service"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    site = models.CharField(_("body site"), max_length=100, blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    treatment = models.TextField(_("treatment"), max_length=2000, blank=True)
+    condition = models.CharField(_("test or vaccine for"), max_length=5, choices=Condition.choices, blank=True)
+    accepted = models.BooleanField(_("offer accepted"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("health service")
+        verbose_name_plural = _("health services")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["client", "-at"], name="healthservice_client_at"),
+            models.Index(fields=["kind", "at"], name="healthservice_kind_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["test_offer", "vaccination_offer"])
+                | (~Q(condition="") & Q(accepted__isnull=False)),
+                name="offer_has_condition_and_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.client} {self.at:%Y-%m-%d}"

@@ -1,0 +1,133 @@
+"""The health room: open emergencies, health services, a client's health history, the stock."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from health import services
+from health.forms import CountForm, DeliveryForm, HealthServiceForm, OpenEmergencyForm
+from health.selectors import client_health_history, open_emergencies, services_today, visits_in_health_room
+from staff.permissions import permission_required, station_required
+from visits.models import Client
+from visits.selectors.reception import day_start
+from visits.selectors.stock import stock_lines
+from visits.services.stock import stock_count, stock_deliver
+
+
+@require_GET
+@station_required("health")
+def room(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    return render(
+        request,
+        "health/room.html",
+        {
+            "active_station": "health",
+            "now": now,
+            "emergencies": open_emergencies(),
+            "in_room": visits_in_health_room(),
+            "services_today": services_today(day_start(now)),
+            "open_form": OpenEmergencyForm(),
+            "stock_alerts": [line for line in stock_lines() if line.low or line.needs_count],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("health.add_healthservice")
+def service_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = HealthServiceForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                service = services.health_service_record(by=request.user, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(service)s recorded for %(code)s.")
+                    % {"service": service.get_kind_display(), "code": service.client.code},
+                )
+                return redirect("health:client-history", pk=service.client_id)
+    else:
+        client = (
+            Client.objects.filter(pk=request.GET.get("client", "")).first()
+            if request.GET.get("client", "").isdigit()
+            else None
+        )
+        form = HealthServiceForm(initial={"client": client.code if client else ""})
+    return render(request, "health/service_form.html", {"active_station": "health", "form": form})
+
+
+@require_GET
+@permission_required("health.view_healthservice")
+def client_history(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, pk=pk)
+    return render(
+        request,
+        "health/client_history.html",
+        {"active_station": "health", "client": client, **client_health_history(client)},
+    )
+
+
+@require_GET
+@permission_required("visits.view_stockmovement")
+def stock(request: HttpRequest) -> HttpResponse:
+    return _render_stock(request)
+
+
+def _render_stock(request, *, delivery_form=None, count_form=None, status=200):
+    return render(
+        request,
+        "health/stock.html",
+        {
+            "active_station": "health",
+            "lines": stock_lines(),
+            "delivery_form": delivery_form or DeliveryForm(),
+            "count_form": count_form or CountForm(),
+            "can_change": request.user.has_perm("visits.add_stockmovement"),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@permission_required("visits.add_stockmovement")
+def stock_delivery(request: HttpRequest) -> HttpResponse:
+    form = DeliveryForm(request.POST)
+    if form.is_valid():
+        try:
+            stock_deliver(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Delivery recorded."))
+            return redirect("health:stock")
+    return _render_stock(request, delivery_form=form, status=400)
+
+
+@require_POST
+@permission_required("visits.add_stockmovement")
+def stock_count_view(request: HttpRequest) -> HttpResponse:
+    form = CountForm(request.POST)
+    if form.is_valid():
+        try:
+            movement = stock_count(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Count recorded: %(item)s is now %(level)d (a difference of %(delta)+d).")
+                % {"item": movement.item.label, "level": movement.counted, "delta": movement.quantity},
+            )
+            return redirect("health:stock")
+    return _render_stock(request, count_form=form, status=400)
