@@ -1,1 +1,4 @@
-"""Clinical records (emergencies, health services) are not edited in admin: they are changed in the app, where every change is kept in their history."""
+"""Clinical records (emergencies, health services) are not edited in admin.
+
+They change in the app, where every change is kept in their history.
+"""
