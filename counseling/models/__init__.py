@@ -1,0 +1,5 @@
+from counseling.models.intake import Intake
+from counseling.models.referrals import Referral, ReferralService, ReferralStatusChange
+from counseling.models.sessions import CounselingSession, Topic
+
+__all__ = ["CounselingSession", "Intake", "Referral", "ReferralService", "ReferralStatusChange", "Topic"]

@@ -1,0 +1,67 @@
+"""Counseling sessions in the interview room and the topics they cover."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from visits.translated import TranslatedName
+
+
+class Topic(TranslatedName):
+    """A subject a counseling session may cover (housing, NAV, safer use ...). Administrators edit the list."""
+
+    enabled = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("counseling topic")
+        verbose_name_plural = _("counseling topics")
+        ordering = ["position", "pk"]
+
+
+class CounselingSession(models.Model):
+    """A talk between a counselor and a client, written up with its topics, notes and agreed next steps.
+
+    The notes are for counselors and coordinators only (``view_counseling_notes``); others allowed to see
+    sessions see when, who and the topics.
+    """
+
+    client = models.ForeignKey(
+        "visits.Client", on_delete=models.PROTECT, related_name="counseling_sessions", verbose_name=_("client")
+    )
+    visit = models.ForeignKey(
+        "visits.Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="counseling_sessions"
+    )
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("counselor")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"))
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"))
+    topics = models.ManyToManyField(Topic, related_name="sessions", verbose_name=_("topics"))
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    next_steps = models.TextField(_("agreed next steps"), max_length=2000, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("counseling session")
+        verbose_name_plural = _("counseling sessions")
+        ordering = ["-started_at"]
+        permissions = [("view_counseling_notes", _("Can read counseling notes"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(ended_at__gte=F("started_at")), name="session_ends_after_start"),
+        ]
+        indexes = [
+            models.Index(fields=["client", "-started_at"], name="session_client_started"),
+            models.Index(fields=["started_at"], name="session_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration_minutes(self) -> int:
+        return round(self.duration_seconds / 60)
