@@ -26,7 +26,7 @@ class Station:
 STATIONS: list[Station] = [
     Station("reception", _("Reception"), "visits:reception", "staff.use_reception"),
     Station("interview", _("Interview"), "counseling:interview", "staff.use_interview"),
-    Station("health", _("Health"), "visits:health", "staff.use_health"),
+    Station("health", _("Health"), "health:room", "staff.use_health"),
     Station("injection", _("Injection"), "visits:injection", "staff.use_injection"),
     Station("observation", _("Observation"), "visits:observation", "staff.use_observation"),
     Station("floor", _("Floor"), "visits:floor", "staff.use_floor"),

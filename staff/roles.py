@@ -68,6 +68,19 @@ def _admin_permissions() -> list[str]:
 
 _CLIENT_READ = ["visits.view_client", "visits.view_ban"]
 _BAN_WRITE = ["visits.add_ban", "visits.change_ban"]
+# Anyone on the floor may raise an emergency; health workers and duty officers record it and give
+# health services; coordinators read the clinical records for the reports.
+_EMERGENCY_OPEN = ["health.add_emergency"]
+_CLINICAL_WRITE = [
+    "health.add_emergency",
+    "health.change_emergency",
+    "health.view_emergency",
+    "health.add_healthservice",
+    "health.view_healthservice",
+    "visits.add_stockmovement",
+    "visits.view_stockmovement",
+]
+_CLINICAL_READ = ["health.view_emergency", "health.view_healthservice", "visits.view_stockmovement"]
 # The duty officer writes handovers and incidents and reads the roster; coordinators plan the roster
 # and read the handover log and the incidents for the reports.
 _DUTY_OFFICER = [
@@ -82,6 +95,7 @@ _ROSTER_PLANNING = ["staff.plan_roster", "staff.view_roster", "staff.view_handov
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RECEPTION: [
+        *_EMERGENCY_OPEN,
         "staff.use_reception",
         "staff.use_floor",
         *_CLIENT_READ,
@@ -91,6 +105,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.add_contact",
     ],
     Role.COUNSELOR: [
+        *_EMERGENCY_OPEN,
         "staff.use_interview",
         "staff.use_floor",
         *_CLIENT_READ,
@@ -99,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "counseling.view_intake",
     ],
     Role.HEALTH: [
+        *_CLINICAL_WRITE,
         "staff.use_health",
         "staff.use_injection",
         "staff.use_observation",
@@ -107,6 +123,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.add_contact",
     ],
     Role.DUTY: [
+        *_CLINICAL_WRITE,
         "staff.use_reception",
         "staff.use_interview",
         "staff.use_health",
@@ -126,6 +143,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DUTY_OFFICER,
     ],
     Role.COORDINATOR: [
+        *_CLINICAL_READ,
         "staff.view_dashboard",
         *_CLIENT_READ,
         *_BAN_WRITE,
