@@ -78,6 +78,7 @@ class ClientCard:
     last_visit_at: dt.datetime | None
     open_visit: Visit | None
     recent_refusals: list[Refusal]
+    recent_overdose: bool
 
     @property
     def inside(self) -> bool:
@@ -86,6 +87,7 @@ class ClientCard:
 
 def client_card(client: Client, now: dt.datetime) -> ClientCard:
     from counseling.models import Intake
+    from health.selectors import client_had_recent_overdose
 
     since = now - dt.timedelta(days=30)
     visit_stats = client.visits.aggregate(
@@ -114,4 +116,5 @@ def client_card(client: Client, now: dt.datetime) -> ClientCard:
         last_visit_at=visit_stats["last"],
         open_visit=open_visit,
         recent_refusals=list(client.refusals.filter(at__gte=since).order_by("-at")[:3]),
+        recent_overdose=client_had_recent_overdose(client, now),
     )
