@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "staff.context_processors.navigation",
+                "staff.context_processors.on_duty",
                 "visits.context_processors.facility",
             ],
         },

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from staff.models import FLOOR_ROLES, Incident, User
+from staff.roles import GROUP_NAMES, Role
+from visits import codes
+from visits.models import Client, Room
 
 
 class LoginForm(AuthenticationForm):
@@ -20,3 +32,263 @@ class LoginForm(AuthenticationForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False, max_length=500)
+
+
+# --- The roster, the handover log and security incidents ---------------------------------------
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+CODE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
+
+
+def _staff_label(user: User) -> str:
+    return user.display_name
+
+
+def floor_staff() -> QuerySet[User]:
+    """Active accounts holding a role that works shifts, by name."""
+    groups = [GROUP_NAMES[role] for role in FLOOR_ROLES]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=groups)
+        .distinct()
+        .prefetch_related("groups")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def parse_client_codes(raw: str) -> list[Client]:
+    """Client codes typed in one field, separated by commas or spaces; every one must be registered."""
+    from staff.services.handover import clients_by_code
+
+    wanted = [codes.normalise(part) for part in CODE_SEPARATORS.split(raw or "")]
+    try:
+        return clients_by_code([code for code in wanted if code])
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages) from None
+
+
+class ShiftForm(forms.Form):
+    """A shift with its people in one form: times, the duty officer, and a role for each person working."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    duty_officer = forms.ModelChoiceField(label=_("Duty officer"), queryset=User.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    repeat = forms.TypedMultipleChoiceField(
+        label=_("Same shift also on"),
+        required=False,
+        coerce=dt.date.fromisoformat,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, repeat_week: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = list(floor_staff())
+        officers = [user.pk for user in self.staff if Role.DUTY in user.roles]
+        self.fields["duty_officer"].queryset = User.objects.filter(pk__in=officers).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["duty_officer"].label_from_instance = _staff_label
+        staff_rows = []
+        for user in self.staff:
+            roles = [role for role in FLOOR_ROLES if role in user.roles]
+            name = f"role_{user.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=user.display_name,
+                required=False,
+                choices=[("", _("Not on this shift")), *[(role.value, role.label) for role in roles]],
+            )
+            staff_rows.append(Div(name, css_class="col-sm-6 col-xl-4"))
+        if repeat_week is None:
+            del self.fields["repeat"]
+            repeat_layout = []
+        else:
+            days = [repeat_week + dt.timedelta(days=n) for n in range(7)]
+            self.fields["repeat"].choices = [(day.isoformat(), formats.date_format(day, "D j.n.")) for day in days]
+            repeat_layout = [InlineCheckboxes("repeat")]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(
+                Div("date", css_class="col-sm-4"),
+                Div("starts", css_class="col-6 col-sm-4"),
+                Div("ends", css_class="col-6 col-sm-4"),
+                css_class="row",
+            ),
+            *repeat_layout,
+            Div(Div("duty_officer", css_class="col-sm-6"), Div("note", css_class="col-sm-6"), css_class="row"),
+            HTML('{% load i18n %}<h2 class="h6 mt-2">{% translate "Staff and their role on the shift" %}</h2>'),
+            Div(*staff_rows, css_class="row"),
+        )
+        self.helper.add_input(Submit("save", _("Save shift"), css_class="btn-lg"))
+
+    @classmethod
+    def initial_for(cls, shift) -> dict:
+        start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+        initial = {"date": start.date(), "starts": start.time(), "ends": end.time(), "note": shift.note}
+        for assignment in shift.assignments.all():
+            if assignment.is_duty_officer:
+                initial["duty_officer"] = assignment.user
+            else:
+                initial[f"role_{assignment.user_id}"] = assignment.role
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        day, starts, ends = cleaned.get("date"), cleaned.get("starts"), cleaned.get("ends")
+        if day and starts and ends:
+            if ends <= starts:
+                self.add_error("ends", _("The shift must end after it starts."))
+            else:
+                cleaned["starts_at"], cleaned["ends_at"] = _aware(day, starts), _aware(day, ends)
+        cleaned["members"] = [
+            (user, cleaned[f"role_{user.pk}"]) for user in self.staff if cleaned.get(f"role_{user.pk}")
+        ]
+        return cleaned
+
+
+class HandoverForm(forms.Form):
+    client_codes = forms.CharField(
+        label=_("Clients of concern"),
+        required=False,
+        max_length=1000,
+        help_text=_("Client codes, separated by commas or spaces."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    concern_notes = forms.CharField(
+        label=_("About the clients of concern"), required=False, max_length=4000, widget=forms.Textarea({"rows": 3})
+    )
+    incidents_note = forms.CharField(
+        label=_("Incidents this shift"),
+        required=False,
+        max_length=4000,
+        help_text=_(
+            "The incidents recorded this shift are attached by themselves; add what the next shift should know."
+        ),
+        widget=forms.Textarea({"rows": 2}),
+    )
+    open_matters = forms.CharField(
+        label=_("Open emergencies or visits"),
+        required=False,
+        max_length=4000,
+        help_text=_("The visits open now are listed by themselves."),
+        widget=forms.Textarea({"rows": 2}),
+    )
+    stock_problems = forms.CharField(
+        label=_("Stock problems"), required=False, max_length=4000, widget=forms.Textarea({"rows": 2})
+    )
+    other_notes = forms.CharField(
+        label=_("Other notes"), required=False, max_length=4000, widget=forms.Textarea({"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Write handover"), css_class="btn-lg"))
+
+    def clean_client_codes(self) -> list[Client]:
+        return parse_client_codes(self.cleaned_data["client_codes"])
+
+
+class HandoverSearchForm(forms.Form):
+    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    code = forms.CharField(label=_("Client code"), required=False, max_length=40)
+
+    def clean_code(self) -> str:
+        return codes.normalise(self.cleaned_data["code"])
+
+
+class IncidentForm(forms.Form):
+    """A security incident: what, when, where, who was involved and what was done."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Incident.Kind.choices])
+    occurred_at = forms.DateTimeField(
+        label=_("When"), widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+    )
+    place = forms.ChoiceField(label=_("Where"))
+    client_codes = forms.CharField(
+        label=_("Clients involved"),
+        required=False,
+        max_length=1000,
+        help_text=_("Client codes, separated by commas or spaces."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    staff = forms.ModelMultipleChoiceField(
+        label=_("Staff involved"), required=False, queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    other_party = forms.CharField(
+        label=_("Others involved"),
+        required=False,
+        max_length=500,
+        help_text=_("Who, without names, when not a client or staff: 'a neighbour', 'a passer-by'."),
+    )
+    description = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea({"rows": 4}))
+    action_taken = forms.CharField(label=_("What was done"), max_length=4000, widget=forms.Textarea({"rows": 3}))
+    police_called = forms.BooleanField(label=_("Police called"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rooms = Room.objects.filter(active=True)
+        self.fields["place"].choices = [
+            ("", "—"),
+            (_("Rooms"), [(f"room:{room.pk}", room.label) for room in rooms]),
+            (
+                _("Outside"),
+                [
+                    (Incident.Area.ENTRANCE, Incident.Area.ENTRANCE.label),
+                    (Incident.Area.OUTSIDE, Incident.Area.OUTSIDE.label),
+                ],
+            ),
+        ]
+        self.fields["staff"].queryset = (
+            User.objects.filter(is_active=True)
+            .exclude(groups=None)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["staff"].label_from_instance = _staff_label
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(
+                Div("kind", css_class="col-md-4"),
+                Div("occurred_at", css_class="col-md-4"),
+                Div("place", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "client_codes",
+            InlineCheckboxes("staff"),
+            "other_party",
+            "description",
+            "action_taken",
+            "police_called",
+        )
+        self.helper.add_input(Submit("save", _("Record incident"), css_class="btn-lg"))
+
+    def clean_client_codes(self) -> list[Client]:
+        return parse_client_codes(self.cleaned_data["client_codes"])
+
+    def clean_place(self) -> tuple[str, Room | None]:
+        value = self.cleaned_data["place"]
+        if value.startswith("room:"):
+            room = Room.objects.filter(pk=value.removeprefix("room:")).first()
+            if room is None:
+                raise forms.ValidationError(_("Choose where it happened."))
+            return Incident.Area.ROOM, room
+        return value, None
+
+
+class IncidentFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *Incident.Kind.choices])
+    community = forms.BooleanField(label=_("Community-side only"), required=False)

@@ -30,7 +30,10 @@ STATIONS: list[Station] = [
     Station("injection", _("Injection"), "visits:injection", "staff.use_injection"),
     Station("observation", _("Observation"), "visits:observation", "staff.use_observation"),
     Station("floor", _("Floor"), "visits:floor", "staff.use_floor"),
+    Station("incidents", _("Incidents"), "staff:incident-list", "staff.view_incident"),
+    Station("handover", _("Handover"), "staff:handover-list", "staff.view_handover"),
     Station("dashboard", _("Dashboard"), "visits:dashboard", "staff.view_dashboard"),
+    Station("roster", _("Roster"), "staff:roster", "staff.view_roster"),
     Station("admin", _("Admin"), "admin:index", "staff.use_admin"),
 ]
 STATION_BY_SLUG = {station.slug: station for station in STATIONS}

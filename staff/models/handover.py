@@ -49,6 +49,13 @@ class Handover(models.Model):
     def __str__(self) -> str:
         return f"{self.written_by} {self.written_at:%Y-%m-%d %H:%M}"
 
+    def open_visit_list(self) -> list[dict]:
+        """The snapshot of open visits with each place named in the reader's language."""
+        from visits.models import Visit
+
+        labels = dict(Visit.Location.choices)
+        return [{"code": v.get("code", ""), "where": labels.get(v.get("location"), "")} for v in self.open_visits]
+
 
 class HandoverAcknowledgement(models.Model):
     """That one staff member has read one handover, and when. One per reader: the database says so."""

@@ -1,0 +1,62 @@
+"""Reads of the security incidents: the list, and the counts the reports use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from staff.models import Incident
+
+
+def _local_day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
+
+
+def incident_list(
+    *, date_from: dt.date | None = None, date_to: dt.date | None = None, kind: str = "", community: bool = False
+) -> QuerySet[Incident]:
+    """Incidents newest first, between two local dates (both included) and of one kind when given."""
+    incidents = Incident.objects.all()
+    if date_from is not None:
+        incidents = incidents.filter(occurred_at__gte=_local_day_start(date_from))
+    if date_to is not None:
+        incidents = incidents.filter(occurred_at__lt=_local_day_start(date_to + dt.timedelta(days=1)))
+    if kind:
+        incidents = incidents.filter(kind=kind)
+    if community:
+        incidents = incidents.filter(Incident.community_q())
+    return incidents.select_related("room", "recorded_by").prefetch_related("clients", "staff")
+
+
+def incident_detail_queryset() -> QuerySet[Incident]:
+    return Incident.objects.select_related("room", "recorded_by").prefetch_related(
+        "clients", "staff", "bans__client", "handovers"
+    )
+
+
+@dataclass(frozen=True)
+class IncidentCounts:
+    total: int
+    community: int
+    police_called: int
+    by_kind: dict[str, int]
+
+
+def incident_counts(start: dt.datetime, end: dt.datetime) -> IncidentCounts:
+    """How many incidents occurred in [start, end): all, community-side, with police, and per kind."""
+    incidents = Incident.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    totals = incidents.aggregate(
+        total=Count("pk"),
+        community=Count("pk", filter=Incident.community_q()),
+        police_called=Count("pk", filter=Q(police_called=True)),
+    )
+    by_kind = dict(incidents.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return IncidentCounts(
+        total=totals["total"],
+        community=totals["community"],
+        police_called=totals["police_called"],
+        by_kind={kind: by_kind.get(kind, 0) for kind in Incident.Kind.values},
+    )

@@ -1,0 +1,71 @@
+"""Writes of security incidents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staff.models import Incident, User
+from visits.models import Client, Room
+
+# Station computers' clocks drift a little; an incident "a minute from now" is not an error.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    kind: str,
+    occurred_at: dt.datetime,
+    area: str,
+    room: Room | None,
+    clients: Sequence[Client] = (),
+    staff: Sequence[User] = (),
+    other_party: str = "",
+    description: str,
+    action_taken: str,
+    police_called: bool = False,
+    by: User,
+    now: dt.datetime | None = None,
+) -> Incident:
+    """Record a security incident. It needs at least one involved party: a client, staff, or someone described."""
+    now = now or timezone.now()
+    if kind not in Incident.Kind.values:
+        raise ValidationError(_("Choose what kind of incident it was."), code="kind")
+    if area not in Incident.Area.values:
+        raise ValidationError(_("Choose where it happened."), code="area")
+    if area == Incident.Area.ROOM and room is None:
+        raise ValidationError(_("Choose the room where it happened."), code="room")
+    if area != Incident.Area.ROOM:
+        room = None
+    if occurred_at > now + CLOCK_SLACK:
+        raise ValidationError(_("The incident cannot have happened in the future."), code="future")
+    if not clients and not staff and not other_party.strip():
+        raise ValidationError(
+            _("Name at least one person involved: a client by code, a staff member, or describe who it was."),
+            code="no_party",
+        )
+    if not description.strip():
+        raise ValidationError(_("Describe what happened."), code="no_description")
+    if not action_taken.strip():
+        raise ValidationError(_("Describe what was done."), code="no_action")
+    incident = Incident.objects.create(
+        kind=kind,
+        occurred_at=occurred_at,
+        area=area,
+        room=room,
+        other_party=other_party.strip(),
+        description=description.strip(),
+        action_taken=action_taken.strip(),
+        police_called=police_called or kind == Incident.Kind.POLICE,
+        recorded_at=now,
+        recorded_by=by,
+    )
+    incident.clients.set(clients)
+    incident.staff.set(staff)
+    return incident

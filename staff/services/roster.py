@@ -1,0 +1,228 @@
+"""Writes of the roster: plan a shift with its people, change or remove it, copy last week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staff.models import FLOOR_ROLES, Shift, ShiftAssignment, User
+from staff.roles import Role
+
+
+def _shift_label(shift: Shift) -> str:
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
+
+
+def _validated_team(*, duty_officer: User | None, members: Sequence[tuple[User, str]]) -> list[tuple[User, str, bool]]:
+    """The shift's people as (user, role, is duty officer), the duty officer first, each person once."""
+    if duty_officer is None:
+        raise ValidationError(_("Choose the duty officer of the shift."), code="no_duty_officer")
+    if not duty_officer.is_active:
+        raise ValidationError(
+            _("%(name)s's account is deactivated.") % {"name": duty_officer.display_name}, code="inactive"
+        )
+    if Role.DUTY not in duty_officer.roles:
+        raise ValidationError(
+            _("%(name)s does not have the duty officer role and cannot be the shift's duty officer.")
+            % {"name": duty_officer.display_name},
+            code="not_duty_officer",
+        )
+    team: list[tuple[User, str, bool]] = [(duty_officer, Role.DUTY.value, True)]
+    seen = {duty_officer.pk}
+    for user, role in members:
+        if user.pk == duty_officer.pk:
+            continue  # listed again among the staff: the duty officer is on the shift once
+        if user.pk in seen:
+            raise ValidationError(
+                _("%(name)s is listed twice on the shift.") % {"name": user.display_name}, code="twice"
+            )
+        if not user.is_active:
+            raise ValidationError(
+                _("%(name)s's account is deactivated.") % {"name": user.display_name}, code="inactive"
+            )
+        if role not in FLOOR_ROLES or Role(role) not in user.roles:
+            raise ValidationError(
+                _("%(name)s does not have the role %(role)s.") % {"name": user.display_name, "role": Role(role).label}
+                if role in Role.values
+                else _("Choose a role for %(name)s.") % {"name": user.display_name},
+                code="wrong_role",
+            )
+        seen.add(user.pk)
+        team.append((user, role, False))
+    return team
+
+
+def _check_no_overlap(
+    *, users: Sequence[User], starts_at: dt.datetime, ends_at: dt.datetime, exclude: Shift | None = None
+) -> None:
+    # Lock the people's rows first, so that two planners putting one person on overlapping shifts at
+    # the same moment are served one after the other and the second sees the first's shift.
+    list(User.objects.select_for_update().filter(pk__in=[u.pk for u in users]).order_by("pk").values_list("pk"))
+    clashes = ShiftAssignment.objects.filter(
+        user__in=users, shift__starts_at__lt=ends_at, shift__ends_at__gt=starts_at
+    ).select_related("user", "shift")
+    if exclude is not None:
+        clashes = clashes.exclude(shift=exclude)
+    messages = [
+        _("%(name)s is already on the shift %(shift)s, which overlaps this one.")
+        % {"name": clash.user.display_name, "shift": _shift_label(clash.shift)}
+        for clash in clashes.order_by("shift__starts_at", "user__username")
+    ]
+    if messages:
+        raise ValidationError(messages, code="overlap")
+
+
+def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    if ends_at <= starts_at:
+        raise ValidationError(_("The shift must end after it starts."), code="ends_before_start")
+    if ends_at - starts_at > dt.timedelta(hours=24):
+        raise ValidationError(_("A shift cannot be longer than 24 hours."), code="too_long")
+
+
+def _save_team(shift: Shift, team: list[tuple[User, str, bool]]) -> None:
+    try:
+        with transaction.atomic():
+            ShiftAssignment.objects.bulk_create(
+                [ShiftAssignment(shift=shift, user=user, role=role, is_duty_officer=duty) for user, role, duty in team]
+            )
+    except IntegrityError:
+        raise ValidationError(_("The shift was changed by someone else. Try again."), code="conflict") from None
+
+
+@transaction.atomic
+def shift_create(
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    duty_officer: User | None,
+    members: Sequence[tuple[User, str]] = (),
+    note: str = "",
+    by: User,
+    now: dt.datetime | None = None,
+) -> Shift:
+    """Plan a shift with its duty officer and staff, each in a role they hold, none on two shifts at once."""
+    now = now or timezone.now()
+    _check_times(starts_at, ends_at)
+    team = _validated_team(duty_officer=duty_officer, members=members)
+    _check_no_overlap(users=[user for user, _role, _duty in team], starts_at=starts_at, ends_at=ends_at)
+    shift = Shift.objects.create(starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_at=now, created_by=by)
+    _save_team(shift, team)
+    return shift
+
+
+@transaction.atomic
+def shifts_plan(
+    *,
+    days: Sequence[dt.date],
+    starts: dt.time,
+    ends: dt.time,
+    duty_officer: User | None,
+    members: Sequence[tuple[User, str]] = (),
+    note: str = "",
+    by: User,
+    now: dt.datetime | None = None,
+) -> list[Shift]:
+    """The same shift, local times and people, on each of ``days``: all of them or, on any error, none."""
+    tz = timezone.get_default_timezone()
+    shifts = []
+    for day in sorted(set(days)):
+        starts_at = timezone.make_aware(dt.datetime.combine(day, starts), tz)
+        ends_at = timezone.make_aware(dt.datetime.combine(day, ends), tz)
+        shifts.append(
+            shift_create(
+                starts_at=starts_at,
+                ends_at=ends_at,
+                duty_officer=duty_officer,
+                members=members,
+                note=note,
+                by=by,
+                now=now,
+            )
+        )
+    return shifts
+
+
+@transaction.atomic
+def shift_update(
+    *,
+    shift: Shift,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    duty_officer: User | None,
+    members: Sequence[tuple[User, str]] = (),
+    note: str = "",
+    by: User,
+) -> Shift:
+    """Change a shift's times and people; the team given replaces the old one."""
+    _check_times(starts_at, ends_at)
+    team = _validated_team(duty_officer=duty_officer, members=members)
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    _check_no_overlap(users=[user for user, _role, _duty in team], starts_at=starts_at, ends_at=ends_at, exclude=shift)
+    shift.starts_at, shift.ends_at, shift.note = starts_at, ends_at, note.strip()
+    shift.save(update_fields=["starts_at", "ends_at", "note"])
+    shift.assignments.all().delete()
+    _save_team(shift, team)
+    return shift
+
+
+@transaction.atomic
+def shift_delete(*, shift: Shift, by: User) -> None:
+    """Take a shift off the roster. Handovers written on it keep their text and lose only the link."""
+    Shift.objects.filter(pk=shift.pk).delete()
+
+
+@transaction.atomic
+def roster_copy_week(
+    *, source_monday: dt.date, target_monday: dt.date, by: User, now: dt.datetime | None = None
+) -> int:
+    """Copy one week's shifts, same weekdays and local times, into another week that has none yet.
+
+    People whose accounts have since been deactivated are left out; a shift whose duty officer is
+    gone is still copied when someone else on it can be duty officer, otherwise skipped. Returns how
+    many shifts were made.
+    """
+    from staff.selectors.roster import shifts_between
+
+    now = now or timezone.now()
+    if source_monday == target_monday:
+        raise ValidationError(_("Choose another week to copy from."), code="same_week")
+    if shifts_between(target_monday, 7).exists():
+        raise ValidationError(
+            _("This week already has shifts. Copying would double them; remove them first or plan by hand."),
+            code="week_not_empty",
+        )
+    source = list(shifts_between(source_monday, 7))
+    if not source:
+        raise ValidationError(_("There are no shifts to copy in the week before."), code="nothing_to_copy")
+    tz = timezone.get_default_timezone()
+    shift_days = target_monday - source_monday
+    made = 0
+    for shift in source:
+        start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+        # Local wall-clock times are kept, so that a copy across a daylight-saving change still starts at 08:00.
+        new_start = timezone.make_aware(dt.datetime.combine(start.date() + shift_days, start.time()), tz)
+        new_end = timezone.make_aware(dt.datetime.combine(end.date() + shift_days, end.time()), tz)
+        people = [a for a in shift.assignments.all() if a.user.is_active]
+        officer = next((a.user for a in people if a.is_duty_officer), None)
+        if officer is None:
+            officer = next((a.user for a in people if Role.DUTY in a.user.roles), None)
+        if officer is None:
+            continue
+        members = [(a.user, a.role) for a in people if a.user != officer and Role(a.role) in a.user.roles]
+        shift_create(
+            starts_at=new_start,
+            ends_at=new_end,
+            duty_officer=officer,
+            members=members,
+            note=shift.note,
+            by=by,
+            now=now,
+        )
+        made += 1
+    return made

@@ -1,0 +1,98 @@
+"""Security incidents: recorded by the duty officer, listed for the reports, the way to a ban."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from staff.forms import IncidentFilterForm, IncidentForm
+from staff.models import Incident
+from staff.permissions import permission_required
+from staff.selectors.incidents import incident_counts, incident_detail_queryset, incident_list
+from staff.services.incidents import incident_record
+
+LIST_SIZE = 100
+
+
+def _month_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day.replace(day=1), dt.time.min), timezone.get_default_timezone())
+
+
+@permission_required("staff.view_incident")
+def incident_list_view(request: HttpRequest) -> HttpResponse:
+    form = IncidentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    incidents = list(incident_list(**filters)[:LIST_SIZE])
+    now = timezone.now()
+    month_start = _month_start(timezone.localdate(now))
+    counts = incident_counts(month_start, now + dt.timedelta(seconds=1))
+    return render(
+        request,
+        "staff/incident_list.html",
+        {
+            "active_station": "incidents",
+            "form": form,
+            "incidents": incidents,
+            "list_size": LIST_SIZE,
+            "month_start": month_start,
+            "counts": counts,
+            "counts_by_kind": [
+                (label, counts.by_kind[value]) for value, label in Incident.Kind.choices if counts.by_kind[value]
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("staff.add_incident")
+def incident_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = IncidentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            area, room = data["place"]
+            try:
+                incident = incident_record(
+                    kind=data["kind"],
+                    occurred_at=data["occurred_at"],
+                    area=area,
+                    room=room,
+                    clients=data["client_codes"],
+                    staff=list(data["staff"]),
+                    other_party=data["other_party"],
+                    description=data["description"],
+                    action_taken=data["action_taken"],
+                    police_called=data["police_called"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The incident is recorded."))
+                return redirect("staff:incident-detail", pk=incident.pk)
+    else:
+        form = IncidentForm(initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
+    return render(request, "staff/incident_form.html", {"active_station": "incidents", "form": form})
+
+
+@permission_required("staff.view_incident")
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(incident_detail_queryset(), pk=pk)
+    banned = {ban.client_id for ban in incident.bans.all()}
+    return render(
+        request,
+        "staff/incident_detail.html",
+        {
+            "active_station": "incidents",
+            "incident": incident,
+            "clients": [(client, client.pk in banned) for client in incident.clients.all()],
+            "can_ban": request.user.has_perm("visits.add_ban"),
+        },
+    )
