@@ -10,30 +10,49 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from staff.models import Incident
 from staff.permissions import permission_required
 from visits.forms import BanForm, BanLiftForm
 from visits.models import Ban, Client
 from visits.services.clients import ban_create, ban_lift
 
 
+def _incident_from(request: HttpRequest, client: Client) -> Incident | None:
+    """The incident named by ?incident=<id> when the client was involved in it: the ban will link to it."""
+    pk = request.GET.get("incident", "")
+    if not pk.isdigit():
+        return None
+    return Incident.objects.filter(pk=pk, clients=client).first()
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("visits.add_ban")
 def ban_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
+    incident = _incident_from(request, client)
     if request.method == "POST":
         form = BanForm(request.POST)
         if form.is_valid():
             try:
-                ban_create(client=client, by=request.user, **form.cleaned_data)
+                ban_create(client=client, by=request.user, incident=incident, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.warning(
                     request, _("%(code)s is banned. Check-in is refused while the ban lasts.") % {"code": client.code}
                 )
+                if incident is not None:
+                    return redirect("staff:incident-detail", pk=incident.pk)
                 return redirect("visits:client-detail", pk=client.pk)
     else:
-        form = BanForm(initial={"starts_at": timezone.localtime().replace(second=0, microsecond=0)})
+        initial = {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
+        if incident is not None:
+            initial["reason"] = _("%(kind)s on %(when)s: %(what)s") % {
+                "kind": incident.get_kind_display(),
+                "when": timezone.localtime(incident.occurred_at).strftime("%d.%m.%Y %H:%M"),
+                "what": incident.description,
+            }
+        form = BanForm(initial=initial)
     return render(
         request,
         "visits/ban_form.html",
@@ -41,6 +60,7 @@ def ban_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             "active_station": "reception",
             "form": form,
             "client": client,
+            "incident": incident,
             "history": client.bans.select_related("created_by", "lifted_by"),
             "now": timezone.now(),
         },
