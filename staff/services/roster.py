@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from staff.models import FLOOR_ROLES, Shift, ShiftAssignment, User
+from staff.models import FLOOR_ROLES, Shift, ShiftAssignment, StaffingMinimum, User
 from staff.roles import Role
 
 
@@ -225,4 +225,58 @@ def roster_copy_week(
             now=now,
         )
         made += 1
+    return made
+
+
+# A starting point an administrator edits in admin: one duty officer, two health workers and one at
+# reception whenever the facility is open (the issue's example, plus the door).
+DEFAULT_STAFFING_MINIMUMS = [(Role.DUTY, 1), (Role.HEALTH, 2), (Role.RECEPTION, 1)]
+
+
+@transaction.atomic
+def staffing_minimums_load_defaults() -> int:
+    """Give an installation without staffing minimums the default ones. Returns how many were made."""
+    if StaffingMinimum.objects.exists():
+        return 0
+    StaffingMinimum.objects.bulk_create(
+        [StaffingMinimum(role=role, count=count) for role, count in DEFAULT_STAFFING_MINIMUMS]
+    )
+    return len(DEFAULT_STAFFING_MINIMUMS)
+
+
+@transaction.atomic
+def demo_roster_create(*, by: User, now: dt.datetime | None = None) -> int:
+    """This week's roster for the demo accounts, when the week has none: a day and an evening shift.
+
+    Idempotent like the rest of the demo data. Returns how many shifts were made.
+    """
+    from staff.selectors.roster import shifts_between, week_start
+    from visits.selectors.facility import opening_hours_on
+
+    now = now or timezone.now()
+    monday = week_start(timezone.localdate(now))
+    if shifts_between(monday, 7).exists():
+        return 0
+    people = {user.username: user for user in User.objects.filter(username__in=[r.value for r in FLOOR_ROLES])}
+    duty = people.get(Role.DUTY.value)
+    if duty is None:
+        return 0
+    day_team = [(people[role.value], role.value) for role in FLOOR_ROLES if role != Role.DUTY and role.value in people]
+    evening_team = [(user, role) for user, role in day_team if role == Role.HEALTH]
+    tz = timezone.get_default_timezone()
+    made = 0
+    for offset in range(7):
+        hours = opening_hours_on(monday + dt.timedelta(days=offset))
+        if hours is None:
+            continue
+        change = timezone.make_aware(dt.datetime.combine(hours.date, dt.time(15, 0)), tz)
+        if not hours.opens < change < hours.closes:
+            change = hours.closes
+        shift_create(starts_at=hours.opens, ends_at=change, duty_officer=duty, members=day_team, by=by, now=now)
+        made += 1
+        if change < hours.closes:
+            shift_create(
+                starts_at=change, ends_at=hours.closes, duty_officer=duty, members=evening_team, by=by, now=now
+            )
+            made += 1
     return made

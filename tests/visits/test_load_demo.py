@@ -46,7 +46,8 @@ def test_it_creates_no_client_data(db):
         model._meta.label
         for model in apps.get_models()
         if model._meta.app_label in {"visits", "counseling", "staff"}
-        and model._meta.label_lower not in settings_models | {"staff.user"}
+        # The demo roster (this week's shifts for the demo accounts) is staff data, not client data.
+        and model._meta.label_lower not in settings_models | {"staff.user", "staff.shift", "staff.shiftassignment"}
         and model.objects.exists()
     ]
     assert filled == []
@@ -94,6 +95,18 @@ def test_it_keeps_the_password_in_the_password_file_between_runs(db, tmp_path):
     assert second == first
     assert password_file.read_text().strip() == first
     assert User.objects.get(username="duty").check_password(first)
+
+
+def test_it_plans_this_week_for_the_demo_accounts_once(db):
+    from staff.models import Shift, StaffingMinimum
+
+    load_demo("--password", "demo-password-123")
+    planned = Shift.objects.count()
+    load_demo("--password", "demo-password-123")
+
+    assert planned > 0
+    assert Shift.objects.count() == planned
+    assert StaffingMinimum.objects.exists()
 
 
 def test_it_loads_the_facility_settings(db):

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from staff.models import User
 from staff.services import demo_staff_create
+from staff.services.roster import demo_roster_create, staffing_minimums_load_defaults
 from visits.services.facility import facility_load_defaults
 
 
@@ -24,6 +26,8 @@ class Command(BaseCommand):
         facility_load_defaults()
         password = password or os.environ.get("DEMO_PASSWORD") or self._stored_password(password_file)
         usernames = demo_staff_create(password=password)
+        staffing_minimums_load_defaults()
+        demo_roster_create(by=User.objects.get(username="coordinator"))
         self.stdout.write(self.style.SUCCESS("Demo logins (username = role):"))
         self.stdout.write(f"  users:    {', '.join(usernames)}")
         self.stdout.write(f"  password: {password}")
