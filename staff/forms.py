@@ -36,15 +36,38 @@ class LanguageForm(forms.Form):
 
 # --- The roster, the handover log and security incidents ---------------------------------------
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+class ClockTimeField(forms.TimeField):
+    """A 24-hour time typed as the staff say it: 08:00, 8:00, 0800, 08.00 or 8.
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+    A text box, not <input type="time">: the browser would show a US-English station AM/PM.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%H:%M"])
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "numeric", "placeholder": "08:00", "autocomplete": "off", "size": 5})
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            raw = value.strip().replace(".", ":")
+            if raw.isdigit() and len(raw) in (3, 4):
+                raw = f"{raw[:-2]}:{raw[-2:]}"
+            elif raw.isdigit() and len(raw) <= 2:
+                raw = f"{raw}:00"
+            value = raw
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return value.strftime("%H:%M") if isinstance(value, dt.time) else value
 
 
 def _aware(day: dt.date, time: dt.time) -> dt.datetime:
@@ -81,8 +104,8 @@ class ShiftForm(forms.Form):
     """A shift with its people in one form: times, the duty officer, and a role for each person working."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    starts = ClockTimeField(label=_("Starts"))
+    ends = ClockTimeField(label=_("Ends"))
     duty_officer = forms.ModelChoiceField(label=_("Duty officer"), queryset=User.objects.none())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     repeat = forms.TypedMultipleChoiceField(
@@ -201,8 +224,15 @@ class HandoverForm(forms.Form):
 
 
 class HandoverSearchForm(forms.Form):
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    code = forms.CharField(label=_("Client code"), required=False, max_length=40)
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    code = forms.CharField(
+        label=_("Client code"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocapitalize": "characters"}),
+    )
 
     def clean_code(self) -> str:
         return codes.normalise(self.cleaned_data["code"])
@@ -212,9 +242,8 @@ class IncidentForm(forms.Form):
     """A security incident: what, when, where, who was involved and what was done."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Incident.Kind.choices])
-    occurred_at = forms.DateTimeField(
-        label=_("When"), widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
-    )
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    time = ClockTimeField(label=_("Time"))
     place = forms.ChoiceField(label=_("Where"))
     client_codes = forms.CharField(
         label=_("Clients involved"),
@@ -250,18 +279,14 @@ class IncidentForm(forms.Form):
                 ],
             ),
         ]
-        self.fields["staff"].queryset = (
-            User.objects.filter(is_active=True)
-            .exclude(groups=None)
-            .distinct()
-            .order_by("first_name", "last_name", "username")
-        )
+        self.fields["staff"].queryset = floor_staff()
         self.fields["staff"].label_from_instance = _staff_label
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Div(
                 Div("kind", css_class="col-md-4"),
-                Div("occurred_at", css_class="col-md-4"),
+                Div("date", css_class="col-6 col-md-2"),
+                Div("time", css_class="col-6 col-md-2"),
                 Div("place", css_class="col-md-4"),
                 css_class="row",
             ),
@@ -277,6 +302,12 @@ class IncidentForm(forms.Form):
     def clean_client_codes(self) -> list[Client]:
         return parse_client_codes(self.cleaned_data["client_codes"])
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date") and cleaned.get("time"):
+            cleaned["occurred_at"] = _aware(cleaned["date"], cleaned["time"])
+        return cleaned
+
     def clean_place(self) -> tuple[str, Room | None]:
         value = self.cleaned_data["place"]
         if value.startswith("room:"):
@@ -288,7 +319,18 @@ class IncidentForm(forms.Form):
 
 
 class IncidentFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *Incident.Kind.choices])
-    community = forms.BooleanField(label=_("Community-side only"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", "—"), *Incident.Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    community = forms.BooleanField(
+        label=_("Community-side only"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )

@@ -200,13 +200,15 @@ def roster_week(monday: dt.date, now: dt.datetime) -> list[RosterDay]:
     )
     # Prefetching sets each assignment's shift, so reading a.shift below costs no query.
     assignments = spill + [a for shift in shifts for a in shift.assignments.all()]
+    # Flag from the start of the hour we are in: "09:00–15:00", not "09:33–15:00".
+    this_hour = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
     days = []
     for offset in range(7):
         date = monday + dt.timedelta(days=offset)
         hours = opening_hours_on(date)
         day = RosterDay(date=date, hours=hours, shifts=[s for s in shifts if s.date == date])
         if hours is not None and hours.closes > now:
-            day.understaffed = understaffed_periods(hours, assignments, minimums, after=now)
+            day.understaffed = understaffed_periods(hours, assignments, minimums, after=this_hour)
         days.append(day)
     return days
 

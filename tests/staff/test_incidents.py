@@ -28,7 +28,8 @@ def mako(cast):
 def _form(**values) -> dict:
     data = {
         "kind": "violence",
-        "occurred_at": "2026-03-10T11:40",
+        "date": "2026-03-10",
+        "time": "11:40",
         "place": f"room:{Room.objects.get(kind=Room.Kind.WAITING).pk}",
         "client_codes": "",
         "other_party": "",
@@ -91,9 +92,7 @@ def test_it_records_a_neighbour_s_complaint_with_the_party_described(client_for,
 
 
 def test_it_refuses_an_incident_in_the_future(client_for, cast, at_noon):
-    response = client_for("duty").post(
-        "/incidents/new/", _form(occurred_at="2026-03-10T14:00", staff=[cast["duty"].pk])
-    )
+    response = client_for("duty").post("/incidents/new/", _form(time="14:00", staff=[cast["duty"].pk]))
 
     assert nb("The incident cannot have happened in the future.") in page_text(response.content.decode())
 

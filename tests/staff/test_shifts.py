@@ -216,6 +216,23 @@ def test_it_plans_the_same_shift_on_several_days_at_once(client_for, cast):
     assert days == [MONDAY, TUESDAY, WEDNESDAY]
 
 
+def test_it_reads_times_typed_without_a_colon(client_for, cast):
+    client_for("coordinator").post("/roster/shifts/new/", _shift_form(WEDNESDAY, "800", "1530", cast["duty"]))
+
+    planned = Shift.objects.get()
+    assert (timezone.localtime(planned.starts_at).time(), timezone.localtime(planned.ends_at).time()) == (
+        dt.time(8, 0),
+        dt.time(15, 30),
+    )
+
+
+def test_it_starts_a_new_shift_at_the_day_s_opening_hours_in_24_hour_time(client_for, cast):
+    html = client_for("coordinator").get(f"/roster/shifts/new/?date={WEDNESDAY.isoformat()}").content.decode()
+
+    assert 'name="starts" value="08:00"' in html
+    assert 'name="ends" value="21:30"' in html
+
+
 def test_it_refuses_a_shift_that_ends_before_it_starts(client_for, cast):
     data = _shift_form(WEDNESDAY, "15:00", "08:00", cast["duty"])
 
