@@ -78,7 +78,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The incident is recorded."))
                 return redirect("staff:incident-detail", pk=incident.pk)
     else:
-        form = IncidentForm(initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
+        now = timezone.localtime()
+        form = IncidentForm(initial={"date": now.date(), "time": now.time().replace(second=0, microsecond=0)})
     return render(request, "staff/incident_form.html", {"active_station": "incidents", "form": form})
 
 
