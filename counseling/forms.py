@@ -1,34 +1,61 @@
+"""Forms of the interview room and of referrals: they validate and lay out; services do the writing."""
+
 from __future__ import annotations
+
+import datetime as dt
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.models import Intake
+from counseling.models import Intake, Referral, ReferralService, Topic
+from visits import codes
+from visits.models import Client
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class IntakeForm(forms.ModelForm):
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+class IntakeForm(forms.Form):
+    """The intake interview's answers, with the model's fields.
+
+    A plain form, not a ModelForm: a ModelForm checks the model's constraints first and can only say
+    "constraint violated"; the service says which criterion is missing, or that a reason is needed.
+    """
+
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Intake.Outcome.choices, widget=forms.RadioSelect)
-
-    class Meta:
-        model = Intake
-        fields = [
-            "is_adult",
-            "long_term_heroin_dependence",
-            "harmful_injection_practice",
-            "consent_given",
-            "house_rules_explained",
-            "harm_reduction_advice_given",
-            "outcome",
-            "refusal_reason",
-            "notes",
-        ]
-        widgets = {"refusal_reason": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                Intake,
+                fields=[
+                    "is_adult",
+                    "long_term_heroin_dependence",
+                    "harmful_injection_practice",
+                    "consent_given",
+                    "house_rules_explained",
+                    "harm_reduction_advice_given",
+                    "refusal_reason",
+                    "notes",
+                ],
+                widgets={
+                    "refusal_reason": forms.Textarea(attrs={"rows": 2}),
+                    "notes": forms.Textarea(attrs={"rows": 4}),
+                },
+            )
+        )
         for name in (
             "is_adult",
             "long_term_heroin_dependence",
@@ -50,3 +77,160 @@ class IntakeForm(forms.ModelForm):
             "notes",
         )
         self.helper.add_input(Submit("save", _("Save intake"), css_class="btn-lg"))
+
+
+class ClientCodeField(forms.CharField):
+    """A client code as staff type it; cleans to the client, or says no client has that code."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Client code"))
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "class": "font-monospace"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        raw = super().clean(value)
+        code = codes.normalise(raw)
+        client = Client.objects.filter(code=code).first() if code else None
+        if client is None:
+            raise forms.ValidationError(
+                _("No client has the code %(code)s. Check the code, or register the client at reception.")
+                % {"code": code or raw}
+            )
+        return client
+
+
+def _follow_up_field(**kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=_("Follow up on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        **kwargs,
+    )
+
+
+def _default_follow_up() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=Referral.DEFAULT_FOLLOW_UP_DAYS)
+
+
+class CounselingSessionForm(forms.Form):
+    client = ClientCodeField()
+    started_at = forms.DateTimeField(
+        label=_("Started"), widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+    )
+    ended_at = forms.DateTimeField(
+        label=_("Ended"), widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one topic.")},
+    )
+    next_steps = forms.CharField(
+        label=_("Agreed next steps"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Seen by counselors and coordinators only."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.filter(enabled=True)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(
+                Div("client", css_class="col-sm-4"),
+                Div("started_at", css_class="col-sm-4"),
+                Div("ended_at", css_class="col-sm-4"),
+                css_class="row",
+            ),
+            "topics",
+            "next_steps",
+            "notes",
+        )
+        self.helper.add_input(Submit("save", _("Save session"), css_class="btn-lg"))
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_at"), cleaned.get("ended_at")
+        if started and ended and ended < started:
+            self.add_error("ended_at", _("The session cannot end before it started."))
+        return cleaned
+
+
+class ReferralForm(forms.Form):
+    client = ClientCodeField()
+    service = forms.ModelChoiceField(label=_("Service"), queryset=ReferralService.objects.none())
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the referral is for, whom to contact, an appointment already made."),
+    )
+    follow_up_on = _follow_up_field(help_text=_("When to check how it went. A week ahead if left empty."))
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = ReferralService.objects.filter(enabled=True)
+        self.fields["follow_up_on"].initial = _default_follow_up
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(Div("client", css_class="col-sm-5"), Div("service", css_class="col-sm-7"), css_class="row"),
+            "note",
+            Div(Div("follow_up_on", css_class="col-sm-5"), css_class="row"),
+            "next",
+        )
+        self.helper.add_input(Submit("save", _("Make referral"), css_class="btn-lg"))
+
+
+class ReferralStatusForm(forms.Form):
+    """Offers the moves that make sense from the current status; the service judges whatever arrives."""
+
+    to_status = forms.ChoiceField(label=_("New status"), choices=Referral.Status.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to reopen a closed referral or to go back a step."),
+    )
+    follow_up_on = _follow_up_field(help_text=_("For a referral still open. A week ahead if left empty."))
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = Referral.next_statuses(referral.status)
+        labels = dict(Referral.Status.choices)
+        # Any known status validates here, so that a move that makes no sense gets the service's message.
+        self.fields["to_status"].widget.choices = [(status, labels[status]) for status in offered]
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("counseling:referral-status", args=[referral.pk])
+        self.helper.layout = Layout(
+            "to_status", "reason", Div(Div("follow_up_on", css_class="col-sm-6"), css_class="row")
+        )
+        self.helper.add_input(Submit("save", _("Change status")))
+
+
+class FollowUpForm(forms.Form):
+    follow_up_on = forms.DateField(
+        label=_("Next follow-up"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("counseling:referral-follow-up", args=[referral.pk])
+        self.helper.layout = Layout(Div(Div("follow_up_on", css_class="col-sm-6"), css_class="row"))
+        self.helper.add_input(Submit("save", _("Move follow-up date"), css_class="btn-outline-primary"))

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from counseling import views
+from counseling.views import interview, referrals, timeline
 
 app_name = "counseling"
 
 urlpatterns = [
-    path("", views.interview, name="interview"),
-    path("intake/<int:pk>/", views.intake_create, name="intake-create"),
+    path("", interview.interview, name="interview"),
+    path("intake/<int:pk>/", interview.intake_create, name="intake-create"),
+    path("sessions/new/", interview.session_create, name="session-create"),
+    path("referrals/", referrals.referral_list, name="referral-list"),
+    path("referrals/new/", referrals.referral_create_view, name="referral-create"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral-detail"),
+    path("referrals/<int:pk>/status/", referrals.referral_status, name="referral-status"),
+    path("referrals/<int:pk>/follow-up/", referrals.referral_follow_up, name="referral-follow-up"),
+    path("clients/<int:pk>/timeline/", timeline.client_timeline_view, name="client-timeline"),
 ]

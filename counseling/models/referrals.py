@@ -57,7 +57,13 @@ class Referral(models.Model):
             Status.DECLINED_BY_CLIENT,
             Status.CANCELLED,
         ),
-        Status.ACCEPTED: (Status.ATTENDED, Status.DID_NOT_ATTEND, Status.DECLINED_BY_CLIENT, Status.CANCELLED),
+        Status.ACCEPTED: (
+            Status.ATTENDED,
+            Status.DID_NOT_ATTEND,
+            Status.DECLINED_BY_SERVICE,
+            Status.DECLINED_BY_CLIENT,
+            Status.CANCELLED,
+        ),
     }
     # Statuses that count as taken up by the service, for the take-up figures.
     ACCEPTED_STATUSES = (Status.ACCEPTED, Status.ATTENDED, Status.DID_NOT_ATTEND)

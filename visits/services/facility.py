@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from counseling.models import ReferralService
+from counseling.services.defaults import counseling_load_defaults
 from visits.models import (
     Booth,
     EquipmentItem,
@@ -137,4 +138,5 @@ def facility_load_defaults() -> Facility:
             ReferralService(name=name, name_en=name_en, position=position)
             for position, (name, name_en) in enumerate(DEFAULT_REFERRAL_SERVICES)
         )
+    counseling_load_defaults()
     return facility

@@ -1,0 +1,88 @@
+"""Reads of referrals: a client's open ones, the follow-ups due, one referral's history, take-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from counseling.models import Referral, ReferralService, ReferralStatusChange
+from visits.models import Client
+
+
+def client_open_referrals(client: Client) -> list[Referral]:
+    """The client's open referrals, soonest follow-up first. One query."""
+    return list(
+        Referral.objects.filter(client=client, status__in=Referral.OPEN_STATUSES)
+        .select_related("service")
+        .order_by("follow_up_on", "created_at")
+    )
+
+
+@dataclass
+class FollowUps:
+    """Open referrals whose follow-up date has come: overdue ones first, then today's."""
+
+    overdue: list[Referral]
+    due_today: list[Referral]
+
+    def __len__(self) -> int:
+        return len(self.overdue) + len(self.due_today)
+
+
+def referrals_follow_up_due(today: dt.date) -> FollowUps:
+    """Open referrals to follow up today or already overdue, oldest date first. One query."""
+    due = list(
+        Referral.objects.filter(status__in=Referral.OPEN_STATUSES, follow_up_on__lte=today)
+        .select_related("client", "service")
+        .order_by("follow_up_on", "created_at")
+    )
+    return FollowUps(
+        overdue=[r for r in due if r.follow_up_on < today],
+        due_today=[r for r in due if r.follow_up_on == today],
+    )
+
+
+def referrals_open() -> QuerySet[Referral]:
+    """Every open referral, soonest follow-up first, for the follow-up page."""
+    return (
+        Referral.objects.filter(status__in=Referral.OPEN_STATUSES)
+        .select_related("client", "service", "created_by")
+        .order_by("follow_up_on", "created_at")
+    )
+
+
+def referral_with_history(pk: int) -> Referral:
+    """One referral with its client, service and every status change in order. Raises DoesNotExist."""
+    return (
+        Referral.objects.select_related("client", "service", "created_by", "visit")
+        .prefetch_related(Prefetch("changes", queryset=ReferralStatusChange.objects.select_related("by")))
+        .get(pk=pk)
+    )
+
+
+def referrals_take_up(start: dt.datetime, end: dt.datetime) -> list[ReferralService]:
+    """Per service, referrals made in [start, end) and how many of those the service accepted and the
+    client attended, whatever the date of the acceptance. Services with none are left out.
+
+    Each service comes back with ``made``, ``accepted`` and ``attended``; counted in the database, one query.
+    """
+    made_in_period = Q(referrals__created_at__gte=start, referrals__created_at__lt=end)
+    return list(
+        ReferralService.objects.annotate(
+            made=Count("referrals", filter=made_in_period, distinct=True),
+            accepted=Count(
+                "referrals",
+                filter=made_in_period & Q(referrals__changes__to_status__in=Referral.ACCEPTED_STATUSES),
+                distinct=True,
+            ),
+            attended=Count(
+                "referrals",
+                filter=made_in_period & Q(referrals__changes__to_status=Referral.Status.ATTENDED),
+                distinct=True,
+            ),
+        )
+        .filter(made__gt=0)
+        .order_by("position", "pk")
+    )

@@ -1,0 +1,175 @@
+"""Writes of referrals: making one from any station, and moving it through its statuses.
+
+The state machine: an open referral (proposed, sent, accepted) moves forward along
+``Referral.FORWARD``; going back to an earlier open step is a correction and needs a reason; a
+closed referral (declined, attended, did not attend, cancelled) changes only by being reopened, with
+a reason. Every move writes a ``ReferralStatusChange``. The referral's row is locked first, so two
+staff changing it at once queue up and the second is judged against what the first did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from counseling.models import Referral, ReferralService, ReferralStatusChange
+from staff.models import User
+from visits.models import Client, Visit
+
+MAX_FOLLOW_UP_AHEAD = dt.timedelta(days=366)
+
+
+def _label(status: str) -> str:
+    return str(Referral.Status(status).label)
+
+
+def _follow_up_date(follow_up_on: dt.date | None, today: dt.date) -> dt.date:
+    """The given follow-up date, checked, or the default some days ahead."""
+    if follow_up_on is None:
+        return today + dt.timedelta(days=Referral.DEFAULT_FOLLOW_UP_DAYS)
+    if follow_up_on < today:
+        raise ValidationError(_("The follow-up date cannot be in the past."), code="follow_up_past")
+    if follow_up_on > today + MAX_FOLLOW_UP_AHEAD:
+        raise ValidationError(_("Set a follow-up date within a year."), code="follow_up_far")
+    return follow_up_on
+
+
+def _already_open(client: Client, service: ReferralService) -> ValidationError:
+    return ValidationError(
+        _("%(code)s already has an open referral to %(service)s. Follow that one up instead.")
+        % {"code": client.code, "service": service.label},
+        code="already_open",
+    )
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    client: Client,
+    service: ReferralService,
+    by: User,
+    visit: Visit | None = None,
+    note: str = "",
+    follow_up_on: dt.date | None = None,
+) -> Referral:
+    """Refer the client to a service, proposed, with a follow-up date (a week ahead unless given)."""
+    now = timezone.now()
+    if not service.enabled:
+        raise ValidationError(
+            _("%(service)s is no longer in use. Choose another service.") % {"service": service.label},
+            code="service_disabled",
+        )
+    if visit is not None and visit.client_id != client.pk:
+        raise ValidationError(_("That visit is another client's."), code="wrong_visit")
+    follow_up = _follow_up_date(follow_up_on, timezone.localdate(now))
+    # Two referrals to the same service made at once queue up here; the constraint is the last word.
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if Referral.objects.filter(client=client, service=service, status__in=Referral.OPEN_STATUSES).exists():
+        raise _already_open(client, service)
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                client=client,
+                service=service,
+                visit=visit,
+                created_at=now,
+                created_by=by,
+                status=Referral.Status.PROPOSED,
+                status_changed_at=now,
+                follow_up_on=follow_up,
+                note=note.strip(),
+            )
+    except IntegrityError as exc:
+        raise _already_open(client, service) from exc
+    ReferralStatusChange.objects.create(referral=referral, to_status=referral.status, at=now, by=by)
+    return referral
+
+
+def _check_move(current: str, to_status: str, reason: str) -> None:
+    """Refuse a move that makes no sense, with what to do instead."""
+    open_ = Referral.OPEN_STATUSES
+    if to_status not in Referral.Status.values:
+        raise ValidationError(_("Choose a status from the list."), code="unknown_status")
+    if to_status == current:
+        raise ValidationError(
+            _("The referral is already “%(status)s”. Nothing was changed.") % {"status": _label(current)},
+            code="unchanged",
+        )
+    if current not in open_:
+        if to_status not in open_:
+            raise ValidationError(
+                _("The referral is closed (“%(status)s”). Reopen it with a reason before changing it further.")
+                % {"status": _label(current)},
+                code="closed",
+            )
+        if not reason:
+            raise ValidationError(_("Reopening a closed referral needs a reason."), code="reopen_needs_reason")
+        return
+    if to_status in Referral.FORWARD[current]:
+        return
+    if to_status in open_ and Referral.STEP[to_status] < Referral.STEP[current]:
+        if not reason:
+            raise ValidationError(
+                _("Moving a referral back to an earlier step needs a reason."), code="back_needs_reason"
+            )
+        return
+    # Only a referral not yet sent gets here: the service cannot have answered it, nor the client gone.
+    raise ValidationError(
+        _("The referral has not been sent yet, so it cannot be “%(status)s”. Mark it as sent first.")
+        % {"status": _label(to_status)},
+        code="not_sent",
+    )
+
+
+@transaction.atomic
+def referral_set_status(
+    *,
+    referral: Referral,
+    to_status: str,
+    by: User,
+    reason: str = "",
+    follow_up_on: dt.date | None = None,
+) -> Referral:
+    """Move the referral to ``to_status`` if the move makes sense, and record who did it and when.
+
+    A referral that stays open gets the given follow-up date (a week ahead unless given); a closed
+    one has none.
+    """
+    now = timezone.now()
+    reason = reason.strip()
+    referral = Referral.objects.select_for_update().select_related("client", "service").get(pk=referral.pk)
+    current = referral.status
+    _check_move(current, to_status, reason)
+    stays_open = to_status in Referral.OPEN_STATUSES
+    referral.follow_up_on = _follow_up_date(follow_up_on, timezone.localdate(now)) if stays_open else None
+    referral.status = to_status
+    referral.status_changed_at = now
+    try:
+        with transaction.atomic():
+            referral.save(update_fields=["status", "status_changed_at", "follow_up_on"])
+    except IntegrityError as exc:
+        # Reopening while another referral to the same service is open.
+        raise _already_open(referral.client, referral.service) from exc
+    ReferralStatusChange.objects.create(
+        referral=referral, from_status=current, to_status=to_status, at=now, by=by, reason=reason
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_follow_up_set(*, referral: Referral, follow_up_on: dt.date) -> Referral:
+    """Move an open referral's follow-up date, when following up found nothing to change yet."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral.is_open:
+        raise ValidationError(
+            _("The referral is closed (“%(status)s”) and has nothing to follow up.")
+            % {"status": referral.get_status_display()},
+            code="closed",
+        )
+    referral.follow_up_on = _follow_up_date(follow_up_on, timezone.localdate())
+    referral.save(update_fields=["follow_up_on"])
+    return referral

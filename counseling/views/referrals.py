@@ -1,0 +1,156 @@
+"""Referrals: made from any station, followed up from the interview room."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from counseling.forms import FollowUpForm, ReferralForm, ReferralStatusForm
+from counseling.models import Referral
+from counseling.selectors import referral_with_history, referrals_open
+from counseling.services import referral_create, referral_follow_up_set, referral_set_status
+from counseling.views.interview import client_from_query
+from staff.permissions import permission_required
+from visits.models import Visit
+
+
+def _safe_next(request: HttpRequest, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _date(day) -> str:
+    return formats.date_format(day, "j.n.Y")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("counseling.add_referral")
+def referral_create_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ReferralForm(request.POST)
+        if form.is_valid():
+            client = form.cleaned_data["client"]
+            try:
+                referral = referral_create(
+                    client=client,
+                    service=form.cleaned_data["service"],
+                    by=request.user,
+                    visit=Visit.objects.filter(client=client, ended_at__isnull=True).first(),
+                    note=form.cleaned_data["note"],
+                    follow_up_on=form.cleaned_data["follow_up_on"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(code)s is referred to %(service)s. Follow up on %(date)s.")
+                    % {"code": client.code, "service": referral.service.label, "date": _date(referral.follow_up_on)},
+                )
+                return redirect(
+                    _safe_next(request, form.cleaned_data["next"]) or reverse("visits:client-detail", args=[client.pk])
+                )
+    else:
+        client = client_from_query(request)
+        form = ReferralForm(
+            initial={"client": client.code if client else "", "next": _safe_next(request, request.GET.get("next", ""))}
+        )
+    return render(request, "counseling/referral_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _get_referral(pk: int) -> Referral:
+    try:
+        return referral_with_history(pk)
+    except Referral.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _render_detail(request: HttpRequest, referral: Referral, *, status_form=None, follow_up_form=None, status=200):
+    if request.user.has_perm("counseling.change_referral"):
+        status_form = status_form or ReferralStatusForm(referral=referral)
+        if referral.is_open:
+            follow_up_form = follow_up_form or FollowUpForm(
+                referral=referral, initial={"follow_up_on": referral.follow_up_on}
+            )
+    return render(
+        request,
+        "counseling/referral_detail.html",
+        {
+            "referral": referral,
+            "today": timezone.localdate(),
+            "status_form": status_form,
+            "follow_up_form": follow_up_form,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@permission_required("counseling.view_referral")
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _get_referral(pk))
+
+
+@require_POST
+@permission_required("counseling.change_referral")
+def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get_referral(pk)
+    form = ReferralStatusForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            referral = referral_set_status(referral=referral, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The referral of %(code)s to %(service)s is now “%(status)s”.")
+                % {
+                    "code": referral.client.code,
+                    "service": referral.service.label,
+                    "status": referral.get_status_display(),
+                },
+            )
+            return redirect("counseling:referral-detail", pk=referral.pk)
+    return _render_detail(request, referral, status_form=form, status=400)
+
+
+@require_POST
+@permission_required("counseling.change_referral")
+def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get_referral(pk)
+    form = FollowUpForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            referral = referral_follow_up_set(referral=referral, follow_up_on=form.cleaned_data["follow_up_on"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Follow up on %(date)s.") % {"date": _date(referral.follow_up_on)})
+            return redirect("counseling:referral-detail", pk=referral.pk)
+    return _render_detail(request, referral, follow_up_form=form, status=400)
+
+
+@require_GET
+@permission_required("counseling.view_referral")
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Every open referral by follow-up date: what is overdue, due today, and coming."""
+    return render(
+        request,
+        "counseling/referral_list.html",
+        {
+            "active_station": "interview",
+            "referrals": referrals_open(),
+            "today": timezone.localdate(),
+        },
+    )
