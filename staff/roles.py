@@ -67,6 +67,16 @@ def _admin_permissions() -> list[str]:
 
 
 _CLIENT_READ = ["visits.view_client", "visits.view_ban"]
+# On the floor: moving a client between the queue and the rooms, checking out; in the injection and
+# observation rooms: assigning and ending booth sessions, equipment, checks, release.
+_FLOOR_MOVE = ["visits.change_visit"]
+_CHECK_OUT = ["visits.check_out_visit"]
+_ROOMS = [
+    "visits.add_boothsession",
+    "visits.change_boothsession",
+    "visits.add_observationcheck",
+    "visits.change_observation",
+]
 _BAN_WRITE = ["visits.add_ban", "visits.change_ban"]
 # Anyone on the floor may raise an emergency; health workers and duty officers record it and give
 # health services; coordinators read the clinical records for the reports.
@@ -103,6 +113,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.add_visit",
         "visits.add_refusal",
         "visits.add_contact",
+        *_FLOOR_MOVE,
+        *_CHECK_OUT,
     ],
     Role.COUNSELOR: [
         *_EMERGENCY_OPEN,
@@ -112,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.add_client",
         "counseling.add_intake",
         "counseling.view_intake",
+        *_FLOOR_MOVE,
     ],
     Role.HEALTH: [
         *_CLINICAL_WRITE,
@@ -121,6 +134,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "staff.use_floor",
         *_CLIENT_READ,
         "visits.add_contact",
+        *_FLOOR_MOVE,
+        *_CHECK_OUT,
+        *_ROOMS,
     ],
     Role.DUTY: [
         *_CLINICAL_WRITE,
@@ -140,6 +156,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.override_admission",
         "counseling.add_intake",
         "counseling.view_intake",
+        *_FLOOR_MOVE,
+        *_CHECK_OUT,
+        *_ROOMS,
+        "visits.close_visit_after_hours",
         *_DUTY_OFFICER,
     ],
     Role.COORDINATOR: [

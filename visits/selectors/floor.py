@@ -1,0 +1,228 @@
+"""The live floor: who is where, for how long, and what is overdue, in a constant number of queries.
+
+Every query filters on ``ended_at IS NULL`` (covered by the partial unique indexes), so the board
+costs the same with ten past visits or a hundred thousand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from visits.models import (
+    Booth,
+    BoothSession,
+    EquipmentItem,
+    Facility,
+    Observation,
+    ObservationCheck,
+    Room,
+    Route,
+    Substance,
+    Visit,
+)
+from visits.selectors.facility import opening_hours_on
+
+# A hard-to-rouse or unresponsive check this recent marks the client on the board.
+RECENT_FLAG = dt.timedelta(days=7)
+DEFAULT_DUE_SOON = dt.timedelta(minutes=5)
+BOOTH_ROOM_KINDS = (Room.Kind.INJECTION, Room.Kind.INHALATION)
+
+
+@dataclass
+class VisitChecks:
+    """The checks recorded during one open visit, newest first."""
+
+    latest: ObservationCheck | None = None
+    flagged: ObservationCheck | None = None
+    count: int = 0
+
+
+@dataclass
+class BoothCard:
+    """A booth, free or with the session running in it."""
+
+    booth: Booth
+    session: BoothSession | None
+    status: str  # "free" or a BoothSession.Status
+    due_soon_at: dt.datetime | None = None
+    checks: VisitChecks = field(default_factory=VisitChecks)
+    at_risk: bool = False
+
+    @property
+    def is_free(self) -> bool:
+        return self.session is None
+
+
+@dataclass
+class ObservationCard:
+    observation: Observation
+    status: str
+    checks: VisitChecks = field(default_factory=VisitChecks)
+    at_risk: bool = False
+
+    @property
+    def visit(self) -> Visit:
+        return self.observation.visit
+
+
+@dataclass
+class PersonRow:
+    """Someone in the queue, the interview room or the health room, and since when."""
+
+    visit: Visit
+    at_risk: bool = False
+
+
+@dataclass
+class FloorBoard:
+    now: dt.datetime
+    due_soon: dt.timedelta
+    queue: list[PersonRow]
+    interview: list[PersonRow]
+    health: list[PersonRow]
+    booths: list[BoothCard]
+    observations: list[ObservationCard]
+    routes: list[Route]
+    substances: list[Substance]
+    kit: list[EquipmentItem]
+    left_open: list[Visit] | None = None
+    after_hours: bool = False
+
+    @property
+    def free_booths(self) -> list[Booth]:
+        return [card.booth for card in self.booths if card.is_free and card.booth.active]
+
+    @property
+    def default_kit(self) -> list[EquipmentItem]:
+        return [item for item in self.kit if item.default_kit_quantity]
+
+    @property
+    def attention_count(self) -> int:
+        """Booths overdue and flagged clients: what a glance at the board must not miss."""
+        overdue = sum(1 for card in self.booths if card.status == BoothSession.Status.OVERDUE)
+        flagged = sum(1 for card in self.booths if card.checks.flagged) + sum(
+            1 for card in self.observations if card.checks.flagged
+        )
+        return overdue + flagged
+
+
+def _checks_by_visit() -> dict[int, VisitChecks]:
+    found: dict[int, VisitChecks] = {}
+    checks = ObservationCheck.objects.filter(visit__ended_at__isnull=True).select_related("by").order_by("-at", "-pk")
+    for check in checks:
+        entry = found.setdefault(check.visit_id, VisitChecks())
+        entry.count += 1
+        if entry.latest is None:
+            entry.latest = check
+        if check.flagged and entry.flagged is None:
+            entry.flagged = check
+    return found
+
+
+def _clients_at_risk(now: dt.datetime) -> set[int]:
+    inside = Visit.objects.filter(ended_at__isnull=True).values("client_id")
+    return set(
+        ObservationCheck.objects.filter(flagged=True, at__gte=now - RECENT_FLAG, visit__client_id__in=inside)
+        .order_by()
+        .values_list("visit__client_id", flat=True)
+        .distinct()
+    )
+
+
+def _left_open(visits: list[Visit], now: dt.datetime) -> tuple[list[Visit], bool]:
+    """Open visits from before today, or from today once the facility has closed."""
+    today = timezone.localdate(now)
+    hours = opening_hours_on(today)
+    if hours is not None and now >= hours.closes:
+        cutoff, after_hours = hours.closes, True
+    else:
+        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()), timezone.get_default_timezone())
+        cutoff, after_hours = midnight, hours is None or now < hours.opens
+    return [visit for visit in visits if visit.checked_in_at < cutoff], after_hours
+
+
+def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False) -> FloorBoard:
+    """Everything the floor, injection and observation boards show."""
+    now = now or timezone.now()
+    facility = Facility.current()
+    due_soon = dt.timedelta(minutes=facility.due_soon_minutes) if facility else DEFAULT_DUE_SOON
+
+    visits = list(
+        Visit.objects.filter(ended_at__isnull=True)
+        .select_related("client", "substance")
+        .order_by("location_since", "checked_in_at", "pk")
+    )
+    at_risk = _clients_at_risk(now)
+    checks = _checks_by_visit()
+    rows: dict[str, list[PersonRow]] = {
+        Visit.Location.QUEUE: [],
+        Visit.Location.INTERVIEW: [],
+        Visit.Location.HEALTH: [],
+    }
+    for visit in visits:
+        if visit.location in rows:
+            rows[visit.location].append(PersonRow(visit=visit, at_risk=visit.client_id in at_risk))
+
+    sessions = {
+        session.booth_id: session
+        for session in BoothSession.objects.filter(ended_at__isnull=True).select_related(
+            "visit__client", "route", "substance", "booth__room"
+        )
+    }
+    booths = list(
+        Booth.objects.filter(active=True, room__active=True, room__kind__in=BOOTH_ROOM_KINDS).select_related("room")
+    )
+    # A booth taken out of use while occupied still shows until its session ends.
+    shown = {booth.pk for booth in booths}
+    booths += [session.booth for booth_id, session in sessions.items() if booth_id not in shown]
+    booth_cards = []
+    for booth in booths:
+        session = sessions.get(booth.pk)
+        if session is None:
+            booth_cards.append(BoothCard(booth=booth, session=None, status="free"))
+            continue
+        booth_cards.append(
+            BoothCard(
+                booth=booth,
+                session=session,
+                status=session.get_status(now, due_soon),
+                due_soon_at=session.due_soon_at(due_soon),
+                checks=checks.get(session.visit_id, VisitChecks()),
+                at_risk=session.visit.client_id in at_risk,
+            )
+        )
+
+    observations = [
+        ObservationCard(
+            observation=observation,
+            status=observation.get_status(now),
+            checks=checks.get(observation.visit_id, VisitChecks()),
+            at_risk=observation.visit.client_id in at_risk,
+        )
+        for observation in Observation.objects.filter(ended_at__isnull=True)
+        .select_related("visit__client", "booth_session__booth")
+        .order_by("started_at", "pk")
+    ]
+
+    board = FloorBoard(
+        now=now,
+        due_soon=due_soon,
+        queue=rows[Visit.Location.QUEUE],
+        interview=rows[Visit.Location.INTERVIEW],
+        health=rows[Visit.Location.HEALTH],
+        booths=booth_cards,
+        observations=observations,
+        routes=list(Route.objects.filter(enabled=True)),
+        substances=list(Substance.objects.filter(enabled=True)),
+        kit=list(EquipmentItem.objects.filter(enabled=True)),
+    )
+    if with_left_open:
+        board.left_open, board.after_hours = _left_open(visits, now)
+    return board
+
+
+def open_visit_or_none(pk: int) -> Visit | None:
+    return Visit.objects.select_related("client").filter(pk=pk).first()
