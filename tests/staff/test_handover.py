@@ -74,6 +74,19 @@ def test_it_writes_a_structured_handover_for_the_duty_officer_s_shift(client_for
     assert "Low on 1 ml syringes" in text
 
 
+def test_it_shows_the_writer_what_will_be_attached(client_for, cast, day_shift):
+    with time_machine.travel(oslo(hour=11), tick=False):
+        incident(by=cast["duty"], staff=[cast["duty"]], at=oslo(hour=11))
+    visit = open_visit(registered_client(by=cast["reception"]), at=oslo(hour=14), by=cast["reception"])
+
+    with time_machine.travel(oslo(hour=14, minute=50), tick=False):
+        text = page_text(client_for("duty").get("/handovers/new/").content.decode())
+
+    assert "11:00" in text
+    assert visit.client.code in text
+    assert "08:00–15:00" in text
+
+
 def test_it_refuses_a_client_code_that_is_not_registered(client_for, cast, day_shift):
     registered_client(by=cast["reception"])
 

@@ -297,6 +297,16 @@ def test_it_keeps_one_duty_officer_per_shift_in_the_database(cast):
         ShiftAssignment.objects.create(shift=planned, user=kari, role=Role.DUTY, is_duty_officer=True)
 
 
+def test_it_opens_a_shift_for_editing_with_its_times_and_people(client_for, cast):
+    planned = shift(oslo(WEDNESDAY, 8), oslo(WEDNESDAY, 15), duty=cast["duty"], members=[(cast["health"], Role.HEALTH)])
+
+    html = client_for("coordinator").get(f"/roster/shifts/{planned.pk}/").content.decode()
+
+    assert 'name="starts" value="08:00"' in html
+    assert f'<option value="{cast["duty"].pk}" selected>' in html
+    assert '<option value="health" selected>' in html
+
+
 def test_it_changes_a_shift_s_people(client_for, cast):
     planned = shift(oslo(WEDNESDAY, 8), oslo(WEDNESDAY, 15), duty=cast["duty"])
     data = _shift_form(WEDNESDAY, "09:00", "15:00", cast["duty"], members=[(cast["health"], "health")])
