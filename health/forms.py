@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from counseling.models import ReferralService
 from health.models import Emergency, HealthService, Intervention
@@ -46,7 +47,7 @@ class OpenEmergencyForm(forms.Form):
 
 
 class NaloxoneForm(forms.Form):
-    route = forms.ChoiceField(label=_("Route"), choices=Intervention.Route.choices)
+    route = forms.ChoiceField(label=pgettext_lazy("naloxone", "Route"), choices=Intervention.Route.choices)
     dose_mg = forms.DecimalField(label=_("Dose (mg)"), min_value=0.01, max_value=20, decimal_places=2, max_digits=5)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -168,8 +170,15 @@ class Intervention(models.Model):
 
     def __str__(self) -> str:
         if self.kind == self.Kind.NALOXONE:
-            return f"{self.get_kind_display()} {self.dose_mg} mg {self.get_route_display()}"
+            return f"{self.get_kind_display()} {self.dose_display()} mg {self.get_route_display().lower()}"
         return str(self.get_kind_display())
+
+    def dose_display(self) -> str:
+        """The dose without trailing zeros, with the language's decimal separator: 1,8 in bokmål."""
+        if self.dose_mg is None:
+            return ""
+        plain = format(self.dose_mg, "f").rstrip("0").rstrip(".")
+        return formats.number_format(Decimal(plain))
 
 
 class HealthService(models.Model):
