@@ -45,7 +45,7 @@ _SETTINGS_MODELS = {
         "route",
         "equipmentitem",
     ],
-    "counseling": ["referralservice"],
+    "counseling": ["referralservice", "topic"],
     "staff": ["staffingminimum"],
 }
 
@@ -101,11 +101,18 @@ _DUTY_OFFICER = [
     "staff.add_incident",
     "staff.view_incident",
 ]
+# Any station may refer a client; counselors and duty officers follow referrals up; coordinators read.
+_REFERRAL_MAKE = ["counseling.add_referral", "counseling.view_referral"]
+_REFERRAL_FOLLOW_UP = [*_REFERRAL_MAKE, "counseling.change_referral"]
+# Consumption (substance, route) and the checks in booth and observation are health data: the clinical
+# roles and the coordinator's reports see them; reception and counselors see the timers only.
+_CONSUMPTION_READ = ["visits.view_boothsession", "visits.view_observationcheck"]
 _ROSTER_PLANNING = ["staff.plan_roster", "staff.view_roster", "staff.view_handover", "staff.view_incident"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RECEPTION: [
         *_EMERGENCY_OPEN,
+        *_REFERRAL_MAKE,
         "staff.use_reception",
         "staff.use_floor",
         *_CLIENT_READ,
@@ -118,6 +125,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.COUNSELOR: [
         *_EMERGENCY_OPEN,
+        *_REFERRAL_FOLLOW_UP,
+        "counseling.add_counselingsession",
+        "counseling.view_counselingsession",
+        "counseling.view_counseling_notes",
         "staff.use_interview",
         "staff.use_floor",
         *_CLIENT_READ,
@@ -128,6 +139,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.HEALTH: [
         *_CLINICAL_WRITE,
+        *_REFERRAL_MAKE,
+        *_CONSUMPTION_READ,
         "staff.use_health",
         "staff.use_injection",
         "staff.use_observation",
@@ -140,6 +153,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.DUTY: [
         *_CLINICAL_WRITE,
+        *_REFERRAL_FOLLOW_UP,
+        *_CONSUMPTION_READ,
+        "counseling.view_counselingsession",
         "staff.use_reception",
         "staff.use_interview",
         "staff.use_health",
@@ -164,6 +180,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.COORDINATOR: [
         *_CLINICAL_READ,
+        *_CONSUMPTION_READ,
+        "counseling.view_referral",
+        "counseling.view_counselingsession",
+        "counseling.view_counseling_notes",
         "staff.view_dashboard",
         *_CLIENT_READ,
         *_BAN_WRITE,

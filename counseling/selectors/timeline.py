@@ -458,11 +458,9 @@ def client_timeline(client: Client, user, *, month: dt.date | None = None) -> Ti
     if month is None:
         month = months[0] if months else timezone.localdate()
     window = Window.month_of(month)
-    items = sorted(
-        chain.from_iterable(source.items(client, window, user) for source in sources),
-        key=lambda item: item.at,
-        reverse=True,
-    )
+    # Newest first; of two things at the same moment, the one recorded later goes on top.
+    ordered = enumerate(chain.from_iterable(source.items(client, window, user) for source in sources))
+    items = [item for _position, item in sorted(ordered, key=lambda pair: (pair[1].at, pair[0]), reverse=True)]
     return TimelinePage(
         client=client,
         window=window,

@@ -145,7 +145,9 @@ def test_it_refuses_to_move_the_follow_up_of_a_closed_referral(referrals, client
     )
 
     assert response.status_code == 400
-    assert "has nothing to follow up" in text_of(response.content)
+    assert nb("The referral is closed (“%(status)s”) and has nothing to follow up.") % {
+        "status": nb("Cancelled")
+    } in text_of(response.content)
 
 
 @pytest.mark.parametrize("role", ["reception", "health"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from counseling.selectors import client_open_referrals
 from staff.permissions import permission_required, station_required
 from visits import codes
 from visits.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
@@ -128,6 +129,10 @@ def _render_card(
             "refusal_form": refusal_form,
             "blockers": blockers or [],
             "can_override": can_override,
+            "open_referrals": (
+                client_open_referrals(client) if request.user.has_perm("counseling.view_referral") else []
+            ),
+            "today": timezone.localdate(now),
         },
         status=status,
     )

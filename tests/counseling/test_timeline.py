@@ -1,0 +1,385 @@
+"""The client timeline: everything in time order, a month to a page, each item only for the roles allowed to see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from counseling.models import CounselingSession, Intake, Referral
+from counseling.services import referral_create, referral_set_status
+from health.models import Emergency, HealthService, Intervention
+from tests.counseling.helpers import NOON, closed_visit, heroin, make_client, oslo, service, text_of, topic
+from tests.helpers import nb
+from visits.models import Ban, Booth, BoothSession, Client, Observation, Refusal, Route, Visit
+
+JAN_5 = oslo(dt.date(2026, 1, 5), 10)
+FEB_14 = oslo(dt.date(2026, 2, 14), 16)
+MAR_9 = oslo(dt.date(2026, 3, 9), 14)
+MAR_10 = oslo(dt.date(2026, 3, 10), 10)
+
+
+def minutes(n: int) -> str:
+    return nb("%(minutes)d min") % {"minutes": n}
+
+
+REFERRED = nb("Referred to %(service)s") % {"service": "NAV"}
+SESSION = nb("Counseling session, %(duration)s") % {"duration": minutes(45)}
+VISIT = nb("Visit, %(duration)s") % {"duration": nb("%(hours)d h %(minutes)02d min") % {"hours": 1, "minutes": 0}}
+OVERDOSE = nb("Emergency: %(kind)s") % {"kind": nb("Opioid overdose")}
+WOUND_CARE = nb("Health service: %(kind)s") % {"kind": nb("Wound care")}
+SESSION_NOTES = "Talked about the death of a friend"
+INTAKE_NOTES = "Injecting in the groin for two years"
+
+
+@pytest.fixture
+def history(cast, facility) -> Client:
+    """A client registered in January, banned in February, in for a visit with an overdose in March."""
+    reception, counselor, health = cast["reception"], cast["counselor"], cast["health"]
+    person = make_client(by=reception, at=JAN_5, status=Client.Status.ACTIVE)
+    Intake.objects.create(
+        client=person,
+        at=JAN_5 + dt.timedelta(minutes=30),
+        by=counselor,
+        is_adult=True,
+        long_term_heroin_dependence=True,
+        harmful_injection_practice=True,
+        consent_given=True,
+        house_rules_explained=True,
+        harm_reduction_advice_given=True,
+        outcome=Intake.Outcome.ACCEPTED,
+        notes=INTAKE_NOTES,
+    )
+    Ban.objects.create(
+        client=person,
+        reason="Threatened staff",
+        starts_at=FEB_14,
+        ends_at=FEB_14 + dt.timedelta(days=7),
+        created_at=FEB_14,
+        created_by=cast["duty"],
+    )
+    Refusal.objects.create(client=person, at=FEB_14 - dt.timedelta(hours=1), by=reception, reason="intoxicated")
+    visit = closed_visit(person, by=health, at=MAR_9)
+    emergency = Emergency.objects.create(
+        client=person,
+        visit=visit,
+        kind=Emergency.Kind.OPIOID_OVERDOSE,
+        place=Emergency.Place.OBSERVATION,
+        started_at=MAR_9 + dt.timedelta(minutes=31),
+        started_by=health,
+        ended_at=MAR_9 + dt.timedelta(minutes=50),
+        ended_by=health,
+        outcome=Emergency.Outcome.RECOVERED,
+        duration_seconds=19 * 60,
+    )
+    Intervention.objects.create(
+        emergency=emergency,
+        kind=Intervention.Kind.NALOXONE,
+        at=MAR_9 + dt.timedelta(minutes=32),
+        by=health,
+        route=Intervention.Route.INTRANASAL,
+        dose_mg=Decimal("1.8"),
+    )
+    HealthService.objects.create(
+        client=person, kind=HealthService.Kind.WOUND_CARE, at=MAR_9 + dt.timedelta(hours=2), by=health, site="forearm"
+    )
+    session = CounselingSession.objects.create(
+        client=person,
+        counselor=counselor,
+        started_at=MAR_10,
+        ended_at=MAR_10 + dt.timedelta(minutes=45),
+        duration_seconds=45 * 60,
+        notes=SESSION_NOTES,
+        next_steps="Meet again on Friday",
+        recorded_at=MAR_10 + dt.timedelta(hours=1),
+    )
+    session.topics.set([topic("Health"), topic("Family")])
+    with time_machine.travel(MAR_10 + dt.timedelta(hours=2), tick=False):
+        referral = referral_create(client=person, service=service(), by=counselor, note="Benefits appointment")
+        referral_set_status(referral=referral, to_status=Referral.Status.SENT, by=counselor)
+    return person
+
+
+@pytest.fixture
+def at_noon(facility):
+    with time_machine.travel(NOON + dt.timedelta(days=40), tick=False) as traveller:
+        yield traveller
+
+
+def timeline(client_for, role: str, person: Client, month: str = ""):
+    query = f"?month={month}" if month else ""
+    return client_for(role).get(f"/interview/clients/{person.pk}/timeline/{query}")
+
+
+def text(client_for, role: str, person: Client, month: str = "") -> str:
+    response = timeline(client_for, role, person, month)
+    assert response.status_code == 200
+    return text_of(response.content)
+
+
+# Order and paging -------------------------------------------------------------------------------------
+
+
+def test_it_shows_the_month_with_the_latest_records_first_newest_on_top(client_for, history, at_noon):
+    page = text(client_for, "coordinator", history)
+
+    assert "March 2026" in page or "Mars 2026" in page
+    order = [
+        nb("Referral to %(service)s: %(status)s") % {"service": "NAV", "status": nb("Sent")},
+        REFERRED,
+        SESSION,
+        WOUND_CARE,
+        OVERDOSE,
+        VISIT,
+    ]
+    positions = [page.index(title) for title in order]
+    assert positions == sorted(positions)
+
+
+def test_it_shows_a_visit_with_its_rooms_and_timers_in_order(client_for, history, at_noon):
+    page = text(client_for, "coordinator", history)
+
+    visit = page[page.index(VISIT) :]
+    booth = nb("%(booth)s, %(duration)s (limit %(limit)d min)") % {
+        "booth": nb("Booth %(label)s") % {"label": "1"},
+        "duration": minutes(20),
+        "limit": 30,
+    }
+    steps = [
+        "14:00 " + nb("Checked in"),
+        "14:05 " + booth,
+        "14:25 " + nb("Observation, %(duration)s (minimum %(minimum)d min)") % {"duration": minutes(20), "minimum": 15},
+        "14:30 " + nb("Check: %(state)s") % {"state": nb("Hard to rouse")},
+        "15:00 " + nb("Checked out"),
+    ]
+    positions = [visit.index(step) for step in steps]
+    assert positions == sorted(positions)
+
+
+def test_it_pages_back_month_by_month_with_older_and_newer_links(client_for, history, at_noon):
+    response = timeline(client_for, "coordinator", history)
+    assert '?month=2026-02"' in response.content.decode()
+
+    february = text(client_for, "coordinator", history, "2026-02")
+    assert nb("Banned until %(end)s") % {"end": "21.2.2026 16:00"} in february
+    assert nb("Turned away: %(reason)s") % {"reason": nb("Too intoxicated")} in february
+    assert VISIT not in february
+
+    january = text(client_for, "coordinator", history, "2026-01")
+    assert nb("Registered") in january
+    assert nb("Intake interview: %(outcome)s") % {"outcome": nb("Accepted")} in january
+    html = timeline(client_for, "coordinator", history, "2026-01").content.decode()
+    assert 'data-testid="older"' not in html
+    assert '?month=2026-02" data-testid="newer"' in html
+
+
+def test_it_lists_the_months_with_records_and_how_many(client_for, history, at_noon):
+    html = timeline(client_for, "coordinator", history).content.decode()
+
+    assert html.count('href="?month=2026-01"') == 1
+    assert "(2)" in text_of(html)  # January: registration and intake
+
+
+@pytest.mark.parametrize("month", ["2026-13", "abc", "99999-01", "2026-03-01", "0-0"])
+def test_it_shows_the_latest_month_for_a_month_that_makes_no_sense(client_for, history, at_noon, month):
+    page = text(client_for, "coordinator", history, month)
+
+    assert SESSION in page
+
+
+def test_it_says_when_a_month_has_nothing(client_for, history, at_noon):
+    page = text(client_for, "coordinator", history, "2025-06")
+
+    assert nb("Nothing recorded this month.") in page
+
+
+def test_it_opens_for_a_client_with_no_history_at_the_registration(client_for, cast, at_noon):
+    person = make_client("NEWBIE1999K", by=cast["reception"], at=NOON)
+
+    page = text(client_for, "reception", person)
+
+    assert nb("Registered") in page
+
+
+# Who sees what ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["health", "duty", "coordinator"])
+def test_it_shows_consumption_and_checks_to_the_clinical_roles(client_for, history, at_noon, role):
+    page = text(client_for, role, history)
+
+    assert "Heroin (0.2 g)" in page
+    assert "Heroin, Injeksjon" in page
+    assert nb("Hard to rouse") in page
+
+
+@pytest.mark.parametrize("role", ["reception", "counselor"])
+def test_it_shows_others_the_timers_but_not_what_was_used(client_for, history, at_noon, role):
+    page = text(client_for, role, history)
+
+    assert (
+        nb("%(booth)s, %(duration)s (limit %(limit)d min)")
+        % {
+            "booth": nb("Booth %(label)s") % {"label": "1"},
+            "duration": minutes(20),
+            "limit": 30,
+        }
+        in page
+    )
+    assert nb("Observation, %(duration)s (minimum %(minimum)d min)") % {"duration": minutes(20), "minimum": 15} in page
+    assert "Heroin" not in page
+    assert nb("Hard to rouse") not in page
+    assert "Slow breathing" not in page
+
+
+@pytest.mark.parametrize("role", ["counselor", "coordinator"])
+def test_it_shows_counseling_and_intake_notes_to_counselors_and_coordinators(client_for, history, at_noon, role):
+    assert SESSION_NOTES in text(client_for, role, history)
+    assert INTAKE_NOTES in text(client_for, role, history, "2026-01")
+
+
+def test_it_shows_the_duty_officer_the_session_and_next_steps_but_not_the_notes(client_for, history, at_noon):
+    page = text(client_for, "duty", history)
+
+    assert SESSION in page
+    assert "Meet again on Friday" in page
+    assert SESSION_NOTES not in page
+    assert INTAKE_NOTES not in text(client_for, "duty", history, "2026-01")
+
+
+@pytest.mark.parametrize("role", ["reception", "health"])
+def test_it_hides_counseling_sessions_from_reception_and_health(client_for, history, at_noon, role):
+    page = text(client_for, role, history)
+
+    assert SESSION not in page
+    assert "Meet again on Friday" not in page
+    assert nb("Family") not in page
+
+
+@pytest.mark.parametrize("role", ["health", "duty", "coordinator"])
+def test_it_shows_the_emergency_in_clinical_detail_to_the_clinical_roles(client_for, history, at_noon, role):
+    page = text(client_for, role, history)
+
+    assert f"{OVERDOSE}, {minutes(19)}" in page
+    assert nb("Naloxone") in page
+    assert nb("Recovered on site") in page
+    assert WOUND_CARE in page
+
+
+@pytest.mark.parametrize("role", ["counselor", "reception"])
+def test_it_tells_others_only_that_an_emergency_happened(client_for, history, at_noon, role):
+    page = text(client_for, role, history)
+
+    assert nb("A medical emergency") in page
+    assert nb("Opioid overdose") not in page
+    assert nb("Naloxone") not in page
+    assert WOUND_CARE not in page
+    assert "forearm" not in page
+
+
+@pytest.mark.parametrize("role", ["reception", "counselor", "health", "duty", "coordinator"])
+def test_it_shows_referrals_and_bans_to_everyone_who_may_see_the_client(client_for, history, at_noon, role):
+    assert REFERRED in text(client_for, role, history)
+    assert "Threatened staff" in text(client_for, role, history, "2026-02")
+
+
+@pytest.mark.parametrize("role", ["admin", "norole"])
+def test_it_is_forbidden_for_staff_who_may_not_see_clients(client_for, history, at_noon, role):
+    assert timeline(client_for, role, history).status_code == 403
+
+
+def test_it_answers_404_for_a_client_that_does_not_exist(client_for, at_noon):
+    assert client_for("counselor").get("/interview/clients/999999/timeline/").status_code == 404
+
+
+def test_it_is_linked_from_the_client_card(client_for, history, at_noon):
+    html = client_for("reception").get(f"/clients/{history.pk}/").content.decode()
+
+    assert f'href="/interview/clients/{history.pk}/timeline/"' in html
+
+
+# Speed ------------------------------------------------------------------------------------------------
+
+
+def with_visits(code: str, count: int, *, by, step: dt.timedelta) -> Client:
+    """A client with ``count`` closed visits going back from noon, each with a booth session and observation."""
+    person = make_client(code, by=by, at=NOON - count * step - dt.timedelta(days=1))
+    substance, route, booth = heroin(), Route.objects.get(name_en="Injection"), Booth.objects.first()
+    visits = Visit.objects.bulk_create(
+        Visit(
+            client=person,
+            checked_in_at=NOON - n * step,
+            checked_in_by=by,
+            location=Visit.Location.GONE,
+            location_since=NOON - n * step + dt.timedelta(minutes=40),
+            ended_at=NOON - n * step + dt.timedelta(minutes=40),
+            ended_by=by,
+            duration_seconds=40 * 60,
+            substance=substance,
+        )
+        for n in range(1, count + 1)
+    )
+    sessions = BoothSession.objects.bulk_create(
+        BoothSession(
+            visit=visit,
+            booth=booth,
+            route=route,
+            substance=substance,
+            started_at=visit.checked_in_at + dt.timedelta(minutes=5),
+            started_by=by,
+            time_limit_minutes=30,
+            ended_at=visit.checked_in_at + dt.timedelta(minutes=20),
+            ended_by=by,
+            outcome=BoothSession.Outcome.OBSERVATION,
+            duration_seconds=15 * 60,
+        )
+        for visit in visits
+    )
+    Observation.objects.bulk_create(
+        Observation(
+            visit=session.visit,
+            booth_session=session,
+            started_at=session.ended_at,
+            started_by=by,
+            min_minutes=15,
+            ended_at=session.ended_at + dt.timedelta(minutes=20),
+            released_by=by,
+            released_to=Visit.Location.GONE,
+            duration_seconds=20 * 60,
+        )
+        for session in sessions
+    )
+    return person
+
+
+def queries_for_timeline(http, person: Client) -> tuple[int, float, str]:
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get(f"/interview/clients/{person.pk}/timeline/")
+    assert response.status_code == 200
+    return len(queries), time.perf_counter() - started, response.content.decode()
+
+
+def test_it_makes_the_same_number_of_queries_for_20_and_2000_visits(client_for, cast, facility, record_property):
+    few = with_visits("FEW1980M", 20, by=cast["health"], step=dt.timedelta(days=1))
+    many = with_visits("MANY1980M", 2000, by=cast["health"], step=dt.timedelta(hours=8))
+    http = client_for("coordinator")
+    http.get(f"/interview/clients/{few.pk}/timeline/")  # sessions and permissions cached alike for both
+
+    few_queries, _few_seconds, few_html = queries_for_timeline(http, few)
+    many_queries, many_seconds, many_html = queries_for_timeline(http, many)
+
+    record_property("timeline_queries", many_queries)
+    record_property("timeline_seconds_2000_visits", round(many_seconds, 3))
+    assert few_queries == many_queries
+    assert many_queries <= 40
+    assert many_seconds < 2.0
+    # One month a page: March 2026 up to noon on the 10th, three visits a day for the many.
+    assert few_html.count('data-kind="visit"') == 9
+    assert many_html.count('data-kind="visit"') == 28
+    assert '?month=2024-06"' in many_html  # the index reaches back to the first month
