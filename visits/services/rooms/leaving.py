@@ -1,0 +1,88 @@
+"""Moving between the queue and the rooms, checking out, and closing visits left open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staff.models import User
+from visits.models import (
+    Visit,
+    VisitEvent,
+)
+from visits.selectors.facility import opening_hours_on
+from visits.services.rooms.state import (
+    MOVABLE,
+    close_open_timers,
+    end_visit,
+    ended_error,
+    event,
+    lock_open_visit,
+    lock_visit,
+    recent,
+    set_location,
+)
+
+
+@transaction.atomic
+def visit_move(*, visit: Visit, to: str, by: User, now: dt.datetime | None = None) -> Visit:
+    """Move a client between the queue, the interview room and the health room, either way."""
+    now = now or timezone.now()
+    if to not in MOVABLE:
+        raise ValidationError(_("A client can be moved to the queue, the interview room or the health room."))
+    visit = lock_open_visit(visit)
+    if visit.location == to:
+        return visit  # already there: a repeat, or someone else was quicker; either way nothing to do
+    if visit.location == Visit.Location.BOOTH:
+        raise ValidationError(
+            _("%(code)s is in a booth. End the booth session first.") % {"code": visit.client.code}, code="in_booth"
+        )
+    if visit.location == Visit.Location.OBSERVATION:
+        raise ValidationError(
+            _("%(code)s is in observation. Release them first.") % {"code": visit.client.code}, code="in_observation"
+        )
+    set_location(visit, to, now)
+    event(visit, VisitEvent.Kind.MOVED, at=now, by=by, location=to)
+    return visit
+
+
+@transaction.atomic
+def visit_check_out(*, visit: Visit, by: User, note: str = "", now: dt.datetime | None = None) -> Visit:
+    """End the visit, closing whatever is open (a booth session, an observation) on the way out.
+
+    Leaving observation before its minimum time needs a reason in ``note``, as an early release does.
+    """
+    now = now or timezone.now()
+    note = note.strip()
+    visit = lock_visit(visit)
+    if visit.ended_at is not None:
+        if visit.ended_by_id == by.pk and recent(visit.ended_at, now):
+            return visit  # the same click arriving twice
+        raise ended_error(visit)
+    close_open_timers(visit, by=by, now=now, note=note)
+    end_visit(visit, at=now, by=by, note=note)
+    return visit
+
+
+@transaction.atomic
+def visit_close_after_hours(*, visit: Visit, by: User, reason: str, now: dt.datetime | None = None) -> Visit:
+    """Close a visit left open after closing time, with a reason; it ends at the day's closing time."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for closing the visit."), code="reason_required")
+    visit = lock_visit(visit)
+    if visit.ended_at is not None:
+        if visit.ended_by_id == by.pk and recent(visit.ended_at, now):
+            return visit
+        raise ended_error(visit)
+    hours = opening_hours_on(timezone.localdate(visit.checked_in_at))
+    ended_at = min(now, hours.closes) if hours is not None and hours.closes > visit.checked_in_at else now
+    note = _("Closed after closing time: %(reason)s") % {"reason": reason}
+    close_open_timers(visit, by=by, now=ended_at, note=note)
+    end_visit(visit, at=ended_at, by=by, note=note)
+    return visit
