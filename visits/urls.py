@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visits.views import bans, reception, stations
+from visits.views import bans, floor, injection, observation, reception, stations
 
 app_name = "visits"
 
@@ -15,8 +15,19 @@ urlpatterns = [
     path("clients/<int:pk>/bans/", bans.ban_create_view, name="ban-create"),
     path("bans/<int:pk>/lift/", bans.ban_lift_view, name="ban-lift"),
     path("health/", stations.health, name="health"),
-    path("injection/", stations.injection, name="injection"),
-    path("observation/", stations.observation, name="observation"),
-    path("floor/", stations.floor, name="floor"),
+    path("injection/", injection.injection, name="injection"),
+    path("injection/board/", injection.injection_board, name="injection-board"),
+    path("observation/", observation.observation, name="observation"),
+    path("observation/board/", observation.observation_board, name="observation-board"),
+    path("floor/", floor.floor, name="floor"),
+    path("floor/board/", floor.floor_board, name="floor-board"),
+    path("visits/<int:pk>/assign-booth/", injection.booth_assign_view, name="booth-assign"),
+    path("booth-sessions/<int:pk>/end/", injection.booth_end_view, name="booth-end"),
+    path("visits/<int:pk>/hand-out/", injection.visit_hand_out_view, name="visit-hand-out"),
+    path("visits/<int:pk>/check/", observation.observation_check_view, name="observation-check"),
+    path("observations/<int:pk>/release/", observation.observation_release_view, name="observation-release"),
+    path("visits/<int:pk>/move/", floor.visit_move_view, name="visit-move"),
+    path("visits/<int:pk>/check-out/", floor.visit_check_out_view, name="visit-check-out"),
+    path("visits/<int:pk>/close/", floor.visit_close_view, name="visit-close"),
     path("dashboard/", stations.dashboard, name="dashboard"),
 ]

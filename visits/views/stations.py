@@ -45,31 +45,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         substances=Substance.objects.all(),
         routes=Route.objects.all(),
     )
-
-
-@station_required("injection")
-def injection(request: HttpRequest) -> HttpResponse:
-    return _overview(
-        request,
-        station="injection",
-        room_kinds=[Room.Kind.INJECTION, Room.Kind.INHALATION],
-        booths=Booth.objects.filter(active=True).select_related("room"),
-        routes=Route.objects.filter(enabled=True),
-    )
-
-
-@station_required("observation")
-def observation(request: HttpRequest) -> HttpResponse:
-    return _overview(
-        request, station="observation", room_kinds=[Room.Kind.OBSERVATION], routes=Route.objects.filter(enabled=True)
-    )
-
-
-@station_required("floor")
-def floor(request: HttpRequest) -> HttpResponse:
-    return _overview(
-        request,
-        station="floor",
-        room_kinds=[kind for kind, _label in Room.Kind.choices],
-        booths=Booth.objects.filter(active=True).select_related("room"),
-    )

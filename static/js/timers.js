@@ -1,0 +1,189 @@
+/*
+ * Timers on the floor, injection and observation boards.
+ *
+ * The server owns the time: every timer is an ISO timestamp in a data attribute, and each board
+ * carries the server's "now" (data-server-now) so that a wrong clock on the station computer is
+ * corrected. The browser only ticks the display every second between refreshes, and re-syncs when
+ * the tab becomes visible again. No inline script: everything is read from data attributes.
+ *
+ *   [data-board]           a board; data-server-now, data-label-* (translated texts, "{time}" marks the time)
+ *   [data-since]           counts up from the timestamp
+ *   [data-until]           counts down to the timestamp, then shows how far past it
+ *   [data-timer-card]      a card whose status follows data-due-soon / data-deadline (a booth) or
+ *                          data-minimum (observation); [data-status-text] inside gets the status text
+ */
+(function () {
+  "use strict";
+
+  var busyRequests = 0;
+
+  function parse(value) {
+    var t = Date.parse(value);
+    return isNaN(t) ? null : t;
+  }
+
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600);
+    var m = Math.floor((seconds % 3600) / 60);
+    var s = seconds % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+
+  function label(board, name, time) {
+    var text = board.getAttribute("data-label-" + name) || "";
+    return text.replace("{time}", time);
+  }
+
+  function sync(board) {
+    var serverNow = parse(board.getAttribute("data-server-now"));
+    board._skew = serverNow === null ? 0 : serverNow - Date.now();
+  }
+
+  function setStatus(card, status, text) {
+    if (card.getAttribute("data-status") === status) return;
+    card.setAttribute("data-status", status);
+    ["running", "due_soon", "overdue", "minimum_reached"].forEach(function (name) {
+      card.classList.toggle("status-" + name, name === status);
+    });
+    var badge = card.querySelector("[data-status-text]");
+    if (badge) badge.textContent = text;
+  }
+
+  function tick(board) {
+    if (board._skew === undefined) sync(board);
+    var now = Date.now() + board._skew;
+
+    board.querySelectorAll("[data-since]").forEach(function (el) {
+      var since = parse(el.getAttribute("data-since"));
+      if (since !== null) el.textContent = clock((now - since) / 1000);
+    });
+    board.querySelectorAll("[data-until]").forEach(function (el) {
+      var until = parse(el.getAttribute("data-until"));
+      if (until === null) return;
+      var left = (until - now) / 1000;
+      var kind = el.getAttribute("data-until-kind") || "left";
+      if (left > 0) {
+        el.textContent = label(board, kind, clock(left));
+      } else {
+        el.textContent = label(board, kind + "-past", clock(-left));
+      }
+    });
+    board.querySelectorAll("[data-timer-card]").forEach(function (card) {
+      var deadline = parse(card.getAttribute("data-deadline"));
+      var minimum = parse(card.getAttribute("data-minimum"));
+      if (deadline !== null) {
+        var dueSoon = parse(card.getAttribute("data-due-soon"));
+        if (now >= deadline) setStatus(card, "overdue", label(board, "overdue", ""));
+        else if (dueSoon !== null && now >= dueSoon) setStatus(card, "due_soon", label(board, "due-soon", ""));
+        else setStatus(card, "running", label(board, "running", ""));
+      } else if (minimum !== null) {
+        if (now >= minimum) setStatus(card, "minimum_reached", label(board, "minimum-reached", ""));
+        else setStatus(card, "running", label(board, "observing", ""));
+      }
+    });
+  }
+
+  function boards() {
+    return document.querySelectorAll("[data-board]");
+  }
+
+  function tickAll() {
+    boards().forEach(tick);
+  }
+
+  // A refresh must not wipe what someone is typing or choosing: skip the poll for a while after the
+  // last keystroke, choice or focus in the board, and while one of its forms is being sent. Never
+  // for long, though: a forgotten half-typed note must not freeze the board.
+  var QUIET_MS = 20000;
+  var lastInteraction = 0;
+  var pendingOpen = [];
+
+  function busy() {
+    return busyRequests > 0 || Date.now() - lastInteraction < QUIET_MS;
+  }
+
+  function openDetails(board) {
+    return Array.prototype.map.call(board.querySelectorAll("details[open][id]"), function (d) {
+      return d.id;
+    });
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.hasAttribute("data-board")) {
+      if (busy()) event.preventDefault();
+      return;
+    }
+    var board = elt.closest("[data-board]");
+    if (!board) return;
+    busyRequests += 1;
+    elt._boardRequest = true;
+    lastInteraction = 0;
+    htmx.trigger(board, "htmx:abort"); // a refresh already on its way would bring back the old state
+    elt.querySelectorAll("button").forEach(function (b) {
+      b.disabled = true;
+    });
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt._boardRequest) return;
+    elt._boardRequest = false;
+    busyRequests = Math.max(0, busyRequests - 1);
+    elt.querySelectorAll("button").forEach(function (b) {
+      b.disabled = false;
+    });
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target.hasAttribute("data-board")) return;
+    // Logged out meanwhile, or any other page instead of a board: show that page whole.
+    if (event.detail.xhr.status === 200 && event.detail.serverResponse.indexOf("data-board") === -1) {
+      event.detail.shouldSwap = false;
+      window.location.reload();
+      return;
+    }
+    pendingOpen = openDetails(target);
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    boards().forEach(function (board) {
+      sync(board);
+      pendingOpen.forEach(function (id) {
+        var d = document.getElementById(id);
+        if (d && board.contains(d)) d.open = true;
+      });
+      tick(board);
+    });
+    pendingOpen = [];
+  });
+
+  ["input", "change", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var target = event.target;
+      if (target.closest && target.closest("[data-board]") && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
+        lastInteraction = Date.now();
+      }
+    });
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "visible") return;
+    tickAll();
+    boards().forEach(function (board) {
+      htmx.trigger(board, "board-refresh");
+    });
+  });
+
+  function start() {
+    boards().forEach(sync);
+    tickAll();
+    window.setInterval(tickAll, 1000);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

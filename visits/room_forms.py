@@ -1,0 +1,109 @@
+"""Forms of the injection room, the observation room and the floor board: they only validate.
+
+The boards lay these forms out by hand, compactly, because the board is re-sent every few seconds
+and must stay small; the services do the writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from visits.models import Booth, EquipmentItem, ObservationCheck, Route, Substance, Visit
+from visits.services.contacts import MAX_QUANTITY
+from visits.services.rooms import BOOTH_END_TO, MOVABLE, RELEASE_TO
+
+
+def _choices(values) -> list[tuple[str, str]]:
+    return [(value, label) for value, label in Visit.Location.choices if value in values]
+
+
+class BoothAssignForm(forms.Form):
+    booth = forms.ModelChoiceField(
+        label=_("Booth"),
+        queryset=Booth.objects.filter(active=True),
+        required=False,
+        empty_label=_("Next free booth"),
+    )
+    route = forms.ModelChoiceField(
+        label=_("Route"),
+        queryset=Route.objects.filter(enabled=True),
+        error_messages={"invalid_choice": _("That route is not allowed here.")},
+    )
+    substance = forms.ModelChoiceField(
+        label=_("Substance"),
+        queryset=Substance.objects.filter(enabled=True),
+        error_messages={"invalid_choice": _("That substance may not be used here.")},
+    )
+    started_at = forms.TimeField(label=_("Started at"), required=False, input_formats=["%H:%M", "%H:%M:%S"])
+    kit = forms.BooleanField(label=_("Hand out the default kit"), required=False)
+
+    def started_at_datetime(self, now: dt.datetime) -> dt.datetime | None:
+        """The start time typed, on today's date in the facility's time zone; None means now."""
+        time = self.cleaned_data.get("started_at")
+        if time is None:
+            return None
+        day = timezone.localdate(now)
+        return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
+
+
+class BoothEndForm(forms.Form):
+    next_location = forms.ChoiceField(label=_("Afterwards"), choices=_choices(BOOTH_END_TO))
+
+
+class CheckForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=ObservationCheck.State.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ReleaseForm(forms.Form):
+    next_location = forms.ChoiceField(
+        label=_("Afterwards"), choices=_choices(RELEASE_TO), required=False, initial=Visit.Location.GONE
+    )
+    reason = forms.CharField(label=_("Reason for an early release"), max_length=500, required=False)
+
+    def clean_next_location(self) -> str:
+        return self.cleaned_data["next_location"] or Visit.Location.GONE
+
+
+class MoveForm(forms.Form):
+    to = forms.ChoiceField(label=_("Move to"), choices=_choices(MOVABLE))
+
+
+class CheckOutForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class HandOutForm(forms.Form):
+    """The default kit in one click (``kit``), or a quantity per item (``qty_<item id>``)."""
+
+    kit = forms.BooleanField(required=False)
+
+    def __init__(self, *args, items: list[EquipmentItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"qty_{item.pk}"] = forms.IntegerField(
+                label=item.label, min_value=0, max_value=MAX_QUANTITY, required=False
+            )
+
+    def quantities(self) -> dict[EquipmentItem, int]:
+        if self.cleaned_data.get("kit"):
+            return default_kit(self.items)
+        return {item: self.cleaned_data.get(f"qty_{item.pk}") or 0 for item in self.items}
+
+
+def default_kit(items: list[EquipmentItem]) -> dict[EquipmentItem, int]:
+    return {item: item.default_kit_quantity for item in items if item.enabled and item.default_kit_quantity}
+
+
+def error_text(form: forms.Form) -> str:
+    """A form's errors as one sentence-per-error line for the board's message."""
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)

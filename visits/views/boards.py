@@ -1,0 +1,93 @@
+"""What the floor, injection and observation pages share: the board, and the answer to an action.
+
+An action posted from a board (with htmx) is answered with that board, refreshed, and a message on
+top; without htmx, with a redirect to the page and the message in the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from staff.navigation import STATION_BY_SLUG
+from visits.selectors.floor import floor_board
+
+
+@dataclass(frozen=True)
+class Panel:
+    slug: str
+    page_template: str
+    board_template: str
+    board_url_name: str
+
+    @property
+    def station(self):
+        return STATION_BY_SLUG[self.slug]
+
+
+PANELS = {
+    "floor": Panel("floor", "visits/floor.html", "visits/partials/_floor_board.html", "visits:floor-board"),
+    "injection": Panel(
+        "injection", "visits/injection.html", "visits/partials/_injection_board.html", "visits:injection-board"
+    ),
+    "observation": Panel(
+        "observation", "visits/observation.html", "visits/partials/_observation_board.html", "visits:observation-board"
+    ),
+}
+
+
+def _context(request: HttpRequest, panel: Panel, *, notice: str = "", error: str = "") -> dict:
+    user = request.user
+    closer = user.has_perm("visits.close_visit_after_hours")
+    return {
+        "active_station": panel.slug,
+        "panel": panel.slug,
+        "board": floor_board(now=timezone.now(), with_left_open=closer and panel.slug == "floor"),
+        "board_url_name": panel.board_url_name,
+        # What was used and how, and the checks' details, are health data: clinical staff only.
+        # Everyone on the floor sees the timers and a flagged check.
+        "clinical": user.has_perm("visits.view_boothsession") or user.has_perm("visits.add_observationcheck"),
+        "notice": notice,
+        "error": error,
+    }
+
+
+def render_page(request: HttpRequest, slug: str) -> HttpResponse:
+    panel = PANELS[slug]
+    return render(request, panel.page_template, _context(request, panel))
+
+
+def render_board(request: HttpRequest, slug: str, *, notice: str = "", error: str = "") -> HttpResponse:
+    panel = PANELS[slug]
+    return render(request, panel.board_template, _context(request, panel, notice=notice, error=error))
+
+
+def _panel_for(request: HttpRequest) -> str:
+    """The board the action was posted from, if the user may see it; the floor board otherwise."""
+    slug = request.POST.get("panel", "")
+    if slug in PANELS and request.user.has_perm(PANELS[slug].station.permission):
+        return slug
+    if request.user.has_perm(PANELS["floor"].station.permission):
+        return "floor"
+    raise PermissionDenied
+
+
+def message_of(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+def answer(request: HttpRequest, *, notice: str = "", error: str = "") -> HttpResponse:
+    """The refreshed board (htmx), or a redirect back to the page with the message."""
+    slug = _panel_for(request)
+    if request.htmx:
+        return render_board(request, slug, notice=notice, error=error)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect(PANELS[slug].station.url_name)

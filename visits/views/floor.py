@@ -1,0 +1,70 @@
+"""The live floor board, and moving a client between rooms, checking out, closing after hours."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from staff.permissions import permission_required, station_required
+from visits.models import Visit
+from visits.room_forms import CheckOutForm, CloseForm, MoveForm, error_text
+from visits.services.rooms import visit_check_out, visit_close_after_hours, visit_move
+from visits.views.boards import answer, message_of, render_board, render_page
+
+
+@require_GET
+@station_required("floor")
+def floor(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "floor")
+
+
+@require_GET
+@station_required("floor")
+def floor_board(request: HttpRequest) -> HttpResponse:
+    return render_board(request, "floor")
+
+
+@require_POST
+@permission_required("visits.change_visit")
+def visit_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return answer(request, error=error_text(form))
+    try:
+        visit_move(visit=visit, to=form.cleaned_data["to"], by=request.user)
+    except ValidationError as error:
+        return answer(request, error=message_of(error))
+    place = Visit.Location(form.cleaned_data["to"]).label
+    return answer(request, notice=_("%(code)s: %(place)s.") % {"code": visit.client.code, "place": place})
+
+
+@require_POST
+@permission_required("visits.check_out_visit")
+def visit_check_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
+    form = CheckOutForm(request.POST)
+    if not form.is_valid():
+        return answer(request, error=error_text(form))
+    try:
+        visit_check_out(visit=visit, note=form.cleaned_data["note"], by=request.user)
+    except ValidationError as error:
+        return answer(request, error=message_of(error))
+    return answer(request, notice=_("%(code)s is checked out.") % {"code": visit.client.code})
+
+
+@require_POST
+@permission_required("visits.close_visit_after_hours")
+def visit_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return answer(request, error=_("Give a reason for closing the visit."))
+    try:
+        visit_close_after_hours(visit=visit, reason=form.cleaned_data["reason"], by=request.user)
+    except ValidationError as error:
+        return answer(request, error=message_of(error))
+    return answer(request, notice=_("The visit of %(code)s is closed.") % {"code": visit.client.code})

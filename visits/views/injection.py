@@ -1,0 +1,86 @@
+"""The injection room: the queue, the booths, assigning a booth, ending a session, equipment."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from staff.permissions import permission_required, station_required
+from visits.models import BoothSession, EquipmentItem, Visit
+from visits.room_forms import BoothAssignForm, BoothEndForm, HandOutForm, default_kit, error_text
+from visits.services.rooms import booth_assign, booth_end, visit_hand_out
+from visits.views.boards import answer, message_of, render_board, render_page
+
+
+@require_GET
+@station_required("injection")
+def injection(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "injection")
+
+
+@require_GET
+@station_required("injection")
+def injection_board(request: HttpRequest) -> HttpResponse:
+    return render_board(request, "injection")
+
+
+@require_POST
+@permission_required("visits.add_boothsession")
+def booth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
+    form = BoothAssignForm(request.POST)
+    if not form.is_valid():
+        return answer(request, error=error_text(form))
+    now = timezone.now()
+    items = default_kit(list(EquipmentItem.objects.filter(enabled=True))) if form.cleaned_data["kit"] else None
+    try:
+        session = booth_assign(
+            visit=visit,
+            booth=form.cleaned_data["booth"],
+            route=form.cleaned_data["route"],
+            substance=form.cleaned_data["substance"],
+            started_at=form.started_at_datetime(now),
+            items=items,
+            by=request.user,
+            now=now,
+        )
+    except ValidationError as error:
+        return answer(request, error=message_of(error))
+    return answer(request, notice=_("%(code)s is in %(booth)s.") % {"code": visit.client.code, "booth": session.booth})
+
+
+@require_POST
+@permission_required("visits.change_boothsession")
+def booth_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(BoothSession.objects.select_related("visit__client", "booth"), pk=pk)
+    form = BoothEndForm(request.POST)
+    if not form.is_valid():
+        return answer(request, error=error_text(form))
+    try:
+        booth_end(session=session, next_location=form.cleaned_data["next_location"], by=request.user)
+    except ValidationError as error:
+        return answer(request, error=message_of(error))
+    if form.cleaned_data["next_location"] == Visit.Location.OBSERVATION:
+        notice = _("%(code)s is in the observation room.")
+    else:
+        notice = _("%(code)s has left; the visit is ended.")
+    return answer(request, notice=notice % {"code": session.visit.client.code})
+
+
+@require_POST
+@permission_required("visits.change_boothsession")
+def visit_hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
+    form = HandOutForm(request.POST, items=list(EquipmentItem.objects.filter(enabled=True)))
+    if not form.is_valid():
+        return answer(request, error=error_text(form))
+    try:
+        hand_outs = visit_hand_out(visit=visit, items=form.quantities(), by=request.user)
+    except ValidationError as error:
+        return answer(request, error=message_of(error))
+    given = ", ".join(f"{h.quantity} × {h.item.label}" for h in hand_outs)
+    return answer(request, notice=_("Handed out to %(code)s: %(items)s.") % {"code": visit.client.code, "items": given})

@@ -1,0 +1,74 @@
+"""The observation room: timers against the minimum time, checks, and release."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from staff.permissions import permission_required, station_required
+from visits.models import Observation, Visit
+from visits.room_forms import CheckForm, ReleaseForm, error_text
+from visits.services.rooms import observation_check_record, observation_release
+from visits.views.boards import answer, message_of, render_board, render_page
+
+
+@require_GET
+@station_required("observation")
+def observation(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "observation")
+
+
+@require_GET
+@station_required("observation")
+def observation_board(request: HttpRequest) -> HttpResponse:
+    return render_board(request, "observation")
+
+
+@require_POST
+@permission_required("visits.add_observationcheck")
+def observation_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a check on a client in a booth or in observation."""
+    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        return answer(request, error=error_text(form))
+    try:
+        check = observation_check_record(
+            visit=visit, state=form.cleaned_data["state"], note=form.cleaned_data["note"], by=request.user
+        )
+    except ValidationError as error:
+        return answer(request, error=message_of(error))
+    values = {"code": visit.client.code, "state": check.get_state_display()}
+    if check.flagged:
+        # The emergency record comes with the health room; until then the flag is what staff see.
+        return answer(
+            request,
+            error=_("%(code)s: %(state)s. The check is flagged. Start the emergency procedure now.") % values,
+        )
+    return answer(request, notice=_("Check recorded for %(code)s: %(state)s.") % values)
+
+
+@require_POST
+@permission_required("visits.change_observation")
+def observation_release_view(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = get_object_or_404(Observation.objects.select_related("visit__client"), pk=pk)
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        return answer(request, error=error_text(form))
+    try:
+        observation_release(
+            observation=observation,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            next_location=form.cleaned_data["next_location"],
+        )
+    except ValidationError as error:
+        return answer(request, error=message_of(error))
+    code = observation.visit.client.code
+    if form.cleaned_data["next_location"] == Visit.Location.GONE:
+        return answer(request, notice=_("%(code)s is released and checked out.") % {"code": code})
+    place = Visit.Location(form.cleaned_data["next_location"]).label
+    return answer(request, notice=_("%(code)s is released: %(place)s.") % {"code": code, "place": place})
