@@ -1,0 +1,73 @@
+"""The floor board in real Chromium: another staff member's action shows up without a reload, and timers tick."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.helpers import login
+from tests.helpers import nb
+from visits.models import Client, OpeningHours, OpeningHoursPeriod, Substance
+from visits.services.checkin import visit_check_in
+
+pytestmark = pytest.mark.browser
+
+
+def _open_all_day() -> None:
+    # The test runs on the real clock, so the facility admits at any hour of the day for it.
+    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(23, 59, 59))
+    OpeningHoursPeriod.objects.update(last_admission_minutes=0)
+
+
+def _waiting(code: str, by) -> None:
+    client = Client.objects.create(
+        code=code, birth_year=1985, gender="M", status="active", registered_at=timezone.now(), registered_by=by
+    )
+    visit_check_in(client=client, by=by, substance=Substance.objects.filter(enabled=True).first())
+
+
+def _booth_card(page, label: str):
+    return page.locator("[data-testid=booth-card]").filter(
+        has=page.get_by_role("heading", name=nb("Booth %(label)s") % {"label": label}, exact=True)
+    )
+
+
+def test_it_shows_another_staff_members_booth_assignment_without_a_reload_and_ticks(
+    page, browser, live_server, cast, shot
+):
+    _open_all_day()
+    _waiting("AB1985M", cast["reception"])
+
+    login(page, live_server, "duty")
+    page.goto(f"{live_server.url}/floor/")
+    expect(page.get_by_test_id("queue")).to_contain_text("AB1985M")
+    expect(_booth_card(page, "1")).to_contain_text(nb("Free"))
+    page.evaluate("window.__sameDocument = true")
+    shot("duty-floor-before")
+
+    # A health worker at the injection room's computer assigns the booth.
+    other = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    try:
+        nurse = other.new_page()
+        login(nurse, live_server, "health")
+        nurse.goto(f"{live_server.url}/injection/")
+        nurse.get_by_role("button", name=f"{nb('Assign booth')} AB1985M").click()
+        expect(nurse.get_by_test_id("board-notice")).to_contain_text("AB1985M")
+    finally:
+        other.close()
+
+    card = _booth_card(page, "1")
+    expect(card).to_contain_text("AB1985M", timeout=12_000)
+    expect(page.get_by_test_id("queue")).not_to_contain_text("AB1985M")
+    assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+
+    timer = card.locator("[data-since]")
+    before = timer.inner_text()
+    page.wait_for_timeout(1_500)
+    after = timer.inner_text()
+    assert before != after, (before, after)
+    expect(card.locator("[data-status-text]")).to_have_text(nb("Running"))
+    shot("duty-floor-after")

@@ -1,0 +1,116 @@
+"""Shared steps for the room and floor tests: clients checked in, booths taken, races run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from staff.models import User
+from tests.helpers import nb
+from visits.models import Booth, BoothSession, Client, Observation, Route, Substance, Visit
+from visits.services.checkin import visit_check_in
+from visits.services.rooms import booth_assign, booth_end
+
+OSLO = ZoneInfo("Europe/Oslo")
+# A Tuesday at noon: the facility is open and admitting.
+NOON = dt.datetime(2024, 3, 5, 12, 0, tzinfo=OSLO)
+
+postgres_only = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="race tests need PostgreSQL (set DATABASE_URL)",
+)
+
+
+def heroin() -> Substance:
+    return Substance.objects.filter(enabled=True).first()
+
+
+def injection() -> Route:
+    return Route.objects.filter(enabled=True).first()
+
+
+def booth(label: str) -> Booth:
+    return Booth.objects.get(label=label)
+
+
+def client(code: str, by: User) -> Client:
+    return Client.objects.create(
+        code=code,
+        birth_year=1985,
+        gender=Client.Gender.MAN,
+        status=Client.Status.ACTIVE,
+        registered_at=NOON - dt.timedelta(days=30),
+        registered_by=by,
+    )
+
+
+def checked_in(code: str, by: User, *, now: dt.datetime = NOON) -> Visit:
+    return visit_check_in(client=client(code, by), by=by, substance=heroin(), now=now)
+
+
+def in_booth(code: str, by: User, *, label: str = "1", now: dt.datetime = NOON) -> BoothSession:
+    visit = checked_in(code, by, now=now)
+    return booth_assign(visit=visit, booth=booth(label), route=injection(), substance=heroin(), by=by, now=now)
+
+
+def in_observation(code: str, by: User, *, label: str = "1", now: dt.datetime = NOON) -> Observation:
+    session = in_booth(code, by, label=label, now=now)
+    booth_end(session=session, next_location=Visit.Location.OBSERVATION, by=by, now=now + dt.timedelta(minutes=10))
+    return Observation.objects.get(visit=session.visit, ended_at__isnull=True)
+
+
+def race(*actions: Callable[[], object]) -> list[object]:
+    """Run the actions at the same moment, each in its own thread and database connection.
+
+    Returns what each returned, or the exception it raised.
+    """
+    barrier = threading.Barrier(len(actions))
+    results: list[object] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = action()
+        except Exception as error:  # noqa: BLE001 - the test looks at what each thread met
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, action)) for i, action in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def t(msgid: str, **values: object) -> str:
+    """A message as a bokmål page shows it, with its values filled in."""
+    return nb(msgid) % values if values else nb(msgid)
+
+
+def booth_name(label: str) -> str:
+    return t("Booth %(label)s", label=label)
+
+
+def cards(html: str) -> list[str]:
+    """The booth and observation cards on a page, each as its HTML."""
+    return [part.split("</article>")[0] for part in html.split("<article")[1:]]
+
+
+def booth_card(html: str, label: str) -> str:
+    return next(card for card in cards(html) if f">{booth_name(label)}</h3>" in card)
+
+
+def observation_card(html: str, code: str) -> str:
+    return next(card for card in cards(html) if 'data-testid="observation-card"' in card and code in card)
+
+
+def section(html: str, testid: str) -> str:
+    return html.split(f'data-testid="{testid}"')[1].split("</section>")[0]
