@@ -8,6 +8,7 @@ from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,8 +58,11 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["birth_year"].max_value = timezone.localdate().year
-        self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": timezone.localdate().year})
+        this_year = timezone.localdate().year
+        # The validators are built when the field is; setting max_value afterwards would check nothing.
+        self.fields["birth_year"].max_value = this_year
+        self.fields["birth_year"].validators.append(MaxValueValidator(this_year))
+        self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": this_year})
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Div(Div("letters", css_class="col-sm-4"), Div("birth_year", css_class="col-sm-4"), css_class="row"),
@@ -229,6 +233,9 @@ class ContactForm(forms.Form):
         raw = self.cleaned_data["code"]
         code = codes.normalise(raw)
         if not code:
+            if raw.strip():
+                # Only odd characters: a mistyped code, not a wish to stay anonymous.
+                raise forms.ValidationError(_("No client has the code %(code)s.") % {"code": raw.strip()})
             return None
         client = Client.objects.filter(code=code).first()
         if client is None:

@@ -224,7 +224,8 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             else:
                 who = contact.client.code if contact.client else contact.get_gender_display()
                 messages.success(request, _("Contact recorded (%(who)s).") % {"who": who})
-                return redirect("visits:reception")
+                # Health workers record contacts too, and may not open reception: back to their station.
+                return redirect("visits:reception" if request.user.has_perm("staff.use_reception") else "staff:landing")
     else:
         form = ContactForm(initial={"code": request.GET.get("code", "")})
     return render(request, "visits/contact_form.html", {"active_station": "reception", "form": form})
