@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from health.services import emergency_open
 from tests.visits.rooms_helpers import (
     NOON,
     booth_card,
@@ -224,3 +225,23 @@ def test_it_releases_once_when_two_staff_release_at_once(cast):
     errors = [r for r in results if isinstance(r, ValidationError)]
     assert len(errors) == 1 and errors[0].code == "already_released", results
     assert VisitEvent.objects.filter(visit=observation.visit, kind=VisitEvent.Kind.RELEASED).count() == 1
+
+
+@time_machine.travel(OBSERVED_FROM + dt.timedelta(minutes=2), tick=False)
+def test_it_offers_to_open_an_emergency_from_a_flagged_check(client_for, cast):
+    observation = in_observation("AB1985M", cast["health"])
+    observation_check_record(visit=observation.visit, state="hard_to_rouse", by=cast["health"])
+    card = observation_card(client_for("health").get("/observation/").content.decode(), "AB1985M")
+    assert 'action="/health/emergencies/open/"' in card
+    assert f'name="client_id" value="{observation.visit.client_id}"' in card
+    assert t("Open emergency") in card
+
+
+@time_machine.travel(NOON + dt.timedelta(days=3), tick=False)
+def test_it_marks_a_client_with_an_overdose_recorded_this_week(client_for, cast):
+    visit = checked_in("AB1985M", cast["reception"], now=NOON)
+    emergency_open(client=visit.client, by=cast["health"], now=NOON + dt.timedelta(minutes=5))
+    visit_check_out(visit=visit, by=cast["health"], now=NOON + dt.timedelta(hours=1))
+    visit_check_in(client=visit.client, by=cast["reception"], substance=visit.substance)
+    row = section(client_for("reception").get("/floor/").content.decode(), "queue")
+    assert "AB1985M" in row and t("Recent overdose signs") in row

@@ -25,7 +25,7 @@ from visits.models import (
 )
 from visits.selectors.facility import opening_hours_on
 
-# A hard-to-rouse or unresponsive check this recent marks the client on the board.
+# An overdose, or a hard-to-rouse or unresponsive check, this recent marks the client on the board.
 RECENT_FLAG = dt.timedelta(days=7)
 DEFAULT_DUE_SOON = dt.timedelta(minutes=5)
 BOOTH_ROOM_KINDS = (Room.Kind.INJECTION, Room.Kind.INHALATION)
@@ -122,14 +122,18 @@ def _checks_by_visit() -> dict[int, VisitChecks]:
     return found
 
 
-def _clients_at_risk(now: dt.datetime) -> set[int]:
-    inside = Visit.objects.filter(ended_at__isnull=True).values("client_id")
-    return set(
+def _clients_at_risk(visits: list[Visit], now: dt.datetime) -> set[int]:
+    """Clients inside with an overdose recorded, or a flagged check, in the last days. Two queries."""
+    from health.selectors import recent_overdose_client_ids
+
+    inside = [visit.client_id for visit in visits]
+    flagged = (
         ObservationCheck.objects.filter(flagged=True, at__gte=now - RECENT_FLAG, visit__client_id__in=inside)
         .order_by()
         .values_list("visit__client_id", flat=True)
         .distinct()
     )
+    return set(flagged) | recent_overdose_client_ids(inside, now)
 
 
 def _left_open(visits: list[Visit], now: dt.datetime) -> tuple[list[Visit], bool]:
@@ -155,7 +159,7 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
         .select_related("client", "substance")
         .order_by("location_since", "checked_in_at", "pk")
     )
-    at_risk = _clients_at_risk(now)
+    at_risk = _clients_at_risk(visits, now)
     checks = _checks_by_visit()
     rows: dict[str, list[PersonRow]] = {
         Visit.Location.QUEUE: [],

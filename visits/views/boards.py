@@ -49,6 +49,7 @@ def _context(request: HttpRequest, panel: Panel, *, notice: str = "", error: str
         "panel": panel.slug,
         "board": floor_board(now=timezone.now(), with_left_open=closer and panel.slug == "floor"),
         "board_url_name": panel.board_url_name,
+        "page_url": panel.station.url,
         # What was used and how, and the checks' details, are health data: clinical staff only.
         # Everyone on the floor sees the timers and a flagged check.
         "clinical": user.has_perm("visits.view_boothsession") or user.has_perm("visits.add_observationcheck"),
