@@ -13,17 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.models import Intake, Referral, ReferralService, Topic
+from staff.forms import ClockTimeField
 from visits import codes
 from visits.models import Client
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
 
 
 class IntakeForm(forms.Form):
@@ -103,6 +95,12 @@ class ClientCodeField(forms.CharField):
         return client
 
 
+class OutlineSubmit(Submit):
+    """A submit button for the second action of a page."""
+
+    field_classes = "btn btn-outline-primary"
+
+
 def _follow_up_field(**kwargs) -> forms.DateField:
     return forms.DateField(
         label=_("Follow up on"),
@@ -118,13 +116,16 @@ def _default_follow_up() -> dt.date:
 
 
 class CounselingSessionForm(forms.Form):
+    """The times as a date and two 24-hour clock times typed as text, as the other staff forms take them."""
+
     client = ClientCodeField()
-    started_at = forms.DateTimeField(
-        label=_("Started"), widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
-    ended_at = forms.DateTimeField(
-        label=_("Ended"), widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
-    )
+    starts = ClockTimeField(label=_("Started"))
+    ends = ClockTimeField(label=_("Ended"))
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.none(),
@@ -149,8 +150,9 @@ class CounselingSessionForm(forms.Form):
         self.helper.layout = Layout(
             Div(
                 Div("client", css_class="col-sm-4"),
-                Div("started_at", css_class="col-sm-4"),
-                Div("ended_at", css_class="col-sm-4"),
+                Div("date", css_class="col-sm-4"),
+                Div("starts", css_class="col-6 col-sm-2"),
+                Div("ends", css_class="col-6 col-sm-2"),
                 css_class="row",
             ),
             "topics",
@@ -161,9 +163,13 @@ class CounselingSessionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        started, ended = cleaned.get("started_at"), cleaned.get("ended_at")
-        if started and ended and ended < started:
-            self.add_error("ended_at", _("The session cannot end before it started."))
+        day, starts, ends = cleaned.get("date"), cleaned.get("starts"), cleaned.get("ends")
+        if day and starts and ends:
+            tz = timezone.get_current_timezone()
+            cleaned["started_at"] = timezone.make_aware(dt.datetime.combine(day, starts), tz)
+            cleaned["ended_at"] = timezone.make_aware(dt.datetime.combine(day, ends), tz)
+            if ends < starts:
+                self.add_error("ends", _("The session cannot end before it started."))
         return cleaned
 
 
@@ -209,10 +215,15 @@ class ReferralStatusForm(forms.Form):
 
     def __init__(self, *args, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
-        offered = Referral.next_statuses(referral.status)
         labels = dict(Referral.Status.choices)
+        offered = []
+        for status in Referral.next_statuses(referral.status):
+            label = labels[status]
+            if referral.is_open and status in Referral.OPEN_STATUSES:
+                label = _("%(status)s (back a step, needs a reason)") % {"status": label}
+            offered.append((status, label))
         # Any known status validates here, so that a move that makes no sense gets the service's message.
-        self.fields["to_status"].widget.choices = [(status, labels[status]) for status in offered]
+        self.fields["to_status"].widget.choices = offered
         self.helper = FormHelper()
         self.helper.form_action = reverse("counseling:referral-status", args=[referral.pk])
         self.helper.layout = Layout(
@@ -233,4 +244,4 @@ class FollowUpForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = reverse("counseling:referral-follow-up", args=[referral.pk])
         self.helper.layout = Layout(Div(Div("follow_up_on", css_class="col-sm-6"), css_class="row"))
-        self.helper.add_input(Submit("save", _("Move follow-up date"), css_class="btn-outline-primary"))
+        self.helper.add_input(OutlineSubmit("save", _("Move follow-up date")))

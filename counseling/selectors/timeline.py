@@ -183,7 +183,7 @@ def _visit_steps(visit: Visit, *, consumption: bool, checks: bool) -> list[Step]
     steps = [Step(visit.checked_in_at, _("Checked in"))]
     for event in visit.timeline_events:
         if event.kind == VisitEvent.Kind.MOVED:
-            steps.append(Step(event.at, _("To: %(where)s") % {"where": event.get_location_display()}))
+            steps.append(Step(event.at, _("Moved to: %(where)s") % {"where": event.get_location_display()}))
         elif event.kind == VisitEvent.Kind.OVERRIDE:
             steps.append(Step(event.at, _("Admitted against a rule"), tone="warning"))
         else:

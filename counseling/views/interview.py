@@ -93,7 +93,9 @@ def client_from_query(request: HttpRequest) -> Client | None:
 
 def _session_initial(request: HttpRequest) -> dict:
     now = timezone.localtime().replace(second=0, microsecond=0)
-    initial = {"started_at": now - dt.timedelta(minutes=30), "ended_at": now}
+    now -= dt.timedelta(minutes=now.minute % 5)
+    started = now - dt.timedelta(minutes=30)
+    initial = {"date": started.date(), "starts": started.time(), "ends": now.time()}
     client = client_from_query(request)
     if client is not None:
         initial["client"] = client.code
@@ -106,8 +108,17 @@ def session_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = CounselingSessionForm(request.POST)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                session = counseling_session_record(by=request.user, **form.cleaned_data)
+                session = counseling_session_record(
+                    client=data["client"],
+                    by=request.user,
+                    started_at=data["started_at"],
+                    ended_at=data["ended_at"],
+                    topics=data["topics"],
+                    notes=data["notes"],
+                    next_steps=data["next_steps"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
