@@ -111,6 +111,18 @@ def test_it_warns_on_the_dashboard_when_the_shift_on_now_is_below_the_minimum(cl
     assert "1" in warning and "2" in warning
 
 
+def test_it_shows_who_is_on_duty_and_the_warning_on_the_floor_board(client_for, two_shifts):
+    minimum(Role.HEALTH, 2)
+
+    with time_machine.travel(oslo(hour=10), tick=False):
+        html = client_for("reception").get("/floor/board/").content.decode()
+
+    card = marked_text_all(html, "on-duty-card")
+    assert nb("Duty officer") in card
+    assert "duty" in card and "health" in card
+    assert nb("Understaffed now") in marked_text_all(html, "understaffed")
+
+
 def test_it_does_not_warn_when_the_minimum_is_met(client_for, two_shifts):
     minimum(Role.HEALTH, 1)
     minimum(Role.DUTY, 1)
