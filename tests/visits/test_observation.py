@@ -134,8 +134,9 @@ def test_it_asks_for_a_reason_when_releasing_early_from_the_page(client_for, cas
     )
     assert (
         t(
-            "The minimum observation time is reached at %(time)s. "
+            "%(code)s reaches the minimum observation time at %(time)s. "
             "Give a reason for an earlier release (for example: left against advice).",
+            code="AB1985M",
             time="12:25",
         )
         in html

@@ -101,10 +101,10 @@ def observation_release(
     if observation.is_early(now) and not reason:
         raise ValidationError(
             _(
-                "The minimum observation time is reached at %(time)s. "
+                "%(code)s reaches the minimum observation time at %(time)s. "
                 "Give a reason for an earlier release (for example: left against advice)."
             )
-            % {"time": hhmm(observation.minimum_at)},
+            % {"code": visit.client.code, "time": hhmm(observation.minimum_at)},
             code="reason_required",
         )
     observation.visit = visit
