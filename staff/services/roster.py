@@ -69,13 +69,16 @@ def _check_no_overlap(
     ).select_related("user", "shift")
     if exclude is not None:
         clashes = clashes.exclude(shift=exclude)
-    messages = [
-        _("%(name)s is already on the shift %(shift)s, which overlaps this one.")
-        % {"name": clash.user.display_name, "shift": _shift_label(clash.shift)}
+    errors = [
+        ValidationError(
+            _("%(name)s is already on the shift %(shift)s, which overlaps this one.")
+            % {"name": clash.user.display_name, "shift": _shift_label(clash.shift)},
+            code="overlap",
+        )
         for clash in clashes.order_by("shift__starts_at", "user__username")
     ]
-    if messages:
-        raise ValidationError(messages, code="overlap")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:

@@ -21,6 +21,7 @@ from tests.staff.factories import (
     second_duty_officer,
     shift,
 )
+from tests.visits.rooms_helpers import postgres_only, race
 
 
 @pytest.fixture
@@ -196,6 +197,20 @@ def test_it_lets_the_database_settle_two_acknowledgements_at_once(kari, handover
 
     assert error.value.code == "already_acknowledged"
     assert HandoverAcknowledgement.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_records_one_acknowledgement_for_two_clicks_at_once(kari, handover):
+    results = race(
+        lambda: handover_acknowledge(handover=handover, by=kari),
+        lambda: handover_acknowledge(handover=handover, by=kari),
+    )
+
+    errors = [r for r in results if isinstance(r, ValidationError)]
+    assert len(errors) == 1 and errors[0].code == "already_acknowledged", results
+    assert HandoverAcknowledgement.objects.filter(handover=handover, user=kari).count() == 1
 
 
 def test_it_refuses_the_writer_acknowledging_their_own_handover(client_for, handover):

@@ -24,6 +24,7 @@ from tests.staff.factories import (
     second_duty_officer,
     shift,
 )
+from tests.visits.rooms_helpers import postgres_only, race
 
 WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 
@@ -405,3 +406,26 @@ def test_it_shows_my_shifts_to_every_role(client_for, cast):
 
     assert response.status_code == 200
     assert nb("No shifts.") in page_text(response.content.decode())
+
+
+@postgres_only
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_only_one_of_two_overlapping_shifts_planned_at_once_through(cast):
+    from django.core.exceptions import ValidationError
+
+    from staff.services.roster import shift_create
+
+    def plan(start_hour: int, end_hour: int):
+        return lambda: shift_create(
+            starts_at=oslo(WEDNESDAY, start_hour),
+            ends_at=oslo(WEDNESDAY, end_hour),
+            duty_officer=cast["duty"],
+            by=cast["coordinator"],
+        )
+
+    results = race(plan(8, 15), plan(12, 20))
+
+    errors = [r for r in results if isinstance(r, ValidationError)]
+    assert len(errors) == 1 and [e.code for e in errors[0].error_list] == ["overlap"], results
+    assert Shift.objects.count() == 1
