@@ -54,7 +54,8 @@ class RegisterForm(forms.Form):
         required=False,
         help_text=_("Needed when the person turns 18 this year."),
     )
-    confirm_near_match = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The code staff confirmed after the near-match warning; a confirmation holds for that code only.
+    confirmed_code = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +69,7 @@ class RegisterForm(forms.Form):
             Div(Div("letters", css_class="col-sm-4"), Div("birth_year", css_class="col-sm-4"), css_class="row"),
             InlineRadios("gender"),
             "age_proof_seen",
-            "confirm_near_match",
+            "confirmed_code",
         )
         self.helper.add_input(Submit("register", _("Register client"), css_class="btn-lg"))
 
@@ -77,6 +78,21 @@ class RegisterForm(forms.Form):
         if not letters.isalpha() or not 2 <= len(letters) <= 8:
             raise forms.ValidationError(_("Use 2 to 8 letters (A-Z, Æ, Ø, Å), no digits."))
         return letters
+
+    def code(self) -> str:
+        data = self.cleaned_data
+        return codes.build(data["letters"], data["birth_year"], data["gender"])
+
+    def registration(self) -> dict:
+        """The service's arguments; a near match counts as confirmed only for the code confirmed."""
+        data = self.cleaned_data
+        return {
+            "letters": data["letters"],
+            "birth_year": data["birth_year"],
+            "gender": data["gender"],
+            "age_proof_seen": data["age_proof_seen"],
+            "confirm_near_match": data["confirmed_code"] == self.code(),
+        }
 
 
 class CheckInForm(forms.Form):

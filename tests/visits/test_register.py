@@ -122,6 +122,20 @@ def test_it_registers_a_near_match_when_submitted_again_to_confirm(reception):
     assert Client.objects.filter(code="MAKO1990K", status=Client.Status.PENDING).exists()
 
 
+def test_it_warns_again_when_the_letters_change_after_a_confirmation(reception):
+    ClientFactory(code="MAKA1990K", birth_year=1990, gender="K")
+    ClientFactory(code="MAKE1990K", birth_year=1990, gender="K")
+    warning = register(reception, letters="MAKO")
+    values = form_values(warning.content, "")
+    values["letters"] = "MAKI"
+
+    again = reception.post(URL, values)
+
+    assert again.status_code == 200
+    assert "MAKE1990K" in marked_text(again.content, "near-matches")
+    assert not Client.objects.filter(code__in=["MAKO1990K", "MAKI1990K"]).exists()
+
+
 def test_it_does_not_count_another_birth_year_as_a_near_match(reception):
     ClientFactory(code="MAKA1991K", birth_year=1991, gender="K")
 

@@ -81,12 +81,12 @@ def client_register_view(request: HttpRequest) -> HttpResponse:
         form = RegisterForm(request.POST)
         if form.is_valid():
             try:
-                client = client_register(by=request.user, **form.cleaned_data)
+                client = client_register(by=request.user, **form.registration())
             except NearMatchFound as exc:
                 near_matches = exc.matches
                 form.add_error(None, exc)
                 form.data = form.data.copy()
-                form.data["confirm_near_match"] = "on"
+                form.data["confirmed_code"] = form.code()
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
