@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from tests.visits.rooms_helpers import (
     NOON,
@@ -193,6 +194,35 @@ def test_it_answers_a_repeated_end_from_the_same_person_quietly(cast):
     booth_end(session=session, next_location=Visit.Location.OBSERVATION, by=cast["health"], now=NOON)
     assert Observation.objects.filter(visit=session.visit).count() == 1
     assert VisitEvent.objects.filter(visit=session.visit, kind=VisitEvent.Kind.BOOTH_ENDED).count() == 1
+
+
+def test_it_lets_the_database_refuse_a_second_open_session_in_a_booth(cast):
+    first = in_booth("AB1985M", cast["health"], label="1")
+    other = checked_in("CD1980K", cast["reception"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BoothSession.objects.create(
+            visit=other,
+            booth=first.booth,
+            route=first.route,
+            substance=first.substance,
+            started_at=NOON,
+            started_by=cast["duty"],
+            time_limit_minutes=30,
+        )
+
+
+def test_it_lets_the_database_refuse_a_second_open_session_for_a_visit(cast):
+    first = in_booth("AB1985M", cast["health"], label="1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BoothSession.objects.create(
+            visit=first.visit,
+            booth=booth("2"),
+            route=first.route,
+            substance=first.substance,
+            started_at=NOON,
+            started_by=cast["duty"],
+            time_limit_minutes=30,
+        )
 
 
 # The views ----------------------------------------------------------------------------------------
