@@ -280,5 +280,12 @@ def health_service_record(
     if kind == HealthService.Kind.DOCTOR_REFERRAL:
         from counseling.services import referral_create
 
-        referral_create(client=client, service=referral_service, by=by, visit=visit, note=note.strip())
+        try:
+            with transaction.atomic():
+                referral_create(client=client, service=referral_service, by=by, visit=visit, note=note.strip())
+        except ValidationError as exc:
+            # An open referral to the same service is already being followed up; the help given is
+            # still recorded, and the open referral carries on.
+            if getattr(exc, "code", None) != "already_open":
+                raise
     return service

@@ -68,3 +68,13 @@ def test_it_refuses_reception_recording_a_health_service(client_inside, client_f
     response = _post(client_for("reception"), client_inside, kind="hygiene_advice")
     assert response.status_code == 403
     assert not HealthService.objects.exists()
+
+
+def test_it_refers_to_a_doctor_and_opens_the_referral_for_follow_up(client_inside, client_for):
+    from counseling.models import Referral, ReferralService
+
+    service = ReferralService.objects.get(name_en="Emergency clinic / GP")
+    _post(client_for("health"), client_inside, kind="doctor_referral", referral_service=service.pk)
+    _post(client_for("health"), client_inside, kind="doctor_referral", referral_service=service.pk, note="Again")
+    assert HealthService.objects.filter(kind="doctor_referral").count() == 2
+    assert Referral.objects.filter(client=client_inside, service=service).count() == 1
