@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test serve lint messages check-messages clean
+.PHONY: run test serve bench lint messages check-messages clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ serve: $(VENV)/.runtime | var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn bergen_injection.wsgi --bind $${BIND:-0.0.0.0:$(PORT)} --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+## bench: synthetic history at BENCH_SIZES visits (default 10000,1000000) on fresh PostgreSQL databases,
+## every key page timed and loaded under gunicorn; writes bench/results.json (see bench/run.py)
+bench: $(VENV)/.runtime | var
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

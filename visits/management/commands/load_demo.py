@@ -21,8 +21,15 @@ class Command(BaseCommand):
             "--password-file",
             help="where the password is kept between runs; made with a random password when missing",
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=0,
+            metavar="VISITS",
+            help="also a synthetic year of history with this many visits, when there are no visits yet",
+        )
 
-    def handle(self, *args, password=None, password_file=None, **options):
+    def handle(self, *args, password=None, password_file=None, history=0, **options):
         facility_load_defaults()
         password = password or os.environ.get("DEMO_PASSWORD") or self._stored_password(password_file)
         usernames = demo_staff_create(password=password)
@@ -31,6 +38,21 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo logins (username = role):"))
         self.stdout.write(f"  users:    {', '.join(usernames)}")
         self.stdout.write(f"  password: {password}")
+        if history > 0:
+            self._history(history)
+
+    def _history(self, visits: int) -> None:
+        from bench.synthetic import generate_history
+        from visits.models import Visit
+
+        if Visit.objects.exists():
+            self.stdout.write("There are visits already; no synthetic history added.")
+            return
+        summary = generate_history(visits=visits, years=1, seed=1, progress=lambda line: None)
+        self.stdout.write(
+            f"Synthetic history: {summary.visits:,} visits of {summary.clients:,} clients, "
+            f"{summary.first_day} to {summary.last_day}"
+        )
 
     @staticmethod
     def _stored_password(path: str | None) -> str:

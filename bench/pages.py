@@ -1,0 +1,256 @@
+"""The pages and actions the benchmark measures, each with who uses it and what one request needs.
+
+A page is found by its URL name; one whose view has not been written yet is reported as missing, not
+as a failure. Actions change state, so each repetition acts on a fresh object (a client not yet
+checked in, a visit waiting for a booth) that ``prepare`` makes outside the measured time, and
+``cleanup`` puts the floor back as it was so that every repetition sees the same floor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+
+from bench.floor import Floor
+from visits.models import BoothSession, Client, ObservationCheck, Visit
+
+STATION, REPORT = "station", "report"
+
+
+class Missing(Exception):
+    """The page's URL name does not exist (yet)."""
+
+
+@dataclass
+class State:
+    """What the pages need to know about the database being measured."""
+
+    floor: Floor
+    heavy: Client  # the client with the most visits: the longest card and timeline
+    codes: list[str]  # codes of clients with visits, to search for as reception does
+    near_codes: list[str]  # codes one letter away from a registered one: the near-match search
+    month: dt.date  # the last full month, for the monthly report
+    observed: list[Visit] = field(default_factory=list)
+    target: object = None  # what the current repetition acts on
+
+
+def url(name: str, *, query: str = "", **kwargs) -> str:
+    try:
+        path = reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        raise Missing(name) from None
+    return f"{path}?{query}" if query else path
+
+
+def month_url(name: str, month: dt.date) -> str:
+    """The month as the converter takes it: a date, or ``YYYY-MM`` text."""
+    for value in (month, f"{month:%Y-%m}"):
+        try:
+            return url(name, month=value)
+        except Missing:
+            continue
+        except (AttributeError, TypeError, ValueError):
+            continue
+    raise Missing(name)
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    label: str
+    group: str
+    user: str  # the role of the member of the cast who uses it
+    url: Callable[[State, int], str]
+    method: str = "GET"
+    htmx: bool = False
+    data: Callable[[State, int], dict] | None = None
+    prepare: Callable[[State, int], None] | None = None
+    verify: Callable[[State, int, object], str] | None = None  # an error message, or "" when it worked
+    cleanup: Callable[[State, int], None] | None = None
+    status: int = 200
+
+
+# Preparing actions on fresh objects ----------------------------------------------------------------
+
+
+def _fresh_client(state: State, i: int) -> None:
+    state.target = state.floor.fresh.client()
+
+
+def _checked_in(state: State, i: int) -> str:
+    found = Visit.objects.filter(client=state.target, ended_at__isnull=True).exists()
+    return "" if found else "no open visit after the check-in"
+
+
+def _check_out_target(state: State, i: int) -> None:
+    visit = Visit.objects.filter(client=state.target, ended_at__isnull=True).first()
+    if visit is not None:
+        state.floor.check_out(visit)
+
+
+def _waiting_visit(state: State, i: int) -> None:
+    state.floor.free_a_booth()
+    state.target = state.floor.check_in()
+
+
+def _in_booth(state: State, i: int) -> str:
+    found = BoothSession.objects.filter(visit=state.target, ended_at__isnull=True).exists()
+    return "" if found else "no booth session after the assignment"
+
+
+def _end_target_session(state: State, i: int) -> None:
+    session = BoothSession.objects.filter(visit=state.target, ended_at__isnull=True).first()
+    if session is not None:
+        state.floor.end_session(session, observe=False)
+
+
+def _observed_visit(state: State, i: int) -> None:
+    if not state.observed:
+        state.observed = state.floor.observed_visits()
+    state.target = state.observed[i % len(state.observed)] if state.observed else None
+
+
+def _check_note(i: int) -> str:
+    return f"Runde {i}"
+
+
+def _checked(state: State, i: int) -> str:
+    found = ObservationCheck.objects.filter(visit=state.target, note=_check_note(i)).exists()
+    return "" if found else "no check recorded"
+
+
+def _shows(text: Callable[[State, int], str]) -> Callable[[State, int, object], str]:
+    def verify(state: State, i: int, response) -> str:
+        wanted = text(state, i)
+        return "" if wanted in response.content.decode() else f"{wanted} is not on the page"
+
+    return verify
+
+
+def _target_pk(state: State) -> int:
+    return state.target.pk if state.target is not None else 0
+
+
+PAGES = [
+    Page(
+        "search",
+        "Client search (htmx)",
+        STATION,
+        "reception",
+        lambda s, i: url("visits:reception-search", query=urlencode({"q": s.codes[i % len(s.codes)]})),
+        htmx=True,
+        verify=_shows(lambda s, i: s.codes[i % len(s.codes)]),
+    ),
+    Page(
+        "search-near",
+        "Client search, near matches",
+        STATION,
+        "reception",
+        lambda s, i: url("visits:reception-search", query=urlencode({"q": s.near_codes[i % len(s.near_codes)]})),
+        htmx=True,
+    ),
+    Page("reception", "Reception page", STATION, "reception", lambda s, i: url("visits:reception")),
+    Page(
+        "client-card",
+        "Client card (heavy client)",
+        STATION,
+        "reception",
+        lambda s, i: url("visits:client-detail", pk=s.heavy.pk),
+        verify=_shows(lambda s, i: s.heavy.code),
+    ),
+    Page(
+        "check-in",
+        "Check-in (POST)",
+        STATION,
+        "reception",
+        lambda s, i: url("visits:client-check-in", pk=_target_pk(s)),
+        method="POST",
+        data=lambda s, i: {"substance": s.floor.substance.pk, "intoxication": "none", "dose": "0,2 g"},
+        prepare=_fresh_client,
+        verify=lambda s, i, r: _checked_in(s, i),
+        cleanup=_check_out_target,
+        status=302,
+    ),
+    Page("floor-board", "Floor board (htmx)", STATION, "duty", lambda s, i: url("visits:floor-board"), htmx=True),
+    Page("floor", "Floor page", STATION, "duty", lambda s, i: url("visits:floor")),
+    Page(
+        "injection-board",
+        "Injection board (htmx)",
+        STATION,
+        "health",
+        lambda s, i: url("visits:injection-board"),
+        htmx=True,
+    ),
+    Page(
+        "observation-board",
+        "Observation board (htmx)",
+        STATION,
+        "health",
+        lambda s, i: url("visits:observation-board"),
+        htmx=True,
+    ),
+    Page(
+        "booth-assign",
+        "Booth assignment (POST)",
+        STATION,
+        "health",
+        lambda s, i: url("visits:booth-assign", pk=_target_pk(s)),
+        method="POST",
+        htmx=True,
+        data=lambda s, i: {
+            "booth": "",
+            "route": s.floor.route.pk,
+            "substance": s.floor.substance.pk,
+            "kit": "on",
+            "panel": "injection",
+        },
+        prepare=_waiting_visit,
+        verify=lambda s, i, r: _in_booth(s, i),
+        cleanup=_end_target_session,
+    ),
+    Page(
+        "observation-check",
+        "Observation check (POST)",
+        STATION,
+        "health",
+        lambda s, i: url("visits:observation-check", pk=_target_pk(s)),
+        method="POST",
+        htmx=True,
+        data=lambda s, i: {"state": "alert", "note": _check_note(i), "panel": "observation"},
+        prepare=_observed_visit,
+        verify=lambda s, i, r: _checked(s, i),
+    ),
+    Page(
+        "client-timeline",
+        "Client timeline (heavy client)",
+        STATION,
+        "coordinator",
+        lambda s, i: url("counseling:client-timeline", pk=s.heavy.pk),
+    ),
+    Page(
+        "dashboard",
+        "Dashboard, this month",
+        REPORT,
+        "coordinator",
+        lambda s, i: url("reports:dashboard", query="period=month"),
+    ),
+    Page(
+        "monthly-report",
+        "Monthly report",
+        REPORT,
+        "coordinator",
+        lambda s, i: month_url("reports:monthly", s.month),
+    ),
+    Page(
+        "monthly-csv",
+        "Monthly report, CSV",
+        REPORT,
+        "coordinator",
+        lambda s, i: month_url("reports:monthly-csv", s.month),
+    ),
+]
+PAGE_NAMES = [page.name for page in PAGES]
