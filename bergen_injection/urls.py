@@ -11,3 +11,6 @@ urlpatterns = [
     path("", include("visits.urls")),
     path("interview/", include("counseling.urls")),
 ]
+
+# A database that is restarting gets a 503 "try again" page instead of the generic error page.
+handler500 = "bergen_injection.errors.server_error"
