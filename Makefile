@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test serve bench lint messages check-messages clean
+.PHONY: run test serve bench soak lint messages check-messages clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ serve: $(VENV)/.runtime | var
 ## every key page timed and loaded under gunicorn; writes bench/results.json (see bench/run.py)
 bench: $(VENV)/.runtime | var
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+## soak: load (SOAK_SECONDS, default 60; SOAK_STAFF, default 20) against gunicorn on a throwaway PostgreSQL
+## cluster restarted halfway; reports errors, recovery and lost writes, writes soak-results.json (needs root)
+soak: $(VENV)/.dev | var
+	$(PY) -m tests.soak
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
