@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("staff.urls")),
     path("health/", include("health.urls")),
+    path("", include("reports.urls")),
     path("", include("visits.urls")),
     path("interview/", include("counseling.urls")),
 ]

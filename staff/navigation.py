@@ -32,7 +32,7 @@ STATIONS: list[Station] = [
     Station("floor", _("Floor"), "visits:floor", "staff.use_floor"),
     Station("incidents", _("Incidents"), "staff:incident-list", "staff.view_incident"),
     Station("handover", _("Handover"), "staff:handover-list", "staff.view_handover"),
-    Station("dashboard", _("Dashboard"), "visits:dashboard", "staff.view_dashboard"),
+    Station("dashboard", _("Dashboard"), "reports:dashboard", "staff.view_dashboard"),
     Station("roster", _("Roster"), "staff:roster", "staff.view_roster"),
     Station("admin", _("Admin"), "admin:index", "staff.use_admin"),
 ]

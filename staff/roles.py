@@ -47,6 +47,7 @@ _SETTINGS_MODELS = {
     ],
     "counseling": ["referralservice", "topic"],
     "staff": ["staffingminimum"],
+    "reports": ["annualbudget"],
 }
 
 
@@ -185,6 +186,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "counseling.view_counselingsession",
         "counseling.view_counseling_notes",
         "staff.view_dashboard",
+        "reports.view_monthly_report",
         *_CLIENT_READ,
         *_BAN_WRITE,
         "counseling.view_intake",

@@ -29,5 +29,4 @@ urlpatterns = [
     path("visits/<int:pk>/move/", floor.visit_move_view, name="visit-move"),
     path("visits/<int:pk>/check-out/", floor.visit_check_out_view, name="visit-check-out"),
     path("visits/<int:pk>/close/", floor.visit_close_view, name="visit-close"),
-    path("dashboard/", stations.dashboard, name="dashboard"),
 ]

@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from reports.urls import MonthConverter
+
 # Pages open before login, by URL name: the login page itself, the load balancer's probe and the
 # language switch (POST-only, so a GET is refused with 405 rather than redirected).
 OPEN_PAGES = {"staff:login", "healthz", "staff:language"}
@@ -28,6 +30,7 @@ SAMPLES = {
     SlugConverter: "x",
     UUIDConverter: "00000000-0000-4000-8000-000000000001",
     PathConverter: "1",
+    MonthConverter: "2026-03",
 }
 _CONVERTER = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>")
 

@@ -227,6 +227,3 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
         board.left_open, board.after_hours = _left_open(visits, now)
     return board
 
-
-def open_visit_or_none(pk: int) -> Visit | None:
-    return Visit.objects.select_related("client").filter(pk=pk).first()

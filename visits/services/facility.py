@@ -8,6 +8,7 @@ from django.db import transaction
 
 from counseling.models import ReferralService
 from counseling.services.defaults import counseling_load_defaults
+from reports.services import annual_budget_load_defaults
 from visits.models import (
     Booth,
     EquipmentItem,
@@ -139,4 +140,5 @@ def facility_load_defaults() -> Facility:
             for position, (name, name_en) in enumerate(DEFAULT_REFERRAL_SERVICES)
         )
     counseling_load_defaults()
+    annual_budget_load_defaults()
     return facility

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from staff.permissions import station_required
-from visits.models import Booth, EquipmentItem, Room, Route, Substance
-from visits.selectors.facility import today_hours, week_hours
+from visits.models import EquipmentItem, Room
+from visits.selectors.facility import today_hours
 
 
 def _overview(request: HttpRequest, *, station: str, room_kinds: list[str], **extra) -> HttpResponse:
@@ -30,18 +30,4 @@ def health(request: HttpRequest) -> HttpResponse:
         station="health",
         room_kinds=[Room.Kind.HEALTH],
         equipment=EquipmentItem.objects.filter(enabled=True),
-    )
-
-
-@station_required("dashboard")
-def dashboard(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    return _overview(
-        request,
-        station="dashboard",
-        room_kinds=[kind for kind, _label in Room.Kind.choices],
-        week=week_hours(today),
-        booths=Booth.objects.select_related("room"),
-        substances=Substance.objects.all(),
-        routes=Route.objects.all(),
     )

@@ -1,0 +1,54 @@
+"""The annual budget, a facility setting, and the daily rollup the long-range charts read."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AnnualBudget(models.Model):
+    """The facility's budget for one calendar year; the dashboard divides it by the year's visits and clients."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    amount_nok = models.PositiveBigIntegerField(_("budget (NOK)"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("annual budget")
+        verbose_name_plural = _("annual budgets")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount_nok:,} NOK".replace(",", " ")
+
+
+class DailyFigures(models.Model):
+    """One local (Europe/Oslo) day's counts, computed from the event records by ``manage.py rollup_daily``.
+
+    Only the charts over all years read it, so that they need not scan every visit on each load; the
+    days since the last rollup, and always yesterday and today, are counted live from the records.
+    Recomputing a day replaces its row, so the command may run as often as wanted.
+    """
+
+    date = models.DateField(_("date"), primary_key=True)
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    unique_clients = models.PositiveIntegerField(_("unique clients"), default=0)
+    new_registrations = models.PositiveIntegerField(_("new registrations"), default=0)
+    refusals = models.PositiveIntegerField(_("refusals"), default=0)
+    consumption_events = models.PositiveIntegerField(_("consumption events"), default=0)
+    emergencies = models.PositiveIntegerField(_("emergencies"), default=0)
+    overdoses = models.PositiveIntegerField(_("overdoses"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("daily figures")
+        verbose_name_plural = _("daily figures")
+        ordering = ["date"]
+        # The monthly report for the authorities is the coordinator's; the dashboard is staff.view_dashboard.
+        permissions = [("view_monthly_report", _("Can see and download the monthly report"))]
+
+    def __str__(self) -> str:
+        return self.date.isoformat()

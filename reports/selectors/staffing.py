@@ -1,0 +1,101 @@
+"""Staffing against the minimum over a period: how many opening hours fell short, and of which role.
+
+The roster is intervals, not events, so this is the one figure computed here rather than by an SQL
+aggregate: the staff app's ``understaffed_periods`` cuts each day at shift and minimum boundaries and
+checks each piece. The queries are fixed in number (hours, closed days, assignments, minimums),
+whatever the length of the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from reports.periods import Period
+from staff.models import ShiftAssignment, StaffingMinimum
+from staff.roles import Role
+from staff.selectors.roster import UnderstaffedPeriod, understaffed_periods
+from visits.models import ClosedDay, OpeningHoursPeriod
+from visits.selectors.facility import DayHours
+
+
+@dataclass(frozen=True)
+class StaffingFigures:
+    has_minimums: bool
+    # Opening time from the period's start up to its end or now, whichever comes first.
+    open_seconds: int
+    understaffed_seconds: int
+    periods: list[UnderstaffedPeriod]
+    # Per role: how long it was below its minimum.
+    by_role: list[tuple[Role, int]]
+
+    @property
+    def understaffed_share(self) -> float | None:
+        return self.understaffed_seconds / self.open_seconds if self.open_seconds else None
+
+
+def _seconds(start: dt.datetime, end: dt.datetime) -> int:
+    """Elapsed time; aware datetimes in one zone subtract as wall-clock times in Python, wrong across a DST change."""
+    return int(end.timestamp() - start.timestamp())
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
+
+
+def opening_hours_between(first: dt.date, last: dt.date) -> list[DayHours]:
+    """The hours of each open day from ``first`` to ``last``, as ``opening_hours_on`` gives them, in two queries."""
+    periods = list(
+        OpeningHoursPeriod.objects.filter(valid_from__lte=last).prefetch_related("days").order_by("valid_from")
+    )
+    closed = set(ClosedDay.objects.filter(date__gte=first, date__lte=last).values_list("date", flat=True))
+    result = []
+    day = first
+    while day <= last:
+        period = next((p for p in reversed(periods) if p.valid_from <= day), None)
+        hours = None if period is None else next((h for h in period.days.all() if h.weekday == day.weekday()), None)
+        if hours is not None and day not in closed:
+            closes = _aware(day, hours.closes)
+            result.append(
+                DayHours(
+                    date=day,
+                    opens=_aware(day, hours.opens),
+                    closes=closes,
+                    last_admission=closes - dt.timedelta(minutes=period.last_admission_minutes),
+                )
+            )
+        day += dt.timedelta(days=1)
+    return result
+
+
+def staffing_figures(period: Period, *, now: dt.datetime) -> StaffingFigures:
+    until = period.until(now)
+    minimums = list(StaffingMinimum.objects.all())
+    assignments = list(
+        ShiftAssignment.objects.filter(shift__starts_at__lt=until, shift__ends_at__gt=period.start).select_related(
+            "shift"
+        )
+    )
+    open_seconds = 0
+    found: list[UnderstaffedPeriod] = []
+    for hours in opening_hours_between(period.first, period.last):
+        if hours.opens >= until:
+            break
+        hours = DayHours(hours.date, hours.opens, min(hours.closes, until), hours.last_admission)
+        open_seconds += _seconds(hours.opens, hours.closes)
+        if minimums:
+            found += understaffed_periods(hours, assignments, minimums)
+    short: dict[Role, int] = {}
+    for piece in found:
+        seconds = _seconds(piece.starts_at, piece.ends_at)
+        for shortfall in piece.shortfalls:
+            short[shortfall.role] = short.get(shortfall.role, 0) + seconds
+    return StaffingFigures(
+        has_minimums=bool(minimums),
+        open_seconds=open_seconds,
+        understaffed_seconds=sum(_seconds(p.starts_at, p.ends_at) for p in found),
+        periods=found,
+        by_role=[(role, short[role]) for role in Role if role in short],
+    )

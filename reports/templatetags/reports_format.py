@@ -1,0 +1,52 @@
+"""How the dashboard and the report write numbers and durations."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def num(value) -> str:
+    """A whole number in the reader's format, grouped by thousands: 18 300 000."""
+    if value is None or value == "":
+        return "–"
+    return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+@register.filter
+def minutes(seconds) -> str:
+    """Seconds as minutes with one decimal: 754 → 12,6. (Rounded first: number_format cuts decimals off.)"""
+    if seconds is None:
+        return "–"
+    return number_format(round(seconds / 60, 1), decimal_pos=1)
+
+
+@register.filter
+def hours_minutes(seconds) -> str:
+    """Seconds as hours and minutes: 12000 → 3 h 20 min."""
+    if seconds is None:
+        return "–"
+    total = round(seconds / 60)
+    return _("%(hours)s h %(minutes)s min") % {"hours": total // 60, "minutes": total % 60}
+
+
+@register.filter
+def percent(fraction) -> str:
+    if fraction is None:
+        return "–"
+    return f"{number_format(round(fraction * 100, 1), decimal_pos=1)} %"
+
+
+@register.filter
+def nonzero(lines) -> list:
+    """The lines of a breakdown with something in them."""
+    return [line for line in lines if line.value]
+
+
+@register.filter
+def report_value(indicator, external: bool) -> str:
+    return indicator.text(bool(external))

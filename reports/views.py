@@ -1,0 +1,131 @@
+"""The coordinators' and duty officers' dashboard, and the monthly report for the authorities."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.forms import PeriodForm
+from reports.periods import PeriodKind, month_first, named_period
+from reports.selectors import (
+    arrivals_heatmap,
+    cost_figures,
+    live_figures,
+    monthly_report,
+    per_month,
+    period_figures,
+    staffing_figures,
+    visits_per_day,
+)
+from reports.selectors.monthly import Version
+from staff.permissions import permission_required, station_required
+from visits.selectors.stock import stock_alerts
+
+REPORT_PERMISSION = "reports.view_monthly_report"
+
+
+def _last_month(today: dt.date) -> dt.date:
+    return month_first(month_first(today) - dt.timedelta(days=1))
+
+
+@station_required("dashboard")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    form = PeriodForm(request.GET or None)
+    period = form.chosen_period(today)
+    per_month_series = per_month(today)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "active_station": "dashboard",
+            "form": form,
+            "period": period,
+            "period_kinds": PeriodKind.choices,
+            "figures": period_figures(period, now=now),
+            "live": live_figures(named_period(PeriodKind.TODAY, today), now) if period.includes(now) else None,
+            "cost": cost_figures(period, today=today),
+            "staffing": staffing_figures(period, now=now),
+            "stock_alerts": stock_alerts(),
+            "per_day": visits_per_day(today),
+            "per_month": per_month_series.visits,
+            "overdoses_per_month": per_month_series.overdoses,
+            "heatmap": arrivals_heatmap(period),
+            "report_month": period.first if period.is_month else _last_month(today),
+            "now": now,
+        },
+    )
+
+
+@permission_required(REPORT_PERMISSION)
+def monthly_latest(request: HttpRequest) -> HttpResponse:
+    """Last month's report, or the month asked for with ``?month=YYYY-MM``."""
+    today = timezone.localdate()
+    asked = request.GET.get("month", "")
+    if asked:
+        try:
+            month = dt.date.fromisoformat(f"{asked}-01")
+        except ValueError:
+            messages.error(request, _("“%(month)s” is not a month; use the form YYYY-MM.") % {"month": asked[:20]})
+        else:
+            return redirect("reports:monthly", month=month)
+    return redirect("reports:monthly", month=_last_month(today))
+
+
+def _version(request: HttpRequest) -> str:
+    version = request.GET.get("version") or Version.INTERNAL
+    if version not in Version.ALL:
+        raise Http404("No such version of the report.")
+    return version
+
+
+@permission_required(REPORT_PERMISSION)
+def monthly(request: HttpRequest, month: dt.date) -> HttpResponse:
+    version = _version(request)
+    now = timezone.now()
+    report = monthly_report(month, now=now)
+    return render(
+        request,
+        "reports/monthly.html",
+        {
+            "active_station": "dashboard",
+            "report": report,
+            "version": version,
+            "external": version == Version.EXTERNAL,
+            "previous_month": _last_month(month),
+            "next_month": month_first(report.period.last + dt.timedelta(days=1)),
+            "is_complete": report.period.end <= now,
+            "now": now,
+        },
+    )
+
+
+@permission_required(REPORT_PERMISSION)
+def monthly_csv(request: HttpRequest, month: dt.date) -> HttpResponse:
+    """The report as CSV: UTF-8 with a byte-order mark, so spreadsheets keep æ, ø and å; section, indicator, value."""
+    version = _version(request)
+    external = version == Version.EXTERNAL
+    report = monthly_report(month, now=timezone.now())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="monthly-report-{month:%Y-%m}-{version}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("section"), _("indicator"), _("value")])
+    writer.writerow([_("Report"), _("Month"), f"{month:%Y-%m}"])
+    writer.writerow(
+        [
+            _("Report"),
+            _("Version"),
+            _("external: counts from 1 to 9 shown as <10") if external else _("internal: all counts"),
+        ]
+    )
+    for section, indicator in report.rows():
+        writer.writerow([section, indicator.label, indicator.text(external, localize=False)])
+    return response

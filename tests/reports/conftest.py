@@ -1,0 +1,20 @@
+"""The reports' tests look back from mid-April 2026 at a known March (tests.reports.scenario)."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from tests.reports.scenario import APRIL_15, build_march
+
+
+@pytest.fixture
+def april_15(facility):
+    """Time stands still at noon on 15 April 2026 (Oslo): March is last month, and over."""
+    with time_machine.travel(APRIL_15, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def march(cast, april_15):
+    return build_march(cast)
