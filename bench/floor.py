@@ -158,23 +158,26 @@ class Floor:
             self.check_out(visit)
         return len(left)
 
-    def populate(self) -> dict[str, int]:
-        """A busy moment: the observation room full, all booths but one taken, a queue, the side rooms."""
+    def populate(self, *, small: bool = False) -> dict[str, int]:
+        """A busy moment: the observation room full, all booths but one taken, a queue, the side rooms.
+
+        ``small`` (the quick run in the tests) puts fewer people in observation and the queue.
+        """
         from visits.services.rooms import visit_move
 
         booths = Booth.objects.filter(
             active=True, room__active=True, room__kind__in=[Room.Kind.INJECTION, Room.Kind.INHALATION]
         ).count()
-        observing = min(OBSERVING, booths)
+        observing, queue = (min(2, booths), 1) if small else (min(OBSERVING, booths), QUEUE)
         for _ in range(observing):
             self.end_session(self.to_booth(self.check_in()), observe=True)
         for _ in range(booths - 1):
             self.to_booth(self.check_in())
-        for _ in range(QUEUE):
+        for _ in range(queue):
             self.check_in()
         visit_move(visit=self.check_in(), to=Visit.Location.INTERVIEW, by=self.cast["reception"])
         visit_move(visit=self.check_in(), to=Visit.Location.HEALTH, by=self.cast["reception"])
-        return {"booths": booths, "in_booths": booths - 1, "observing": observing, "queue": QUEUE, "side_rooms": 2}
+        return {"booths": booths, "in_booths": booths - 1, "observing": observing, "queue": queue, "side_rooms": 2}
 
     def observed_visits(self) -> list[Visit]:
         return list(

@@ -114,7 +114,7 @@ def _near(code: str, taken: set[str], rng: random.Random) -> str | None:
     return None
 
 
-def prepare_state(password: str, seed: int = 3):
+def prepare_state(password: str, seed: int = 3, *, small: bool = False):
     """The cast, the facility open for check-in, a busy floor, the heavy client and codes to search for."""
     import datetime as dt
 
@@ -129,7 +129,7 @@ def prepare_state(password: str, seed: int = 3):
     admit_around_the_clock(timezone.now())
     floor = Floor(cast)
     floor.clear()
-    occupancy = floor.populate()
+    occupancy = floor.populate(small=small)
     top = Visit.objects.values("client").annotate(n=Count("pk")).order_by("-n").first()
     heavy = Client.objects.get(pk=top["client"])
     rng = random.Random(seed)
@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", required=True)
     parser.add_argument("--only", help="comma-separated page names")
     parser.add_argument("--skip-generate", action="store_true", help="measure the history already there")
+    parser.add_argument("--small-floor", action="store_true", help="fewer people on the floor (the quick run)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     django.setup()
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         part["rollup_seconds"] = round(time.monotonic() - started, 1)
         print(f"  rolled up the daily figures in {part['rollup_seconds']} s", flush=True)
     part["rows"] = row_counts()
-    cast, state, facts = prepare_state(args.password)
+    cast, state, facts = prepare_state(args.password, small=args.small_floor)
     part.update(facts)
     part["search_codes"] = state.codes
     print(f"  measuring ({args.reps} repetitions each) ...", flush=True)

@@ -71,19 +71,25 @@ def _sizes(raw: str) -> list[int]:
     return [int(part.replace("_", "")) for part in raw.split(",") if part.strip()]
 
 
-def _measure_size(args, size: int, env: dict[str, str], work: Path, log: Path, password: str, *, quick: bool) -> dict:
+QUICK = (2, 0, 1)  # repetitions, warm-up, query counts: enough to see every page work, nothing to time
+
+
+def _measure_size(args, size: int, env: dict[str, str], work: Path, log: Path, password: str, *, load: bool) -> dict:
     """Generate (unless reusing) and time the pages in a child process, then the load phase here."""
-    reps, warmup, capture = (3, 1, 1) if quick else (args.reps, 3, 2)
+    quick = args.quick
+    reps, warmup, capture = QUICK if quick else (args.reps, 3, 2)
     part_file = work / f"part-{size}.json"
     command = [sys.executable, "-m", "bench.measure", "--size", str(size), "--years", str(args.years),
                "--seed", str(args.seed), "--reps", str(reps), "--warmup", str(warmup), "--capture", str(capture),
                "--password", password, "--out", str(part_file)]  # fmt: skip
     if args.reuse:
         command.append("--skip-generate")
+    if quick:
+        command.append("--small-floor")
     if subprocess.run(command, cwd=ROOT, env=env).returncode:
         raise RuntimeError(f"measuring {size:,} visits failed")
     part = json.loads(part_file.read_text())
-    if args.load_seconds > 0:
+    if load:
         part["load"] = load_phase(
             env,
             usernames={role: f"bench-{role}" for role in ("duty", "reception")},
@@ -94,6 +100,7 @@ def _measure_size(args, size: int, env: dict[str, str], work: Path, log: Path, p
             workers=2 if quick else args.workers,
             log=log,
             warmup=0.2 if quick else 1.0,
+            preload=quick,
         )
     part.pop("search_codes", None)
     return part
@@ -108,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-seconds", type=float, default=float(os.environ.get("BENCH_LOAD_SECONDS", 15)))
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--quick", action="store_true", help="few repetitions, for the test suite")
+    parser.add_argument("--quick", action="store_true", help="few repetitions, load at the largest size only")
     parser.add_argument("--database-url", help="the server to make the databases on (default: DATABASE_URL)")
     parser.add_argument("--template-db", help="an already migrated database on that server to clone")
     parser.add_argument("--keep-db", action="store_true", default=os.environ.get("BENCH_KEEP_DB") == "1")
@@ -127,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     server = Server.from_url(url, work)
     stamp = time.strftime("%Y%m%d_%H%M%S")
     password = secrets.token_urlsafe(16)
-    reps, warmup, capture = (3, 1, 1) if args.quick else (args.reps, 3, 2)
+    reps, warmup, capture = QUICK if args.quick else (args.reps, 3, 2)
     results: dict = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cores": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
@@ -157,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                 _run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env, log)
             else:
                 made.append(server.clone(template, name))
-            results["sizes"][str(size)] = _measure_size(args, size, env, work, log, password, quick=args.quick)
+            # The quick run loads only the largest size: starting gunicorn is most of its time.
+            load = args.load_seconds > 0 and (not args.quick or size == sizes[-1])
+            results["sizes"][str(size)] = _measure_size(args, size, env, work, log, password, load=load)
             if not args.keep_db and not args.reuse:
                 server.drop(made.pop())
     finally:

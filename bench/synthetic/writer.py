@@ -221,12 +221,14 @@ class Writer:
             copier.close()
 
     def analyze(self) -> None:
+        """Planner statistics and the visibility map (index-only scans), as autovacuum would leave them."""
         if not self.postgres:
             return
         quote = connection.ops.quote_name
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"  # VACUUM needs autocommit
+        names = ", ".join(quote(table.model._meta.db_table) for table in self.tables.values())
         with connection.cursor() as cursor:
-            for table in self.tables.values():
-                cursor.execute(f"VACUUM ANALYZE {quote(table.model._meta.db_table)}")
+            cursor.execute(f"{command} {names}")
 
 
 class _Copier(threading.Thread):
