@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "visits",
     "counseling",
     "health",
+    "reports",
 ]
 
 MIDDLEWARE = [
