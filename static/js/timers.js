@@ -93,20 +93,60 @@
     boards().forEach(tick);
   }
 
-  // A refresh must not wipe what someone is typing or choosing: skip the poll for a while after the
-  // last keystroke, choice or focus in the board, and while one of its forms is being sent. Never
-  // for long, though: a forgotten half-typed note must not freeze the board.
-  var QUIET_MS = 20000;
+  // A refresh must not wipe what someone is typing or choosing. Polls wait while someone types or
+  // chooses in the board (never for long: a forgotten field must not freeze the board), and a
+  // refresh carries over what was typed or chosen, the open <details> and the focus.
+  var QUIET_MS = 15000;
   var lastInteraction = 0;
-  var pendingOpen = [];
+  var carried = null;
 
   function busy() {
     return busyRequests > 0 || Date.now() - lastInteraction < QUIET_MS;
   }
 
-  function openDetails(board) {
-    return Array.prototype.map.call(board.querySelectorAll("details[open][id]"), function (d) {
-      return d.id;
+  function fieldKey(field) {
+    return field.form ? field.form.getAttribute("action") + "|" + field.name : null;
+  }
+
+  function changed(field) {
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (o) {
+        return o.selected !== o.defaultSelected;
+      });
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  function carry(board, sentForm) {
+    var state = { open: [], values: {}, focus: null };
+    board.querySelectorAll("details[open][id]").forEach(function (d) {
+      state.open.push(d.id);
+    });
+    board.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (field) {
+      var key = fieldKey(field);
+      if (!key || field.form === sentForm || !changed(field)) return;
+      state.values[key] = field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
+    });
+    var active = document.activeElement;
+    if (active && board.contains(active) && active.form !== sentForm) state.focus = fieldKey(active);
+    return state;
+  }
+
+  function restore(board, state) {
+    state.open.forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d && board.contains(d)) d.open = true;
+    });
+    board.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (field) {
+      var key = fieldKey(field);
+      if (key && Object.prototype.hasOwnProperty.call(state.values, key)) {
+        if (field.type === "checkbox" || field.type === "radio") field.checked = state.values[key];
+        else field.value = state.values[key];
+        var details = field.closest("details");
+        if (details) details.open = true;
+      }
+      if (key && key === state.focus) field.focus();
     });
   }
 
@@ -146,28 +186,27 @@
       window.location.reload();
       return;
     }
-    pendingOpen = openDetails(target);
+    var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
+    carried = carry(target, sent && sent.tagName === "FORM" ? sent : null);
   });
 
   document.addEventListener("htmx:afterSwap", function () {
     boards().forEach(function (board) {
       sync(board);
-      pendingOpen.forEach(function (id) {
-        var d = document.getElementById(id);
-        if (d && board.contains(d)) d.open = true;
-      });
+      if (carried) restore(board, carried);
       tick(board);
     });
-    pendingOpen = [];
+    carried = null;
   });
 
-  ["input", "change", "focusin"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      var target = event.target;
-      if (target.closest && target.closest("[data-board]") && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
-        lastInteraction = Date.now();
-      }
-    });
+  document.addEventListener("input", function (event) {
+    if (event.target.closest && event.target.closest("[data-board]")) lastInteraction = Date.now();
+  });
+  document.addEventListener("focusin", function (event) {
+    var target = event.target;
+    if (target.closest && target.closest("[data-board]") && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
+      lastInteraction = Date.now();
+    }
   });
 
   document.addEventListener("visibilitychange", function () {
