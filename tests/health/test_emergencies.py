@@ -234,3 +234,13 @@ def test_it_opens_an_emergency_for_a_client_who_is_not_inside(at_noon, cast):
     client = ClientFactory(letters="OUTS", registered_by=cast["reception"])
     emergency, created = services.emergency_open(client=client, by=cast["health"])
     assert created and emergency.visit is None and emergency.place == Emergency.Place.OTHER
+
+
+def test_it_shows_an_open_emergency_in_red_on_the_floor_board_until_it_is_closed(client_inside, client_for, cast):
+    emergency, _ = services.emergency_open(client=client_inside, by=cast["health"])
+    board = client_for("reception").get("/floor/").content.decode()
+    assert 'data-testid="board-emergencies"' in board
+    assert client_inside.code in board
+    services.emergency_close(emergency=emergency, outcome="recovered", by=cast["health"])
+    board = client_for("reception").get("/floor/").content.decode()
+    assert 'data-testid="board-emergencies"' not in board

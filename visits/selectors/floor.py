@@ -24,6 +24,7 @@ from visits.models import (
     Visit,
 )
 from visits.selectors.facility import opening_hours_on
+from visits.selectors.stock import stock_alerts
 
 # An overdose, or a hard-to-rouse or unresponsive check, this recent marks the client on the board.
 RECENT_FLAG = dt.timedelta(days=7)
@@ -90,6 +91,13 @@ class FloorBoard:
     kit: list[EquipmentItem]
     left_open: list[Visit] | None = None
     after_hours: bool = False
+    # Open emergencies show in red on every board until closed; low stock shows for a count or order.
+    emergencies: list = field(default_factory=list)
+    stock_alerts: list = field(default_factory=list)
+
+    @property
+    def emergency_clients(self) -> set[int]:
+        return {emergency.client_id for emergency in self.emergencies}
 
     @property
     def free_booths(self) -> list[Booth]:
@@ -106,7 +114,7 @@ class FloorBoard:
         flagged = sum(1 for card in self.booths if card.checks.flagged) + sum(
             1 for card in self.observations if card.checks.flagged
         )
-        return overdue + flagged
+        return overdue + flagged + len(self.emergencies)
 
 
 def _checks_by_visit() -> dict[int, VisitChecks]:
@@ -146,6 +154,12 @@ def _left_open(visits: list[Visit], now: dt.datetime) -> tuple[list[Visit], bool
         midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()), timezone.get_default_timezone())
         cutoff, after_hours = midnight, hours is None or now < hours.opens
     return [visit for visit in visits if visit.checked_in_at < cutoff], after_hours
+
+
+def _open_emergencies() -> list:
+    from health.selectors import open_emergencies  # health builds on visits, not the other way round
+
+    return open_emergencies()
 
 
 def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False) -> FloorBoard:
@@ -222,6 +236,8 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
         routes=list(Route.objects.filter(enabled=True)),
         substances=list(Substance.objects.filter(enabled=True)),
         kit=list(EquipmentItem.objects.filter(enabled=True)),
+        emergencies=_open_emergencies(),
+        stock_alerts=stock_alerts(),
     )
     if with_left_open:
         board.left_open, board.after_hours = _left_open(visits, now)
