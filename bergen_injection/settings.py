@@ -6,6 +6,7 @@ Everything that differs between a laptop and production comes from the environme
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "counseling",
     "health",
     "reports",
+    "audit",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -54,11 +57,21 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "staff.middleware.IdleTimeoutMiddleware",
     "staff.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "staff.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the login page with a message.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first, so that a locked-out username and address is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "bergen_injection.urls"
@@ -111,6 +124,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:landing"
 LOGOUT_REDIRECT_URL = "staff:login"
+
+# Shared station computers: a username is locked at one address after AXES_FAILURE_LIMIT failed logins
+# in a row, for AXES_COOLOFF minutes; a successful login resets the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Locks are lifted with `manage.py axes_reset_username <name>` (or they expire); not through the admin.
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_CALLABLE = "staff.views.accounts.locked_out"
+# A session left alone this long is logged out by the server; the board's own polling does not count.
+IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15, minimum=1)
+
+# Retention (``manage.py retention``, daily): a client with no visit for this many months is deregistered
+# (the Oslo practice); a client with no activity for RETENTION_YEARS has the record anonymised.
+DEREGISTER_AFTER_MONTHS = env_int("DEREGISTER_AFTER_MONTHS", 12, minimum=1)
+RETENTION_YEARS = env_int("RETENTION_YEARS", 10, minimum=1)
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]

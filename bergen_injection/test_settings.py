@@ -8,6 +8,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789abcdef")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
+# Many tests move the clock by hours; the idle timeout's own tests set it back to minutes.
+os.environ.setdefault("IDLE_TIMEOUT_MINUTES", "100000")
 
 from bergen_injection.settings import *  # noqa: E402,F403
 

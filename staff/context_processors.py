@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -10,7 +11,7 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_stations": []}
-    return {"nav_stations": stations_for(user)}
+    return {"nav_stations": stations_for(user), "idle_timeout_seconds": settings.IDLE_TIMEOUT_MINUTES * 60}
 
 
 def on_duty(request) -> dict:

@@ -34,6 +34,7 @@ STATIONS: list[Station] = [
     Station("handover", _("Handover"), "staff:handover-list", "staff.view_handover"),
     Station("dashboard", _("Dashboard"), "reports:dashboard", "staff.view_dashboard"),
     Station("roster", _("Roster"), "staff:roster", "staff.view_roster"),
+    Station("audit", _("Access log"), "audit:index", "audit.review_access"),
     Station("admin", _("Admin"), "admin:index", "staff.use_admin"),
 ]
 STATION_BY_SLUG = {station.slug: station for station in STATIONS}

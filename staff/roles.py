@@ -191,6 +191,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BAN_WRITE,
         "counseling.view_intake",
         *_ROSTER_PLANNING,
+        # Who looked at a record, and a client's own copy of it on request (the privacy duties).
+        "audit.review_access",
+        "audit.export_client_data",
     ],
     Role.ADMIN: _admin_permissions(),
 }

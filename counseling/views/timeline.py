@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record
 from counseling.selectors.timeline import client_timeline
 from staff.permissions import permission_required
 from visits.models import Client
@@ -25,7 +27,10 @@ def _month(raw: str) -> dt.date | None:
 @require_GET
 @permission_required("visits.view_client")
 def client_timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
-    # Opening a client's timeline is an access to their record; the access log hooks in here.
     client = get_object_or_404(Client.objects.select_related("registered_by"), pk=pk)
     page = client_timeline(client, request.user, month=_month(request.GET.get("month", "")))
+    # Opening a client's timeline, each month of it, is an access to their record.
+    access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.TIMELINE)
+    if request.user.has_perm("counseling.view_counseling_notes"):
+        access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.COUNSELING)
     return render(request, "counseling/timeline.html", {"page": page, "client": client})

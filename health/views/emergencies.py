@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record
 from health import services
 from health.forms import CloseEmergencyForm, EmergencyRecordForm, NaloxoneForm, OpenEmergencyForm
 from health.models import Emergency, Intervention
@@ -61,6 +63,7 @@ def emergency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         emergency = emergency_with_interventions(pk)
     except Emergency.DoesNotExist:
         return render(request, "404.html", status=404)
+    access_log_record(request=request, client=emergency.client, kind=AccessLogEntry.Kind.EMERGENCY)
     return _render_detail(request, emergency)
 
 

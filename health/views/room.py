@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record
 from health import services
 from health.forms import CountForm, DeliveryForm, HealthServiceForm, OpenEmergencyForm
 from health.selectors import client_health_history, open_emergencies, services_today, visits_in_health_room
@@ -71,6 +73,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 @permission_required("health.view_healthservice")
 def client_history(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
+    access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.HEALTH)
     return render(
         request,
         "health/client_history.html",

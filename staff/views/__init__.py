@@ -3,6 +3,6 @@
 The account views stay importable from here (``from staff import views``).
 """
 
-from staff.views.accounts import LoginView, landing, set_language
+from staff.views.accounts import LoginView, idle_ping, landing, set_language, switch_user
 
-__all__ = ["LoginView", "landing", "set_language"]
+__all__ = ["LoginView", "idle_ping", "landing", "set_language", "switch_user"]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -17,6 +19,30 @@ class LoginView(auth_views.LoginView):
     template_name = "staff/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """The login page again, saying the username is locked here for a while (django-axes calls this)."""
+    form = LoginForm(request, initial={"username": (credentials or {}).get("username", "")})
+    context = {
+        "form": form,
+        "locked_out": True,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "staff/login.html", context, status=429)
+
+
+@require_POST
+def switch_user(request: HttpRequest) -> HttpResponse:
+    """End the current user's session completely and show the login form for the next person."""
+    logout(request)  # flushes the session: nothing of the previous user stays in it
+    return redirect(reverse("staff:login") + "?switched=1")
+
+
+@require_POST
+def idle_ping(request: HttpRequest) -> HttpResponse:
+    """The "Stay logged in" button: a request a person made, so the idle timeout starts again."""
+    return JsonResponse({"idle_timeout_seconds": settings.IDLE_TIMEOUT_MINUTES * 60})
 
 
 def landing(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record
 from counseling.selectors import client_open_referrals
 from staff.permissions import permission_required, station_required
 from visits import codes
@@ -141,7 +143,9 @@ def _render_card(
 @require_GET
 @permission_required("visits.view_client")
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_card(request, get_object_or_404(Client, pk=pk))
+    client = get_object_or_404(Client, pk=pk)
+    access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
+    return _render_card(request, client)
 
 
 @require_POST

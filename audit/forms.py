@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import User
+from visits.models import Client
+
+
+class ClientCodeForm(forms.Form):
+    code = forms.CharField(label=_("Client code"), max_length=13)
+
+    def clean_code(self) -> Client:
+        code = self.cleaned_data["code"].strip().upper()
+        client = Client.objects.filter(code=code).first()
+        if client is None:
+            raise forms.ValidationError(_("No client has that code."))
+        return client
+
+
+class AccessReviewForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=User.objects.order_by("username"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return cleaned

@@ -1,0 +1,196 @@
+"""The permission matrix: for every page and action, what each role gets on GET and on POST.
+
+One table, decided here and checked by ``tests/staff/test_permission_matrix.py``, which walks every URL
+pattern with every role; a page without a row fails that test, so no page ships without a decision.
+``docs/permissions.md`` is rendered from this table (``manage.py permission_matrix --write``) and a test
+keeps the two the same.
+
+Each rule is two strings of one letter per role, in ``ROLES`` order, for GET and for POST:
+
+- ``A`` allowed: the page or action answers (200, a redirect onwards, or a 400/404/409 about the input:
+  the guard let the request through);
+- ``D`` forbidden: 403;
+- ``L`` sent to the login page;
+- ``M`` method not allowed: 405 (pages are GET-only, state changes POST-only);
+- ``P`` the Django admin's own model permissions decide (allowed or forbidden, never a login).
+
+Beyond the page guards, object rules hold inside pages (tests/staff/test_object_rules.py): counseling
+notes are shown only to counselors and coordinators; clinical detail (consumption, checks, health
+services, emergencies) only to health workers, duty officers and coordinators; reception sees a
+client's flags (banned, pending intake, overdose this week), not the notes behind them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+ROLES: tuple[str, ...] = ("reception", "counselor", "health", "duty", "coordinator", "admin", "norole", "anonymous")
+
+OUTCOMES = {
+    "A": _("allowed"),
+    "D": _("forbidden"),
+    "L": _("login"),
+    "M": _("wrong method"),
+    "P": _("admin permissions"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: str
+    post: str
+
+    def __post_init__(self) -> None:
+        for letters in (self.get, self.post):
+            if len(letters) != len(ROLES) or set(letters) - set(OUTCOMES):
+                raise ValueError(f"A rule has one of {''.join(OUTCOMES)} per role ({len(ROLES)}): {letters!r}")
+
+    def outcome(self, role: str, method: str) -> str:
+        letters = self.get if method == "GET" else self.post
+        return letters[ROLES.index(role)]
+
+
+# Letters per role: reception, counselor, health, duty, coordinator, admin, norole, anonymous.
+MATRIX: dict[str, Rule] = {
+    # --- project ---
+    "healthz": Rule("AAAAAAAA", "AAAAAAAA"),
+    # --- admin ---
+    "admin:index": Rule("LLLLLALL", "LLLLLALL"),
+    "admin:login": Rule("DDDDDADL", "DDDDDADL"),
+    "admin:logout": Rule("AAAAAMAL", "AAAAALAL"),
+    "admin:password_change": Rule("LLLLLALL", "LLLLLALL"),
+    "admin:password_change_done": Rule("LLLLLALL", "LLLLLMLL"),
+    "admin:autocomplete": Rule("LLLLLDLL", "LLLLLMLL"),
+    "admin:jsi18n": Rule("LLLLLALL", "LLLLLMLL"),
+    "admin:view_on_site": Rule("LLLLLALL", "LLLLLALL"),
+    "admin:app_list": Rule("LLLLLALL", "LLLLLALL"),
+    # --- staff ---
+    "staff:landing": Rule("AAAAAADL", "AAAAAADL"),
+    "staff:login": Rule("AAAAAAAA", "AAAAAAAA"),
+    "staff:logout": Rule("MMMMMMML", "LLLLLLLL"),
+    "staff:language": Rule("MMMMMMMM", "AAAAAAAA"),
+    "staff:switch-user": Rule("MMMMMMML", "LLLLLLLL"),
+    "staff:idle-ping": Rule("MMMMMMML", "AAAAAAAL"),
+    "staff:roster": Rule("DDDAADDL", "DDDAADDL"),
+    "staff:roster-copy": Rule("MMMMMMML", "DDDDADDL"),
+    "staff:shift-create": Rule("DDDDADDL", "DDDDADDL"),
+    "staff:shift-update": Rule("DDDDADDL", "DDDDADDL"),
+    "staff:shift-delete": Rule("MMMMMMML", "DDDDADDL"),
+    "staff:my-shifts": Rule("AAAAAAAL", "AAAAAAAL"),
+    "staff:handover-list": Rule("DDDAADDL", "DDDAADDL"),
+    "staff:handover-unread": Rule("DDDADDDL", "DDDADDDL"),
+    "staff:handover-create": Rule("DDDADDDL", "DDDADDDL"),
+    "staff:handover-detail": Rule("DDDAADDL", "DDDAADDL"),
+    "staff:handover-acknowledge": Rule("MMMMMMML", "DDDADDDL"),
+    "staff:incident-list": Rule("DDDAADDL", "DDDAADDL"),
+    "staff:incident-create": Rule("DDDADDDL", "DDDADDDL"),
+    "staff:incident-detail": Rule("DDDAADDL", "DDDAADDL"),
+    # --- health ---
+    "health:room": Rule("DDAADDDL", "MMMMMMML"),
+    "health:service-create": Rule("DDAADDDL", "DDAADDDL"),
+    "health:client-history": Rule("DDAAADDL", "MMMMMMML"),
+    "health:stock": Rule("DDAAADDL", "MMMMMMML"),
+    "health:stock-delivery": Rule("MMMMMMML", "DDAADDDL"),
+    "health:stock-count": Rule("MMMMMMML", "DDAADDDL"),
+    "health:emergency-open": Rule("MMMMMMML", "AAAADDDL"),
+    "health:emergency-detail": Rule("DDAAADDL", "MMMMMMML"),
+    "health:emergency-intervention": Rule("MMMMMMML", "DDAADDDL"),
+    "health:emergency-close": Rule("MMMMMMML", "DDAADDDL"),
+    "health:emergency-record": Rule("MMMMMMML", "DDAADDDL"),
+    "health:emergency-mark": Rule("MMMMMMML", "DDAADDDL"),
+    # --- reports ---
+    "reports:dashboard": Rule("DDDAADDL", "DDDAADDL"),
+    "reports:index": Rule("DDDDADDL", "DDDDADDL"),
+    "reports:monthly-latest": Rule("DDDDADDL", "DDDDADDL"),
+    "reports:monthly": Rule("DDDDADDL", "DDDDADDL"),
+    "reports:monthly-csv": Rule("DDDDADDL", "DDDDADDL"),
+    # --- visits ---
+    "visits:reception": Rule("ADDADDDL", "MMMMMMML"),
+    "visits:reception-search": Rule("AAAAADDL", "MMMMMMML"),
+    "visits:contact-create": Rule("ADAADDDL", "ADAADDDL"),
+    "visits:client-register": Rule("AADADDDL", "AADADDDL"),
+    "visits:client-detail": Rule("AAAAADDL", "MMMMMMML"),
+    "visits:client-check-in": Rule("MMMMMMML", "ADDADDDL"),
+    "visits:client-refuse": Rule("MMMMMMML", "ADDADDDL"),
+    "visits:ban-create": Rule("DDDAADDL", "DDDAADDL"),
+    "visits:ban-lift": Rule("MMMMMMML", "DDDAADDL"),
+    "visits:health": Rule("DDAADDDL", "MMMMMMML"),  # shadowed by health:room, see SHADOWED
+    "visits:injection": Rule("DDAADDDL", "MMMMMMML"),
+    "visits:injection-board": Rule("DDAADDDL", "MMMMMMML"),
+    "visits:observation": Rule("DDAADDDL", "MMMMMMML"),
+    "visits:observation-board": Rule("DDAADDDL", "MMMMMMML"),
+    "visits:floor": Rule("AAAADDDL", "MMMMMMML"),
+    "visits:floor-board": Rule("AAAADDDL", "MMMMMMML"),
+    "visits:booth-assign": Rule("MMMMMMML", "DDAADDDL"),
+    "visits:booth-end": Rule("MMMMMMML", "DDAADDDL"),
+    "visits:visit-hand-out": Rule("MMMMMMML", "DDAADDDL"),
+    "visits:observation-check": Rule("MMMMMMML", "DDAADDDL"),
+    "visits:observation-release": Rule("MMMMMMML", "DDAADDDL"),
+    "visits:visit-move": Rule("MMMMMMML", "AAAADDDL"),
+    "visits:visit-check-out": Rule("MMMMMMML", "ADAADDDL"),
+    "visits:visit-close": Rule("MMMMMMML", "DDDADDDL"),
+    # --- counseling ---
+    "counseling:interview": Rule("DADADDDL", "MMMMMMML"),
+    "counseling:intake-create": Rule("DADADDDL", "DADADDDL"),
+    "counseling:session-create": Rule("DADDDDDL", "DADDDDDL"),
+    "counseling:referral-list": Rule("AAAAADDL", "MMMMMMML"),
+    "counseling:referral-create": Rule("AAAADDDL", "AAAADDDL"),
+    "counseling:referral-detail": Rule("AAAAADDL", "MMMMMMML"),
+    "counseling:referral-status": Rule("MMMMMMML", "DADADDDL"),
+    "counseling:referral-follow-up": Rule("MMMMMMML", "DADADDDL"),
+    "counseling:client-timeline": Rule("AAAAADDL", "MMMMMMML"),
+    # --- audit ---
+    "audit:index": Rule("DDDDADDL", "MMMMMMML"),
+    "audit:client-report": Rule("DDDDADDL", "MMMMMMML"),
+    "audit:client-export": Rule("DDDDADDL", "MMMMMMML"),
+    "audit:access-review": Rule("DDDDADDL", "MMMMMMML"),
+}
+
+# Every page of a model in the Django admin (list, add, change, delete, history, and the unnamed
+# redirects): only administrators reach them, and their model permissions decide.
+ADMIN_MODEL_PAGES = Rule("LLLLLPLL", "LLLLLPLL")
+
+# Patterns another pattern answers first (the address is taken by an earlier one): listed so that the
+# decision is visible, checked only for having a row.
+SHADOWED = {"visits:health"}
+
+
+def rule_for(name: str, url: str) -> Rule | None:
+    """The rule for a URL pattern by its name; the admin's model pages share one rule."""
+    if name in MATRIX:
+        return MATRIX[name]
+    if name.startswith("admin:") or (not name and url.startswith("/admin/")):
+        return ADMIN_MODEL_PAGES
+    return None
+
+
+def render_markdown() -> str:
+    """docs/permissions.md, from the table above."""
+    header = "| page (URL name) | method | " + " | ".join(ROLES) + " |"
+    lines = [
+        "# Permission matrix",
+        "",
+        "Generated from `staff/matrix.py` by `python manage.py permission_matrix --write`; a test fails when",
+        "this file and the code differ. Every URL pattern must have a row: a test walks them all, for every",
+        "role, a logged-in user without a role and an anonymous visitor.",
+        "",
+        "Outcomes: **allowed** (the page answers, or the action runs or reports a problem with its input),",
+        "**forbidden** (403), **login** (sent to the login page), **wrong method** (405: pages are GET-only,",
+        "changes POST-only), **admin permissions** (the Django admin's model permissions decide).",
+        "",
+        "Object rules inside pages: counseling notes only for counselors and coordinators; clinical detail",
+        "(consumption, checks, health services, emergencies) only for health workers, duty officers and",
+        "coordinators; reception sees a client's flags, not the notes behind them.",
+        "",
+        header,
+        "|" + "---|" * (len(ROLES) + 2),
+    ]
+    words = {"A": "allowed", "D": "forbidden", "L": "login", "M": "wrong method", "P": "admin permissions"}
+    entries = [*MATRIX.items(), ("admin:* (model pages)", ADMIN_MODEL_PAGES)]
+    for name, rule in entries:
+        for method, letters in (("GET", rule.get), ("POST", rule.post)):
+            cells = " | ".join(words[letter] for letter in letters)
+            lines.append(f"| `{name}` | {method} | {cells} |")
+    return "\n".join(lines) + "\n"
