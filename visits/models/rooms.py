@@ -75,7 +75,11 @@ class BoothSession(models.Model):
             ),
             models.CheckConstraint(condition=Q(time_limit_minutes__gte=1), name="booth_session_limit_positive"),
         ]
-        indexes = [models.Index(fields=["started_at"], name="boothsession_started")]
+        indexes = [
+            models.Index(fields=["started_at"], name="boothsession_started"),
+            # A visit's first session (the wait for a booth) from the index, without sorting its sessions.
+            models.Index(fields=["visit", "started_at"], name="boothsession_visit_started"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.booth} {self.started_at:%Y-%m-%d %H:%M}"
