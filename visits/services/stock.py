@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,12 +29,31 @@ def _move_level(item_id: int, delta: int) -> None:
 
 
 def stock_book_hand_outs(hand_outs: Iterable[HandOut]) -> None:
-    """Take hand-outs off the stock. Never refuses: a level below zero flags the item for a count."""
+    """Take hand-outs off the stock. Never refuses: a level below zero flags the item for a count.
+
+    A kit is several items: their levels move in one UPDATE, after locking the rows in a fixed order
+    (so that concurrent bookings cannot deadlock), instead of one UPDATE per item.
+    """
     totals: dict[int, int] = {}
     for hand_out in hand_outs:
         totals[hand_out.item_id] = totals.get(hand_out.item_id, 0) + hand_out.quantity
-    for item_id in sorted(totals):  # a fixed order, so concurrent bookings cannot deadlock
-        _move_level(item_id, -totals[item_id])
+    if not totals:
+        return
+    items = sorted(totals)
+    locked = list(
+        StockBalance.objects.select_for_update()
+        .filter(item_id__in=items)
+        .order_by("item_id")
+        .values_list("item_id", flat=True)
+    )
+    if locked:
+        change = Case(
+            *(When(item_id=item_id, then=Value(-totals[item_id])) for item_id in locked), output_field=IntegerField()
+        )
+        StockBalance.objects.filter(item_id__in=locked).update(level=F("level") + change)
+    for item_id in items:
+        if item_id not in locked:  # the item's first entry: the balance row is made here
+            _move_level(item_id, -totals[item_id])
 
 
 @transaction.atomic
