@@ -60,10 +60,16 @@ def _client_record_querysets(client: Client) -> list[tuple[type[Model], QuerySet
     ]
 
 
-def _changed_fields(record) -> list[str]:
+def _changed_fields(record, pk_name: str) -> list[str]:
     if record.history_type != "~":
         return []
-    previous = record.prev_record
+    # The record before, by its place in the history (dates may tie, or a clock may have been set back).
+    previous = (
+        type(record)
+        .objects.filter(**{pk_name: getattr(record, pk_name)}, history_id__lt=record.history_id)
+        .order_by("-history_id")
+        .first()
+    )
     if previous is None:
         return []
     return sorted(str(change.field) for change in record.diff_against(previous).changes)
@@ -85,7 +91,7 @@ def client_audit_trail(client: Client, *, limit: int = 2000) -> list[TrailRow]:
                     user=record.history_user,
                     action=str(_CHANGE_LABELS.get(record.history_type, record.history_type)),
                     what=str(model._meta.verbose_name),
-                    fields=_changed_fields(record),
+                    fields=_changed_fields(record, model._meta.pk.attname),
                 )
             )
     rows.sort(key=lambda row: row.at, reverse=True)
