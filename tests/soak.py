@@ -515,9 +515,9 @@ def summarise(log: Log, restart: dict, started: float, ended: float, checks: dic
         # The outage window: from the restart's start until the recovery goal after the database is back.
         (in_outage if down <= outcome.ended and outcome.at <= back + RECOVERY_GOAL_SECONDS else outside)[kind] += 1
     # Recovery: from the database being back to the first success after the outage's last failure.
-    failures = [o.at for o in log.outcomes if (o.status is None or o.status >= 500) and down <= o.ended]
+    failures = [o.ended for o in log.outcomes if (o.status is None or o.status >= 500) and down <= o.ended]
     last_failure = max(failures, default=back)
-    successes = [o.at for o in log.outcomes if o.status is not None and o.status < 500 and o.at >= last_failure]
+    successes = [o.ended for o in log.outcomes if o.status is not None and o.status < 500 and o.ended >= last_failure]
     recovery = round(max(0.0, min(successes) - back), 2) if successes else None
     acknowledged = Counter(kind for kind, _, _ in log.acknowledged)
     times = sorted(o.ended - o.at for o in log.outcomes if o.status is not None and o.status < 500)
