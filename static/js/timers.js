@@ -36,9 +36,19 @@
     return text.replace("{time}", time);
   }
 
+  // Each refresh tells how far the station's clock is from the server's. A refresh that took long to
+  // arrive makes the server look earlier than it is, so the largest of the recent estimates is the
+  // best one; taking it also keeps a timer from stepping back after a slow refresh.
+  var skews = [];
+  var SKEW_SAMPLES = 12;
+
   function sync(board) {
     var serverNow = parse(board.getAttribute("data-server-now"));
-    board._skew = serverNow === null ? 0 : serverNow - Date.now();
+    if (serverNow !== null) {
+      skews.push(serverNow - Date.now());
+      if (skews.length > SKEW_SAMPLES) skews.shift();
+    }
+    board._skew = skews.length ? Math.max.apply(null, skews) : 0;
   }
 
   function setStatus(card, status, text) {
@@ -211,6 +221,7 @@
 
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState !== "visible") return;
+    skews = []; // the clock may have been changed, or the machine asleep: measure afresh
     tickAll();
     boards().forEach(function (board) {
       htmx.trigger(board, "board-refresh");
