@@ -33,8 +33,9 @@ from visits.models import (
 
 # An anonymised code still fits the client code format (letters, four digits, M/K/A) so the database's
 # check constraint holds; the year 0000 can never be a real person's code.
-ANONYMOUS_CODE = re.compile(r"^AN[A-Z]{0,6}0000A$")
+ANONYMOUS_CODE = re.compile(r"^A[NX][A-Z]{6}0000A$")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+REDACTED = "-"
 
 # The free text of each client-related model, and how its rows are found from the client.
 _FREE_TEXT: list[tuple[type[models.Model], str, list[str]]] = [
@@ -57,14 +58,18 @@ _FREE_TEXT: list[tuple[type[models.Model], str, list[str]]] = [
 
 def anonymous_code(client_id: int) -> str:
     """``ANONAAAB0000A`` for client 1, and so on: unique, in the code format, pointing at nobody."""
-    n, letters = client_id, ""
-    while n > 0:
-        n, rest = divmod(n - 1, 26)
-        letters = _LETTERS[rest] + letters
-    if len(letters) <= 4:
-        return f"ANON{letters:A>4}0000A"
-    if len(letters) <= 6:
-        return f"AN{letters:A>6}0000A"
+
+    def letters(n: int, width: int) -> str:
+        out = ""
+        for _ in range(width):
+            n, rest = divmod(n, 26)
+            out = _LETTERS[rest] + out
+        return out
+
+    if client_id < 26**4:
+        return f"ANON{letters(client_id, 4)}0000A"
+    if client_id < 26**6:
+        return f"AX{letters(client_id, 6)}0000A"
     raise ValueError(f"Client id {client_id} is too large for an anonymous code.")
 
 
@@ -112,12 +117,15 @@ def client_anonymise(*, client: Client) -> None:
         pks = list(rows.values_list("pk", flat=True))
         if not pks:
             continue
-        model.objects.filter(pk__in=pks).update(**{name: "" for name in fields})
         history = getattr(model, "history", None)
-        if history is not None:
-            history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).update(
-                **{name: "" for name in fields}
-            )
+        for name in fields:
+            # A text that was written becomes a dash, one that was empty stays empty: constraints that
+            # ask for a reason (a refused intake's) still hold, and nothing of the words is left.
+            model.objects.filter(pk__in=pks).exclude(**{name: ""}).update(**{name: REDACTED})
+            if history is not None:
+                history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).exclude(**{name: ""}).update(
+                    **{name: REDACTED}
+                )
     Client.history.model.objects.filter(id=client.pk).update(code=token)
     client.code = token
     # Saved, not updated, so that the change history shows the anonymisation (with the token only).
