@@ -116,7 +116,6 @@ MATRIX: dict[str, Rule] = {
     "visits:client-refuse": Rule("MMMMMMML", "ADDADDDL"),
     "visits:ban-create": Rule("DDDAADDL", "DDDAADDL"),
     "visits:ban-lift": Rule("MMMMMMML", "DDDAADDL"),
-    "visits:health": Rule("DDAADDDL", "MMMMMMML"),  # shadowed by health:room, see SHADOWED
     "visits:injection": Rule("DDAADDDL", "MMMMMMML"),
     "visits:injection-board": Rule("DDAADDDL", "MMMMMMML"),
     "visits:observation": Rule("DDAADDDL", "MMMMMMML"),
@@ -154,7 +153,7 @@ ADMIN_MODEL_PAGES = Rule("LLLLLPLL", "LLLLLPLL")
 
 # Patterns another pattern answers first (the address is taken by an earlier one): listed so that the
 # decision is visible, checked only for having a row.
-SHADOWED = {"visits:health"}
+SHADOWED: set[str] = set()
 
 
 def rule_for(name: str, url: str) -> Rule | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visits.views import bans, floor, injection, observation, reception, stations
+from visits.views import bans, floor, injection, observation, reception
 
 app_name = "visits"
 
@@ -14,7 +14,6 @@ urlpatterns = [
     path("clients/<int:pk>/refuse/", reception.client_refuse, name="client-refuse"),
     path("clients/<int:pk>/bans/", bans.ban_create_view, name="ban-create"),
     path("bans/<int:pk>/lift/", bans.ban_lift_view, name="ban-lift"),
-    path("health/", stations.health, name="health"),
     path("injection/", injection.injection, name="injection"),
     path("injection/board/", injection.injection_board, name="injection-board"),
     path("observation/", observation.observation, name="observation"),
