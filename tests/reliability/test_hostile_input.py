@@ -39,7 +39,7 @@ settings.register_profile(
 settings.load_profile("ci")
 
 # Addresses that end the session or belong to Django's admin, which the app does not own.
-SKIPPED = ("admin/", "logout/")
+SKIPPED = ("admin/", "logout/", "switch-user/")
 
 
 def _walk(patterns, prefix: str = "") -> list[tuple[str, list[str]]]:
