@@ -41,6 +41,7 @@ class StaffLanguageMiddleware:
 # never extend the session: a board left open is logged out after the idle timeout like any page.
 PASSIVE_URL_NAMES = frozenset({"visits:floor-board", "visits:injection-board", "visits:observation-board"})
 IDLE_SESSION_KEY = "last_activity"
+ACTIVITY_RESOLUTION_SECONDS = 30
 
 
 def _is_passive(request) -> bool:
@@ -82,7 +83,8 @@ class IdleTimeoutMiddleware:
                     response["HX-Redirect"] = login_url
                     return response
                 return redirect(login_url)
-            if last is None or not _is_passive(request):
+            # Stored at most every half minute, so that a busy station does not write its session each click.
+            if last is None or (now - float(last) > ACTIVITY_RESOLUTION_SECONDS and not _is_passive(request)):
                 request.session[IDLE_SESSION_KEY] = now
         return self.get_response(request)
 
