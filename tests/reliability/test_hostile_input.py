@@ -31,7 +31,7 @@ from visits.models import Booth, Client, EquipmentItem, Substance, Visit
 
 settings.register_profile(
     "ci",
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
@@ -284,7 +284,7 @@ def test_it_never_answers_500_nor_half_writes_on_hostile_posts(template, names, 
     http.force_login(world["user"])
     ids = _ids(world)
 
-    @settings(max_examples=8)
+    @settings(max_examples=5)
     @given(st.data())
     def hostile(draw):
         path = template.format(**{name: draw.draw(ids) for name in names})
