@@ -61,7 +61,8 @@ def evaluate(results: dict) -> list[dict]:
 def _cell(entry: dict) -> str:
     status = entry.get("status")
     if status == "ok":
-        return f"{entry['median_ms']:7.1f} {entry['p95_ms']:7.1f} {entry['queries']:4d}"
+        cpu = entry.get("cpu_median_ms", 0.0)
+        return f"{entry['median_ms']:7.1f} {entry['p95_ms']:7.1f} {cpu:6.1f} {entry['queries']:4d}"
     if status is None:
         return f"{'-':>20}"
     return f"{status:>20}"
@@ -71,7 +72,9 @@ def print_table(results: dict) -> None:
     sizes = sorted(results["sizes"], key=int)
     machine = results["machine"]
     print(f"\nServer time through Django's test client, DEBUG off ({machine['cores']} cores, {results['database']})")
-    header = f"{'page':<32}" + "".join(f" | {int(s):>11,} visits: med  p95  qry"[-32:].rjust(32) for s in sizes)
+    print("ms: median and 95th percentile of the time, median of the app's own CPU time; then queries")
+    print(f"{'':<32}" + "".join(f" | {f'{int(s):,} visits':^30}" for s in sizes))
+    header = f"{'page':<32}" + "".join(f" | {'med':>10} {'p95':>7} {'cpu':>6} {'qry':>4}" for s in sizes)
     print(header)
     print("-" * len(header))
     for name, page in _pages(results, sizes).items():

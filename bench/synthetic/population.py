@@ -62,7 +62,7 @@ class Population:
                 return code
 
     def birth_year(self, year: int) -> int:
-        age = min(68, max(19, round(self.rng.gauss(32.5, 8.5))))
+        age = min(68, max(19, round(self.rng.gauss(33.8, 8.5))))
         return year - age
 
     def lifetime_days(self) -> int:
