@@ -28,4 +28,9 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from staff.middleware import start_idle_clock
+
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="staff.sync_roles")
+        user_logged_in.connect(start_idle_clock, dispatch_uid="staff.start_idle_clock")

@@ -44,6 +44,12 @@ IDLE_SESSION_KEY = "last_activity"
 ACTIVITY_RESOLUTION_SECONDS = 30
 
 
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    """A login is activity: the idle clock starts with the session, so the first page is like any other."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_SESSION_KEY] = time.time()
+
+
 def _is_passive(request) -> bool:
     if request.headers.get("HX-Request") != "true":
         return False
