@@ -41,7 +41,6 @@ class StaffLanguageMiddleware:
 # never extend the session: a board left open is logged out after the idle timeout like any page.
 PASSIVE_URL_NAMES = frozenset({"visits:floor-board", "visits:injection-board", "visits:observation-board"})
 IDLE_SESSION_KEY = "last_activity"
-ACTIVITY_RESOLUTION_SECONDS = 30
 
 
 def start_idle_clock(sender, request, user, **kwargs) -> None:
@@ -89,8 +88,7 @@ class IdleTimeoutMiddleware:
                     response["HX-Redirect"] = login_url
                     return response
                 return redirect(login_url)
-            # Stored at most every half minute, so that a busy station does not write its session each click.
-            if last is None or (now - float(last) > ACTIVITY_RESOLUTION_SECONDS and not _is_passive(request)):
+            if last is None or not _is_passive(request):
                 request.session[IDLE_SESSION_KEY] = now
         return self.get_response(request)
 
