@@ -219,7 +219,7 @@ class ReferralStatusForm(forms.Form):
         offered = []
         for status in Referral.next_statuses(referral.status):
             label = labels[status]
-            if referral.is_open and status in Referral.OPEN_STATUSES:
+            if referral.is_open and Referral.STEP.get(status, 99) < Referral.STEP[referral.status]:
                 label = _("%(status)s (back a step, needs a reason)") % {"status": label}
             offered.append((status, label))
         # Any known status validates here, so that a move that makes no sense gets the service's message.

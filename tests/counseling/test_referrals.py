@@ -574,3 +574,20 @@ def test_it_records_one_change_when_two_staff_close_a_referral_at_once(cast, fac
     errors = [r for r in results if isinstance(r, ValidationError)]
     assert len(errors) == 1 and errors[0].code == "closed", results
     assert made.changes.count() == 3
+
+
+def test_it_labels_only_the_moves_back_as_needing_a_reason(person, cast):
+    from counseling.forms import ReferralStatusForm
+
+    referral = referral_create(client=person, service=service(), by=cast["counselor"])
+    back = str(nb("%(status)s (back a step, needs a reason)")).split("%(status)s")[1]
+    forward = dict(ReferralStatusForm(referral=referral).fields["to_status"].widget.choices)
+    assert not forward[Referral.Status.SENT].endswith(back)
+
+    referral_set_status(referral=referral, to_status=Referral.Status.SENT, by=cast["counselor"])
+    referral_set_status(referral=referral, to_status=Referral.Status.ACCEPTED, by=cast["counselor"])
+    referral.refresh_from_db()
+    with override("nb"):
+        offered = dict(ReferralStatusForm(referral=referral).fields["to_status"].widget.choices)
+    assert str(offered[Referral.Status.SENT]).endswith(back)
+    assert not str(offered[Referral.Status.ATTENDED]).endswith(back)
