@@ -29,8 +29,10 @@ run: $(VENV)/.runtime | var
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.dev | var
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## serve: production server, gunicorn + whitenoise; needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS
 serve: $(VENV)/.runtime | var
