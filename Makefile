@@ -21,11 +21,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 var:
 	mkdir -p var
 
-## run: virtualenv, install, migrate SQLite under var/, demo data, server on http://127.0.0.1:8000
+## run: virtualenv, install, migrate SQLite under var/, demo data (staff and a synthetic year of visits), server on http://127.0.0.1:8000
 run: export DEBUG := true
 run: $(VENV)/.runtime | var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --password-file var/demo-password
+	$(PY) manage.py load_demo --password-file var/demo-password --history 3000
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
