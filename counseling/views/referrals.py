@@ -8,10 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bergen_injection.http import safe_next_url
 from counseling.forms import FollowUpForm, ReferralForm, ReferralStatusForm
 from counseling.models import Referral
 from counseling.selectors import referral_with_history, referrals_open
@@ -19,14 +19,6 @@ from counseling.services import referral_create, referral_follow_up_set, referra
 from counseling.views.interview import client_from_query
 from staff.permissions import permission_required
 from visits.models import Visit
-
-
-def _safe_next(request: HttpRequest, candidate: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
 
 
 def _date(day) -> str:
@@ -58,12 +50,16 @@ def referral_create_view(request: HttpRequest) -> HttpResponse:
                     % {"code": client.code, "service": referral.service.label, "date": _date(referral.follow_up_on)},
                 )
                 return redirect(
-                    _safe_next(request, form.cleaned_data["next"]) or reverse("visits:client-detail", args=[client.pk])
+                    safe_next_url(request, form.cleaned_data["next"])
+                    or reverse("visits:client-detail", args=[client.pk])
                 )
     else:
         client = client_from_query(request)
         form = ReferralForm(
-            initial={"client": client.code if client else "", "next": _safe_next(request, request.GET.get("next", ""))}
+            initial={
+                "client": client.code if client else "",
+                "next": safe_next_url(request, request.GET.get("next", "")),
+            }
         )
     return render(request, "counseling/referral_form.html", {"form": form}, status=400 if form.errors else 200)
 

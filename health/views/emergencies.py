@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
+from bergen_injection.http import safe_next_url
 from health import services
 from health.forms import CloseEmergencyForm, EmergencyRecordForm, NaloxoneForm, OpenEmergencyForm
 from health.models import Emergency, Intervention
@@ -22,10 +22,8 @@ from visits.models import Client
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    target = safe_next_url(request, request.POST.get("next", ""))
+    return HttpResponseRedirect(target) if target else redirect(fallback)
 
 
 @require_POST

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from bergen_injection.http import safe_next_url
 from staff import services
 from staff.forms import LanguageForm, LoginForm
 from staff.navigation import landing_station_for
@@ -54,9 +54,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
+    return safe_next_url(request, target) or "/"
 
 
 @login_not_required

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bergen_injection.http import safe_next_url
 from staff.forms import HandoverForm, HandoverSearchForm
 from staff.permissions import permission_required
 from staff.selectors.handover import (
@@ -129,7 +129,5 @@ def handover_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Handover from %(name)s acknowledged.") % {"name": handover.written_by.display_name},
         )
-    target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("staff:handover-detail", pk=handover.pk)
+    target = safe_next_url(request, request.POST.get("next"))
+    return HttpResponseRedirect(target) if target else redirect("staff:handover-detail", pk=handover.pk)

@@ -244,3 +244,12 @@ def test_it_shows_an_open_emergency_in_red_on_the_floor_board_until_it_is_closed
     services.emergency_close(emergency=emergency, outcome="recovered", by=cast["health"])
     board = client_for("reception").get("/floor/").content.decode()
     assert 'data-testid="board-emergencies"' not in board
+
+
+@pytest.mark.parametrize("target", ["0", "//evil.example/", "https://evil.example/", "javascript:alert(1)"])
+def test_it_goes_back_only_to_a_page_of_this_site(client_inside, client_for, target):
+    response = client_for("reception").post(
+        "/health/emergencies/open/", {"client_id": client_inside.pk, "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/floor/"
