@@ -8,6 +8,7 @@ from counseling.models import ReferralService
 from health.models import Emergency, HealthService
 from staff.models import Incident
 from staff.roles import Role
+from tests.helpers import nb
 from tests.reports.pages import figure_cells, figures, number
 from tests.reports.scenario import EXPECTED
 from tests.staff.factories import marked_text_all as marked_text
@@ -144,12 +145,17 @@ def test_it_counts_security_incidents(page):
     assert _lines(page, "incident", Incident.Kind.values) == EXPECTED["incident_kinds"]
 
 
+def _hours(hours: int, minutes: int) -> str:
+    """A duration as the bokmål page writes it."""
+    return nb("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+
+
 def test_it_shows_the_opening_hours_below_the_staffing_minimum(page):
     shown = figures(page)
 
-    assert shown["staffing-open"] == "418 h 30 min"
-    assert shown["staffing-short"] == "410 h 30 min (98,1 %)"
-    assert shown[f"staffing-role-{Role.RECEPTION.value}"] == "410 h 30 min"
+    assert shown["staffing-open"] == _hours(418, 30)
+    assert shown["staffing-short"] == f"{_hours(410, 30)} (98,1 %)"
+    assert shown[f"staffing-role-{Role.RECEPTION.value}"] == _hours(410, 30)
 
 
 def test_it_shows_the_cost_per_visit_and_per_client_from_the_budget_pro_rata(page):
