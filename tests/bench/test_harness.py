@@ -36,7 +36,15 @@ def results(django_db_setup, django_db_blocker, tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "results.json"
     with django_db_blocker.unblock():
         settings_dict = dict(connection.settings_dict)
-        connections.close_all()  # PostgreSQL copies a database only while no one is connected to it
+        if connection.vendor == "postgresql":
+            # PostgreSQL copies a database only while no one is connected to it; a live server's
+            # thread from an earlier browser test in this process may still hold a connection.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        connections.close_all()
     command = [
         sys.executable, "-m", "bench.run", "--quick", "--sizes", ",".join(SIZES), "--years", "1",
         "--load-seconds", "1", "--concurrency", "2", "--database-url", _server_url(settings_dict),
