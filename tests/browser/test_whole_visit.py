@@ -177,9 +177,8 @@ def test_it_takes_a_new_client_through_the_first_day_with_each_role_at_its_stati
     )
     checks = health.get_by_role("group", name=t("Record a check on %(code)s", code=code))
     checks.get_by_role("button", name=t("Unresponsive")).click()
-    expect(health.get_by_test_id("board-notice")).to_contain_text(
-        t("Check recorded for %(code)s: %(state)s.", code=code, state=t("Unresponsive"))
-    )
+    # A flagged check answers with the board and its warning on the client's card.
+    expect(health.locator("[data-testid=observation-card]", has_text=code).locator(".check-flag")).to_be_visible()
     opener = health.locator("[data-testid=observation-card]", has_text=code).get_by_role(
         "button", name=f"{t('Open emergency')} {code}"
     )
