@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     log = work / "bench.log"
     server = Server.from_url(url, work)
-    stamp = time.strftime("%Y%m%d_%H%M%S")
+    stamp = f"{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"  # unique on a shared server
     password = secrets.token_urlsafe(16)
     reps, warmup, capture = QUICK if args.quick else (args.reps, 3, 2)
     results: dict = {

@@ -19,6 +19,9 @@ from bench.pages import PAGE_NAMES
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = ("600", "1200")
 
+# Marked so that pytest-django makes the test database even when these are the only tests run.
+pytestmark = pytest.mark.django_db
+
 
 def _server_url(settings_dict: dict) -> str:
     if settings_dict["ENGINE"].endswith("sqlite3"):
