@@ -61,8 +61,8 @@ class AccessLogEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.client_id}"
 
 
-# The change log of client-related records. Bulk updates (conditional ``update()`` used to settle races)
-# bypass it; those state changes are kept as VisitEvent rows instead.
+# The change log of client-related records. Writes that send no signals (a conditional ``update()`` that
+# settles a race, ``bulk_create``) log themselves through ``visits.services.history``.
 HISTORY_MODELS = [
     Client,
     Ban,

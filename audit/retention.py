@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from counseling.models import CounselingSession, Intake, Referral, ReferralStatusChange
 from health.models import Emergency, HealthService, Intervention
+from staff.models import Incident
 from visits.models import (
     Ban,
     Client,
@@ -53,6 +54,9 @@ _FREE_TEXT: list[tuple[type[models.Model], str, list[str]]] = [
     (Emergency, "client", ["notes"]),
     (Intervention, "emergency__client", ["note"]),
     (HealthService, "client", ["site", "treatment", "note"]),
+    # An incident's text tells of everyone involved; it goes with the first of them to be anonymised
+    # (by then the incident is older than the retention period). Its kind, time and place stay counted.
+    (Incident, "clients", ["description", "action_taken", "other_party"]),
 ]
 
 

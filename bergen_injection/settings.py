@@ -130,6 +130,9 @@ LOGOUT_REDIRECT_URL = "staff:login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind reverse proxies (a load balancer, nginx) the station's address comes from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "bergen_injection.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Locks are lifted with `manage.py axes_reset_username <name>` (or they expire); not through the admin.

@@ -195,3 +195,51 @@ def test_the_session_cookie_is_httponly_and_samesite(client, cast):
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+# Behind reverse proxies ------------------------------------------------------------------------------
+
+
+def proxied(client, username: str, password: str, forwarded_for: str):
+    """A login through the load balancer: every request reaches the app from the proxy's address."""
+    return client.post(
+        "/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_it_locks_the_username_at_the_station_not_at_the_proxy(client, cast, clock):
+    for _ in range(3):
+        proxied(client, "reception", "wrong", "192.168.1.20")
+
+    assert proxied(client, "reception", PASSWORD, "192.168.1.20").status_code == 429
+    assert proxied(client, "reception", PASSWORD, "192.168.1.21").status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_a_forged_address_does_not_escape_the_lock(client, cast, clock):
+    for n in range(3):
+        # The sender writes an address of its own; the proxy appends the one it really came from.
+        proxied(client, "reception", "wrong", f"172.16.0.{n}, 192.168.1.20")
+
+    assert proxied(client, "reception", PASSWORD, "172.16.0.99, 192.168.1.20").status_code == 429
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, TRUSTED_PROXY_COUNT=0)
+def test_without_a_proxy_it_ignores_the_forwarded_header(client, cast, clock):
+    for n in range(3):
+        proxied(client, "reception", "wrong", f"192.168.1.{n}")
+
+    assert proxied(client, "reception", PASSWORD, "192.168.1.50").status_code == 429
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_a_header_that_is_no_address_counts_as_the_proxy(client, cast, clock):
+    for _ in range(3):
+        proxied(client, "reception", "wrong", "<script>alert(1)</script>")
+
+    assert proxied(client, "reception", PASSWORD, "not-an-address").status_code == 429
+    assert proxied(client, "reception", PASSWORD, "192.168.1.21").status_code == 302

@@ -14,6 +14,8 @@ from audit.models import AccessLogEntry
 from audit.retention import REDACTED, anonymous_code, retention_run
 from counseling.models import CounselingSession, Intake, Referral
 from health.models import Emergency, HealthService
+from staff.models import Incident
+from staff.services.incidents import incident_record
 from tests.counseling.helpers import closed_visit, make_client, oslo
 from visits.models import Ban, BoothSession, Client, Contact, Refusal, Visit
 
@@ -163,3 +165,39 @@ def test_it_keeps_contacts_counted(cast, facility):
     retention_run()
 
     assert list(Contact.objects.values_list("client_id", "note")) == [(person.pk, REDACTED)]
+
+
+def test_it_blanks_the_text_of_the_incidents_the_client_was_in_and_keeps_them_counted(cast, facility):
+    person = make_client("INCI1980M", by=cast["reception"], at=oslo(dt.date(2010, 1, 10)))
+    other = make_client("OTHR1981K", by=cast["reception"], at=oslo(dt.date(2026, 1, 10)))
+    old = incident_record(
+        kind=Incident.Kind.THREATS,
+        occurred_at=oslo(dt.date(2010, 1, 11)),
+        area=Incident.Area.ENTRANCE,
+        room=None,
+        clients=[person],
+        other_party="a man with a red dog",
+        description="INCI1980M shouted at the door",
+        action_taken="Talked INCI1980M down",
+        by=cast["duty"],
+        now=oslo(dt.date(2010, 1, 11)),
+    )
+    recent = incident_record(
+        kind=Incident.Kind.DAMAGE,
+        occurred_at=oslo(dt.date(2026, 1, 11)),
+        area=Incident.Area.ENTRANCE,
+        room=None,
+        clients=[other],
+        description="OTHR1981K broke the door handle",
+        action_taken="Called the caretaker",
+        by=cast["duty"],
+        now=oslo(dt.date(2026, 1, 11)),
+    )
+
+    retention_run(now=oslo(dt.date(2026, 3, 1)))
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.description, old.action_taken, old.other_party) == (REDACTED, REDACTED, REDACTED)
+    assert (old.kind, old.area, list(old.clients.all())) == (Incident.Kind.THREATS, Incident.Area.ENTRANCE, [person])
+    assert recent.description == "OTHR1981K broke the door handle"

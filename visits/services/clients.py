@@ -13,6 +13,7 @@ from staff.models import Incident, User
 from visits import codes
 from visits.models import Ban, Client
 from visits.selectors.clients import client_near_matches
+from visits.services.history import history_record_change
 
 MINIMUM_AGE = 18
 
@@ -127,4 +128,5 @@ def ban_lift(*, ban: Ban, reason: str, by: User, now: dt.datetime | None = None)
     if updated == 0:
         raise ValidationError(_("This ban has already been lifted."), code="already_lifted")
     ban.refresh_from_db()
+    history_record_change(ban, by=by)
     return ban

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from staff.models import User
 from visits.models import Client, Contact, EquipmentItem, HandOut, Visit, VisitEvent
+from visits.services.history import history_bulk_create
 from visits.services.stock import stock_book_hand_outs
 
 MAX_QUANTITY = 500
@@ -44,9 +45,13 @@ def hand_out_record(
     """Record equipment handed out during a visit or at a contact. Never refused for lack of stock."""
     now = now or timezone.now()
     cleaned = _clean_items(items)
-    hand_outs = HandOut.objects.bulk_create(
-        HandOut(item=item, quantity=quantity, visit=visit, contact=contact, at=now, by=by)
-        for item, quantity in cleaned.items()
+    hand_outs = history_bulk_create(
+        [
+            HandOut(item=item, quantity=quantity, visit=visit, contact=contact, at=now, by=by)
+            for item, quantity in cleaned.items()
+        ],
+        HandOut,
+        by=by,
     )
     stock_book_hand_outs(hand_outs)
     if visit is not None and hand_outs:

@@ -16,6 +16,7 @@ from visits.models import (
     Visit,
     VisitEvent,
 )
+from visits.services.history import history_record_change
 
 # A second identical submit by the same staff member this soon after is the same action.
 DOUBLE_SUBMIT_WINDOW = dt.timedelta(seconds=30)
@@ -95,6 +96,7 @@ def close_session(session: BoothSession, *, at: dt.datetime, by: User, outcome: 
     )
     if updated != 1:
         raise ValidationError(_("The booth session was ended by someone else a moment ago."), code="session_ended")
+    history_record_change(session, by=by)
     event(
         session.visit,
         VisitEvent.Kind.BOOTH_ENDED,
@@ -115,6 +117,7 @@ def close_observation(observation: Observation, *, at: dt.datetime, by: User, re
     )
     if updated != 1:
         raise ValidationError(_("The client was released by someone else a moment ago."), code="already_released")
+    history_record_change(observation, by=by)
     event(observation.visit, VisitEvent.Kind.RELEASED, at=at, by=by, location=released_to, note=reason)
 
 
