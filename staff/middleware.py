@@ -41,6 +41,7 @@ class StaffLanguageMiddleware:
 # never extend the session: a board left open is logged out after the idle timeout like any page.
 PASSIVE_URL_NAMES = frozenset({"visits:floor-board", "visits:injection-board", "visits:observation-board"})
 IDLE_SESSION_KEY = "last_activity"
+IDLE_RESOLUTION = 30  # seconds
 
 
 def start_idle_clock(sender, request, user, **kwargs) -> None:
@@ -77,7 +78,10 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = time.time()
             last = request.session.get(IDLE_SESSION_KEY)
-            limit = settings.IDLE_TIMEOUT_MINUTES * 60
+            # The last activity is written at most every IDLE_RESOLUTION seconds (writing the session on
+            # every request costs three queries), so the recorded time may lag the real one by that much;
+            # the limit is stretched by as much, so nobody is logged out before their timeout is up.
+            limit = settings.IDLE_TIMEOUT_MINUTES * 60 + IDLE_RESOLUTION
             if last is not None and now - float(last) > limit:
                 logout(request)
                 login_url = (
@@ -88,7 +92,7 @@ class IdleTimeoutMiddleware:
                     response["HX-Redirect"] = login_url
                     return response
                 return redirect(login_url)
-            if last is None or not _is_passive(request):
+            if last is None or (now - float(last) >= IDLE_RESOLUTION and not _is_passive(request)):
                 request.session[IDLE_SESSION_KEY] = now
         return self.get_response(request)
 

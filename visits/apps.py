@@ -6,3 +6,8 @@ class VisitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "visits"
     verbose_name = _("Visits and facility")
+
+    def ready(self) -> None:
+        from visits import signals
+
+        signals.connect()

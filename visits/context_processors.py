@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from visits.models import Facility
+from visits.selectors.settings import current_facility
 
 
 def facility(request) -> dict:
     """The facility's name and owner for the header of every page."""
-    return {"facility": Facility.current()}
+    return {"facility": current_facility()}

@@ -31,7 +31,12 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> list[Role]:
-        names = {g.name for g in self.groups.all()}
+        names = getattr(self, "_group_names", None)
+        if names is None and self.is_active:
+            self.get_all_permissions()  # the staff backend reads the roles with the permissions
+            names = getattr(self, "_group_names", None)
+        if names is None:
+            names = {g.name for g in self.groups.all()}
         return [role for name, role in ROLE_BY_GROUP_NAME.items() if name in names]
 
     def role_labels(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from staff.models import Shift, ShiftAssignment, StaffingMinimum, User
 from staff.roles import Role
 from visits.selectors.facility import DayHours, opening_hours_on
+from visits.selectors.settings import kept
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def understaffed_now(now: dt.datetime, on_duty: OnDuty | None = None) -> tuple[S
         return ()
     if on_duty is None:
         on_duty = on_duty_now(now)
-    return shortfalls_at(now, on_duty.assignments, list(StaffingMinimum.objects.all()))
+    minimums = kept("staffing_minimums", lambda: tuple(StaffingMinimum.objects.all()))
+    return shortfalls_at(now, on_duty.assignments, list(minimums))
 
 
 def _minimum_boundaries(day: dt.date, minimums: Iterable[StaffingMinimum]) -> set[dt.datetime]:

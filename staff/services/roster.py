@@ -244,6 +244,9 @@ def staffing_minimums_load_defaults() -> int:
     StaffingMinimum.objects.bulk_create(
         [StaffingMinimum(role=role, count=count) for role, count in DEFAULT_STAFFING_MINIMUMS]
     )
+    from visits.selectors.settings import settings_changed  # bulk_create sends no signal
+
+    settings_changed()
     return len(DEFAULT_STAFFING_MINIMUMS)
 
 

@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from visits.translated import TranslatedName
 
 
+def new_settings_version() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
 class Facility(models.Model):
     """The facility itself, one row: its name and owner for the header, and floor-wide settings."""
 
@@ -20,6 +26,9 @@ class Facility(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
+    # Replaced on every change of a setting, so that each process knows to read them again
+    # (visits/selectors/settings.py).
+    settings_version = models.CharField(max_length=32, default=new_settings_version, editable=False)
 
     class Meta:
         verbose_name = _("facility")
@@ -31,6 +40,9 @@ class Facility(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        self.settings_version = new_settings_version()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "settings_version"}
         super().save(*args, **kwargs)
 
     @classmethod

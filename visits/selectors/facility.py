@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from visits.models import ClosedDay, OpeningHours, OpeningHoursPeriod
+from visits.selectors.settings import kept
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
 
 def opening_hours_on(day: dt.date) -> DayHours | None:
     """The hours in force on ``day``, or None when the facility is closed that day."""
+    return kept(("hours", day), lambda: _read_opening_hours(day))
+
+
+def _read_opening_hours(day: dt.date) -> DayHours | None:
     if ClosedDay.objects.filter(date=day).exists():
         return None
     period = OpeningHoursPeriod.objects.filter(valid_from__lte=day).order_by("-valid_from").first()

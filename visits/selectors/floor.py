@@ -15,7 +15,6 @@ from visits.models import (
     Booth,
     BoothSession,
     EquipmentItem,
-    Facility,
     Observation,
     ObservationCheck,
     Room,
@@ -24,6 +23,13 @@ from visits.models import (
     Visit,
 )
 from visits.selectors.facility import opening_hours_on
+from visits.selectors.settings import (
+    booths_in_use,
+    current_facility,
+    enabled_equipment,
+    enabled_routes,
+    enabled_substances,
+)
 from visits.selectors.stock import stock_alerts
 
 # An overdose, or a hard-to-rouse or unresponsive check, this recent marks the client on the board.
@@ -165,7 +171,7 @@ def _open_emergencies() -> list:
 def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False) -> FloorBoard:
     """Everything the floor, injection and observation boards show."""
     now = now or timezone.now()
-    facility = Facility.current()
+    facility = current_facility()
     due_soon = dt.timedelta(minutes=facility.due_soon_minutes) if facility else DEFAULT_DUE_SOON
 
     visits = list(
@@ -190,9 +196,7 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
             "visit__client", "route", "substance", "booth__room"
         )
     }
-    booths = list(
-        Booth.objects.filter(active=True, room__active=True, room__kind__in=BOOTH_ROOM_KINDS).select_related("room")
-    )
+    booths = list(booths_in_use(BOOTH_ROOM_KINDS))
     # A booth taken out of use while occupied still shows until its session ends.
     shown = {booth.pk for booth in booths}
     booths += [session.booth for booth_id, session in sessions.items() if booth_id not in shown]
@@ -233,9 +237,9 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
         health=rows[Visit.Location.HEALTH],
         booths=booth_cards,
         observations=observations,
-        routes=list(Route.objects.filter(enabled=True)),
-        substances=list(Substance.objects.filter(enabled=True)),
-        kit=list(EquipmentItem.objects.filter(enabled=True)),
+        routes=list(enabled_routes()),
+        substances=list(enabled_substances()),
+        kit=list(enabled_equipment()),
         emergencies=_open_emergencies(),
         stock_alerts=stock_alerts(),
     )

@@ -19,6 +19,7 @@ from visits.models import (
     Route,
     Substance,
 )
+from visits.selectors.settings import settings_changed
 
 # Bergen's facility as opened in December 2016 (the city's page). Every value is only a starting
 # point that an administrator edits in admin; the code reads the database, never these literals.
@@ -141,4 +142,5 @@ def facility_load_defaults() -> Facility:
         )
     counseling_load_defaults()
     annual_budget_load_defaults()
+    settings_changed()  # bulk_create sends no signal: the processes must read the settings again
     return facility

@@ -1,0 +1,110 @@
+"""The facility's settings, read once per change of them rather than on every request.
+
+Every page names the facility; the boards and forms list the booths, routes, substances and equipment;
+check-in and the boards need today's opening hours; the floor compares staffing with its minimums.
+These change only when an administrator changes them. Each process keeps what it read under the
+facility row's ``settings_version``, a random token that every save or delete of a setting replaces
+(``visits.signals``). A request reads the facility row once (it needs it for the header anyway) and
+takes the rest from memory while the token is the one it was read under.
+
+Only requests use the kept values (``SettingsMiddleware`` marks them): a command or a test that calls
+a selector directly always reads the database, so a bulk write that sends no signal can never leave
+them stale there.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from visits.models import Facility
+from visits.models.facility import new_settings_version
+
+T = TypeVar("T")
+
+_request: ContextVar[dict | None] = ContextVar("facility_settings_request", default=None)
+_kept: dict[str, Any] = {"version": None, "values": {}}
+_lock = threading.Lock()
+_UNREAD = object()
+
+
+def settings_changed() -> None:
+    """Tell every process that the settings changed (they read them again on their next request)."""
+    Facility.objects.filter(pk=1).update(settings_version=new_settings_version())
+
+
+def current_facility() -> Facility | None:
+    """The facility row, read once per request."""
+    memo = _request.get()
+    if memo is None:
+        return Facility.objects.filter(pk=1).first()
+    if "facility" not in memo:
+        memo["facility"] = Facility.objects.filter(pk=1).first()
+    return memo["facility"]
+
+
+def kept(key: Any, read: Callable[[], T]) -> T:
+    """``read()``, done once per change of the settings in this process (during a request), else every time.
+
+    What it returns is shared between requests: callers must not change it.
+    """
+    if _request.get() is None:
+        return read()
+    facility = current_facility()
+    if facility is None:
+        return read()
+    with _lock:
+        if _kept["version"] != facility.settings_version:
+            _kept["version"], _kept["values"] = facility.settings_version, {}
+        value = _kept["values"].get(key, _UNREAD)
+    if value is _UNREAD:
+        value = read()
+        with _lock:
+            if _kept["version"] == facility.settings_version:
+                _kept["values"][key] = value
+    return value
+
+
+class SettingsMiddleware:
+    """Marks a request, so that the facility row is read once in it and the settings come from memory."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+# The settings themselves --------------------------------------------------------------------------
+
+
+def enabled_routes() -> tuple:
+    from visits.models import Route
+
+    return kept("routes", lambda: tuple(Route.objects.filter(enabled=True)))
+
+
+def enabled_substances() -> tuple:
+    from visits.models import Substance
+
+    return kept("substances", lambda: tuple(Substance.objects.filter(enabled=True)))
+
+
+def enabled_equipment() -> tuple:
+    from visits.models import EquipmentItem
+
+    return kept("equipment", lambda: tuple(EquipmentItem.objects.filter(enabled=True)))
+
+
+def booths_in_use(kinds: tuple[str, ...]) -> tuple:
+    """The booths in use, in the rooms of those kinds that are in use, with their rooms."""
+    from visits.models import Booth
+
+    booths = Booth.objects.filter(active=True, room__active=True, room__kind__in=kinds).select_related("room")
+    return kept(("booths", kinds), lambda: tuple(booths))
