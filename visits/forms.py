@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.db.models import Model
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +37,67 @@ def _datetime_field(label, *, required: bool, help_text: str = "") -> forms.Date
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
+
+
+class _ReadOnceChoices:
+    """Choices from objects the view read once, shown and checked without asking the database again.
+
+    A plain ModelChoiceField queries each time its widget is drawn and again to check what was
+    submitted; the client card draws three substance lists, so the view reads the substances once
+    and hands the same objects to every field. The field's queryset is only a fallback.
+    """
+
+    def use_objects(self, objects: Iterable[Model]) -> None:
+        objects = list(objects)
+        self._objects = {obj.pk: obj for obj in objects}
+        choices = [(ModelChoiceIteratorValue(obj.pk, obj), self.label_from_instance(obj)) for obj in objects]
+        if self.empty_label is not None:
+            choices.insert(0, ("", self.empty_label))
+        self.choices = choices
+
+    def _object(self, value) -> Model:
+        if isinstance(value, Model):
+            value = value.pk
+        try:
+            return self._objects[self.queryset.model._meta.pk.to_python(value)]
+        except (KeyError, ValueError, TypeError, ValidationError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
+class ReadOnceModelChoiceField(_ReadOnceChoices, forms.ModelChoiceField):
+    def to_python(self, value):
+        if not hasattr(self, "_objects"):
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        return self._object(value)
+
+
+class ReadOnceModelMultipleChoiceField(_ReadOnceChoices, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if not hasattr(self, "_objects"):
+            return super()._check_values(value)
+        try:
+            value = frozenset(value)
+        except TypeError:
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        for pk in value:
+            self.validate_no_null_characters(pk)
+            try:
+                self.queryset.model._meta.pk.to_python(pk)
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                ) from None
+        chosen = {self._object(pk).pk for pk in value}
+        return [obj for obj in self._objects.values() if obj.pk in chosen]
+
+
+def _substances(substances: Iterable[Substance] | None) -> list[Substance]:
+    return list(Substance.objects.all()) if substances is None else list(substances)
 
 
 class SearchForm(forms.Form):
@@ -96,7 +161,7 @@ class RegisterForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    substance = forms.ModelChoiceField(
+    substance = ReadOnceModelChoiceField(
         label=_("Substance brought"), queryset=Substance.objects.none(), empty_label=None
     )
     dose = forms.CharField(label=_("Dose as shown"), max_length=100, required=False)
@@ -106,7 +171,7 @@ class CheckInForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Today, or last night if the time is later than now."),
     )
-    other_substances = forms.ModelMultipleChoiceField(
+    other_substances = ReadOnceModelMultipleChoiceField(
         label=_("Other substances taken today"),
         queryset=Substance.objects.none(),
         required=False,
@@ -126,11 +191,13 @@ class CheckInForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, can_override: bool = False, **kwargs):
+    def __init__(self, *args, can_override: bool = False, substances: Iterable[Substance] | None = None, **kwargs):
+        """``substances``: every substance in their usual order, read once for all the forms on a page."""
         super().__init__(*args, **kwargs)
-        substances = Substance.objects.order_by("-enabled", "position", "pk")
-        self.fields["substance"].queryset = substances
-        self.fields["other_substances"].queryset = Substance.objects.all()
+        substances = _substances(substances)
+        # Allowed substances first in the list of what was brought; all of them, in order, for the rest.
+        self.fields["substance"].use_objects(sorted(substances, key=lambda s: (not s.enabled, s.position, s.pk)))
+        self.fields["other_substances"].use_objects(substances)
         if not can_override:
             del self.fields["override_reason"]
         self.helper = FormHelper()
@@ -166,11 +233,15 @@ class CheckInForm(forms.Form):
 
 class RefusalForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=Refusal.Reason.choices)
-    substance = forms.ModelChoiceField(label=_("Substance brought"), queryset=Substance.objects.all(), required=False)
+    substance = ReadOnceModelChoiceField(
+        label=_("Substance brought"), queryset=Substance.objects.none(), required=False
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, substances: Iterable[Substance] | None = None, **kwargs):
+        """``substances``: every substance in their usual order, read once for all the forms on a page."""
         super().__init__(*args, **kwargs)
+        self.fields["substance"].use_objects(_substances(substances))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.helpers import nb
 from tests.visits.factories import (
@@ -20,6 +22,7 @@ from tests.visits.factories import (
     oslo,
 )
 from tests.visits.pages import form_field_names, form_values, marked_text, marked_texts, text_of
+from tests.visits.query_cost import own_queries
 from visits.models import Client, ClosedDay, Intoxication, Refusal, Substance, Visit, VisitEvent
 from visits.services.checkin import visit_check_in
 
@@ -253,6 +256,20 @@ def test_it_refuses_a_client_already_inside(reception, cast):
     assert Visit.objects.filter(client=client).count() == 1
 
 
+def test_it_tells_why_when_only_the_database_sees_the_client_inside(reception, cast, monkeypatch):
+    """The unique constraint has the last word: should the lookup miss the open visit, nothing is half written."""
+    client = ClientFactory()
+    VisitFactory(client=client, checked_in_by=cast["duty"], checked_in_at=NOON - dt.timedelta(minutes=15))
+    monkeypatch.setattr(Visit.objects, "filter", lambda *args, **kwargs: Visit.objects.none())
+
+    response = check_in(reception, client)
+
+    assert nb("The client is already checked in.") in blockers(response)
+    monkeypatch.undo()
+    assert Visit.objects.filter(client=client).count() == 1
+    assert not VisitEvent.objects.filter(by=cast["reception"]).exists()
+
+
 def test_it_lists_every_rule_that_says_no(reception):
     client = ClientFactory(status=Client.Status.PENDING)
 
@@ -281,6 +298,21 @@ def test_it_refuses_a_last_use_in_the_future(at_noon, cast):
 
     assert refused.value.messages == [nb("The time of last use cannot be in the future.")]
     assert not Visit.objects.exists()
+
+
+def test_it_asks_the_database_at_most_eight_things_of_its_own(reception):
+    client, substance = ClientFactory(), heroin()
+    reception.get("/reception/")  # the session and permissions are cached from here on
+
+    with CaptureQueriesContext(connection) as queries:
+        response = reception.post(
+            f"/clients/{client.pk}/check-in/", {"substance": substance.pk, "intoxication": Intoxication.NONE}
+        )
+
+    assert response.status_code == 302
+    # The client, the substances, the client again under lock, an open visit, bans; the visit, its
+    # history row and its event. Plus BEGIN and COMMIT.
+    assert len(own_queries(queries)) <= 8, "\n".join(own_queries(queries))
 
 
 # The duty officer's override

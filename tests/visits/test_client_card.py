@@ -13,6 +13,7 @@ from counseling.models import Intake
 from tests.helpers import nb
 from tests.visits.factories import NOON, BanFactory, ClientFactory, RefusalFactory, VisitFactory, past_visits
 from tests.visits.pages import marked_text, marked_texts, text_of
+from tests.visits.query_cost import own_queries
 from visits.models import Client, Visit
 
 
@@ -229,3 +230,34 @@ def test_it_uses_the_same_number_of_queries_whatever_the_history(reception, cast
         card(reception, long)
 
     assert len(many) == len(few)
+
+
+def test_it_uses_the_same_number_of_queries_for_a_client_waiting_for_intake(reception, cast):
+    active, pending = ClientFactory(), ClientFactory(status=Client.Status.PENDING)
+    intake(active, cast["counselor"])
+    intake(pending, cast["counselor"], outcome=Intake.Outcome.REFUSED, refusal_reason="Not from Bergen")
+    card(reception, active)  # the session and permissions are cached from here on
+
+    with CaptureQueriesContext(connection) as accepted:
+        card(reception, active)
+    with CaptureQueriesContext(connection) as refused:
+        response = card(reception, pending)
+
+    assert "Not from Bergen" in marked_text(response.content, "intake-alert")
+    assert len(refused) == len(accepted)
+
+
+def test_it_asks_the_database_at_most_nine_things_of_its_own(reception, cast):
+    client = ClientFactory()
+    past_visits(client, 40, by=cast["reception"], before=NOON)  # not inside: the card offers the check-in
+    RefusalFactory(client=client, at=NOON - dt.timedelta(days=2), by=cast["reception"])
+    BanFactory(client=client, starts_at=NOON + dt.timedelta(days=1), ends_at=NOON + dt.timedelta(days=2))
+    intake(client, cast["counselor"])
+    card(reception, client)
+
+    with CaptureQueriesContext(connection) as queries:
+        card(reception, client)
+
+    # The client, the access log, the substances (once for all the forms), the visits, bans, intake,
+    # recent refusals, recent overdoses and open referrals.
+    assert len(own_queries(queries)) <= 9, "\n".join(own_queries(queries))

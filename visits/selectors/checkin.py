@@ -25,6 +25,11 @@ class Blocker:
         return self.reason is not None
 
 
+def substance_list() -> list[Substance]:
+    """Every substance in the usual order, read once per request and shared by the forms of the card."""
+    return list(Substance.objects.all())
+
+
 def check_in_blockers(
     client: Client, *, substance: Substance | None, intoxication: str, now: dt.datetime, open_visit_exists: bool
 ) -> list[Blocker]:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from visits import codes
@@ -85,15 +85,35 @@ class ClientCard:
         return self.open_visit is not None
 
 
+def _visits_at_a_glance(client: Client, since: dt.datetime) -> tuple[Visit | None, int, dt.datetime | None]:
+    """The open visit, the number of visits since ``since`` and when the last one began, in one query.
+
+    The rows are the open visit, if any, and the latest visit (often the same one); each carries the count.
+    """
+    latest = Visit.objects.filter(client=client).order_by("-checked_in_at", "-pk").values("pk")[:1]
+    recent = (
+        Visit.objects.filter(client=client, checked_in_at__gte=since)
+        .order_by()
+        .values("client")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
+        Visit.objects.filter(client=client)
+        .filter(Q(ended_at__isnull=True) | Q(pk=Subquery(latest)))
+        .annotate(recent_count=Subquery(recent))
+    )
+    open_visit = next((v for v in rows if v.ended_at is None), None)
+    last_visit_at = max((v.checked_in_at for v in rows), default=None)
+    return open_visit, (rows[0].recent_count or 0) if rows else 0, last_visit_at
+
+
 def client_card(client: Client, now: dt.datetime) -> ClientCard:
     from counseling.models import Intake
     from health.selectors import client_had_recent_overdose
 
     since = now - dt.timedelta(days=30)
-    visit_stats = client.visits.aggregate(
-        recent=Count("pk", filter=Q(checked_in_at__gte=since)), last=Max("checked_in_at")
-    )
-    open_visit = client.visits.filter(ended_at__isnull=True).first()
+    open_visit, visits_30_days, last_visit_at = _visits_at_a_glance(client, since)
     bans = list(
         client.bans.filter(Q(lifted_at__isnull=True) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))).order_by(
             "starts_at"
@@ -101,19 +121,23 @@ def client_card(client: Client, now: dt.datetime) -> ClientCard:
     )
     active = next((b for b in bans if b.is_active(now)), None)
     upcoming = next((b for b in bans if b.starts_at > now), None)
-    accepted = Intake.objects.filter(client=client, outcome=Intake.Outcome.ACCEPTED)
-    intake_done_at = accepted.order_by("-at").values_list("at", flat=True).first()
-    refused = None
-    if intake_done_at is None:
-        refused = Intake.objects.filter(client=client, outcome=Intake.Outcome.REFUSED).order_by("-at").first()
+    # The latest accepted intake, or failing that the latest refused one: one query either way.
+    intake = (
+        Intake.objects.filter(client=client, outcome__in=[Intake.Outcome.ACCEPTED, Intake.Outcome.REFUSED])
+        .order_by(Case(When(outcome=Intake.Outcome.ACCEPTED, then=Value(0)), default=Value(1)), "-at")
+        .first()
+    )
+    accepted = intake is not None and intake.outcome == Intake.Outcome.ACCEPTED
+    intake_done_at = intake.at if accepted else None
+    refused = intake if intake is not None and not accepted else None
     return ClientCard(
         client=client,
         active_ban=active,
         upcoming_ban=upcoming,
         intake_done_at=intake_done_at,
         last_intake_refused=refused,
-        visits_30_days=visit_stats["recent"],
-        last_visit_at=visit_stats["last"],
+        visits_30_days=visits_30_days,
+        last_visit_at=last_visit_at,
         open_visit=open_visit,
         recent_refusals=list(client.refusals.filter(at__gte=since).order_by("-at")[:3]),
         recent_overdose=client_had_recent_overdose(client, now),

@@ -71,7 +71,9 @@ def visit_check_in(
         raise CheckInBlocked(blockers)
 
     try:
-        with transaction.atomic():
+        # No savepoint: on a clash the whole check-in is rolled back anyway, and nothing more is
+        # asked of the database before it is.
+        with transaction.atomic(savepoint=False):
             visit = Visit.objects.create(
                 client=client,
                 checked_in_at=now,
@@ -89,7 +91,10 @@ def visit_check_in(
             )
     except IntegrityError:
         raise CheckInBlocked([Blocker(None, _("The client is already checked in."))]) from None
-    visit.other_substances.set(other_substances)
+    other_substances = list(other_substances)
+    if other_substances:
+        # A new visit has none yet: add, without reading the empty set first.
+        visit.other_substances.add(*other_substances)
     VisitEvent.objects.create(
         visit=visit, kind=VisitEvent.Kind.CHECKED_IN, at=now, by=by, location=Visit.Location.QUEUE
     )

@@ -16,7 +16,8 @@ from counseling.selectors import client_open_referrals
 from staff.permissions import permission_required, station_required
 from visits import codes
 from visits.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
-from visits.models import Client
+from visits.models import Client, Substance
+from visits.selectors.checkin import substance_list
 from visits.selectors.clients import client_card, client_near_matches_for_query, client_search
 from visits.selectors.facility import today_hours
 from visits.selectors.reception import reception_today, visits_open
@@ -112,14 +113,24 @@ def client_register_view(request: HttpRequest) -> HttpResponse:
 
 
 def _render_card(
-    request: HttpRequest, client: Client, *, check_in_form=None, refusal_form=None, blockers=None, status=200
+    request: HttpRequest,
+    client: Client,
+    *,
+    substances: list[Substance] | None = None,
+    check_in_form=None,
+    refusal_form=None,
+    blockers=None,
+    status=200,
 ):
     now = timezone.now()
     can_override = request.user.has_perm("visits.override_admission")
+    # The check-in and refusal forms list the substances three times; read them once.
+    if substances is None:
+        substances = substance_list()
     if check_in_form is None:
-        check_in_form = CheckInForm(can_override=can_override)
+        check_in_form = CheckInForm(can_override=can_override, substances=substances)
     if refusal_form is None:
-        refusal_form = RefusalForm()
+        refusal_form = RefusalForm(substances=substances)
     return render(
         request,
         "visits/client_card.html",
@@ -153,9 +164,10 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def client_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     can_override = request.user.has_perm("visits.override_admission")
-    form = CheckInForm(request.POST, can_override=can_override)
+    substances = substance_list()
+    form = CheckInForm(request.POST, can_override=can_override, substances=substances)
     if not form.is_valid():
-        return _render_card(request, client, check_in_form=form, status=400)
+        return _render_card(request, client, substances=substances, check_in_form=form, status=400)
     now = timezone.now()
     try:
         visit = visit_check_in(
@@ -172,13 +184,21 @@ def client_check_in(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except CheckInBlocked as exc:
         first_refusal = next((b.reason for b in exc.blockers if b.reason), None)
-        refusal_form = RefusalForm(initial={"reason": first_refusal, "substance": form.cleaned_data["substance"]})
+        refusal_form = RefusalForm(
+            initial={"reason": first_refusal, "substance": form.cleaned_data["substance"]}, substances=substances
+        )
         return _render_card(
-            request, client, check_in_form=form, refusal_form=refusal_form, blockers=exc.blockers, status=409
+            request,
+            client,
+            substances=substances,
+            check_in_form=form,
+            refusal_form=refusal_form,
+            blockers=exc.blockers,
+            status=409,
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return _render_card(request, client, check_in_form=form, status=400)
+        return _render_card(request, client, substances=substances, check_in_form=form, status=400)
     if visit.override_by_id:
         messages.warning(
             request, _("%(code)s is admitted against the rules and waits for a booth.") % {"code": client.code}
@@ -192,7 +212,8 @@ def client_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("visits.add_refusal")
 def client_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
-    form = RefusalForm(request.POST)
+    substances = substance_list()
+    form = RefusalForm(request.POST, substances=substances)
     if form.is_valid():
         try:
             refusal = refusal_record(client=client, by=request.user, **form.cleaned_data)
@@ -205,7 +226,7 @@ def client_refuse(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"code": client.code, "reason": refusal.get_reason_display()},
             )
             return redirect("visits:reception")
-    return _render_card(request, client, refusal_form=form, status=400)
+    return _render_card(request, client, substances=substances, refusal_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])
