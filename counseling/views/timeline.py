@@ -24,11 +24,21 @@ def _month(raw: str) -> dt.date | None:
         return None
 
 
+def _number(raw: str) -> int:
+    """A page of the month, counting from its latest items; anything else as the first."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
+
+
 @require_GET
 @permission_required("visits.view_client")
 def client_timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client.objects.select_related("registered_by"), pk=pk)
-    page = client_timeline(client, request.user, month=_month(request.GET.get("month", "")))
+    page = client_timeline(
+        client,
+        request.user,
+        month=_month(request.GET.get("month", "")),
+        number=_number(request.GET.get("page", "")),
+    )
     # Opening a client's timeline, each month of it, is an access to their record.
     access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.TIMELINE)
     if request.user.has_perm("counseling.view_counseling_notes"):

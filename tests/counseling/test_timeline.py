@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from counseling.models import CounselingSession, Intake, Referral
+from counseling.selectors.timeline import PER_PAGE
 from counseling.services import referral_create, referral_set_status
 from health.models import Emergency, HealthService, Intervention
 from tests.counseling.helpers import NOON, closed_visit, heroin, make_client, oslo, service, text_of, topic
@@ -206,6 +208,54 @@ def test_it_opens_for_a_client_with_no_history_at_the_registration(client_for, c
     assert nb("Registered") in page
 
 
+def test_it_shows_a_busy_month_a_page_at_a_time_latest_first(client_for, cast, at_noon):
+    busy = with_visits("BUSY1980M", 40, by=cast["health"], step=dt.timedelta(hours=5))  # all in March, registered too
+    http = client_for("counselor")
+
+    first = http.get(f"/interview/clients/{busy.pk}/timeline/").content.decode()
+    assert first.count('data-kind="visit"') == PER_PAGE
+    assert nb("Items %(first)s–%(last)s of %(total)s, latest first") % {"first": 1, "last": PER_PAGE, "total": 41} in (
+        text_of(first)
+    )
+    assert 'href="?month=2026-03&amp;page=2" data-testid="earlier"' in first
+    assert 'data-testid="later"' not in first
+    assert nb("Registered") not in text_of(first)
+
+    second = http.get(f"/interview/clients/{busy.pk}/timeline/?month=2026-03&page=2").content.decode()
+    assert second.count('data-kind="visit"') == 40 - PER_PAGE
+    assert nb("Registered") in text_of(second)
+    assert 'href="?month=2026-03&amp;page=1" data-testid="later"' in second
+    assert 'data-testid="earlier"' not in second
+
+
+def visits_shown(html: str) -> list[tuple[str, str]]:
+    """Each visit on the page as a person finds it: (the day's heading, the time)."""
+    shown, day = [], ""
+    pattern = r'<section class="mb-3" aria-label="([^"]+)"|data-kind="visit".*?text-nowrap">([^<]+)<'
+    for match in re.finditer(pattern, html, re.S):
+        if match[1]:
+            day = match[1]
+        else:
+            shown.append((day, match[2]))
+    return shown
+
+
+def test_it_puts_each_visit_of_a_busy_month_on_one_page_only(client_for, cast, at_noon):
+    busy = with_visits("BUSY1980M", 40, by=cast["health"], step=dt.timedelta(hours=5))
+
+    pages = [timeline(client_for, "coordinator", busy, f"2026-03&page={n}").content.decode() for n in (1, 2)]
+
+    shown = visits_shown(pages[0]) + visits_shown(pages[1])
+    assert len(shown) == len(set(shown)) == 40
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "abc", "²", "999999999"])
+def test_it_shows_the_nearest_page_for_a_page_that_makes_no_sense(client_for, history, at_noon, number):
+    page = text(client_for, "coordinator", history, f"2026-03&page={number}")
+
+    assert SESSION in page
+
+
 # Who sees what ----------------------------------------------------------------------------------------
 
 
@@ -357,10 +407,10 @@ def with_visits(code: str, count: int, *, by, step: dt.timedelta) -> Client:
     return person
 
 
-def queries_for_timeline(http, person: Client) -> tuple[int, float, str]:
+def queries_for_timeline(http, person: Client, query: str = "") -> tuple[int, float, str]:
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        response = http.get(f"/interview/clients/{person.pk}/timeline/")
+        response = http.get(f"/interview/clients/{person.pk}/timeline/{query}")
     assert response.status_code == 200
     return len(queries), time.perf_counter() - started, response.content.decode()
 
@@ -377,9 +427,26 @@ def test_it_makes_the_same_number_of_queries_for_20_and_2000_visits(client_for, 
     record_property("timeline_queries", many_queries)
     record_property("timeline_seconds_2000_visits", round(many_seconds, 3))
     assert few_queries == many_queries
-    assert many_queries <= 40
+    assert many_queries <= 15  # about 5 for the page itself, the rest for the session, user and header
     assert many_seconds < 2.0
     # One month a page: March 2026 up to noon on the 10th, three visits a day for the many.
     assert few_html.count('data-kind="visit"') == 9
     assert many_html.count('data-kind="visit"') == 28
     assert '?month=2024-06"' in many_html  # the index reaches back to the first month
+
+
+def test_it_makes_the_same_number_of_queries_whatever_the_month_holds(client_for, cast, history, at_noon):
+    newcomer = make_client("NEWBIE1999K", by=cast["reception"], at=NOON)
+    busy = with_visits("BUSY1980M", 40, by=cast["health"], step=dt.timedelta(hours=5))
+    http = client_for("coordinator")
+    http.get(f"/interview/clients/{newcomer.pk}/timeline/")  # sessions and permissions cached alike for all
+
+    counts = {
+        "registration only": queries_for_timeline(http, newcomer)[0],
+        "sessions, referrals, an emergency with naloxone": queries_for_timeline(http, history)[0],
+        "a ban and a refusal": queries_for_timeline(http, history, "?month=2026-02")[0],
+        "nothing": queries_for_timeline(http, history, "?month=2025-06")[0],
+        "the second page of a busy month": queries_for_timeline(http, busy, "?month=2026-03&page=2")[0],
+    }
+
+    assert len(set(counts.values())) == 1, counts

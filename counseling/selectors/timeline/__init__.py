@@ -1,0 +1,28 @@
+"""The client timeline: everything that happened to one client, a month at a time, newest first.
+
+Each kind of record is a *source*: the client's rows of one model, the field that places a row in time,
+the values an item shows (as the viewer may see them: what they may not see is never fetched), and a
+function that turns those values into a ``TimelineItem``. A source carries the permission needed to see
+it at all; a source the viewer may not see is never queried. Add a source by appending it to
+``SOURCES`` in ``sources``; the template needs no change.
+
+The page costs two queries however long the client's history and whatever it holds: one counts every
+source's rows per month (``UNION ALL`` of one ``GROUP BY`` per source) for the index of months, one
+fetches a page of the month's items from every source at once (``UNION ALL``, newest first, a row's
+values and its parts, such as a visit's rooms and timers, as one JSON object). A busy month is shown
+``PER_PAGE`` items at a time, the latest first.
+"""
+
+from counseling.selectors.timeline.items import Detail, Step, TimelineItem, TimelineSource, Window
+from counseling.selectors.timeline.page import PER_PAGE, TimelinePage, client_timeline
+
+__all__ = [
+    "PER_PAGE",
+    "Detail",
+    "Step",
+    "TimelineItem",
+    "TimelinePage",
+    "TimelineSource",
+    "Window",
+    "client_timeline",
+]

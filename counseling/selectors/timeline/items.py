@@ -1,0 +1,128 @@
+"""The timeline's items as the template shows them, the window they fall in, and what a source is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from visits.models import Client
+
+# A row's fetched values, as JSON gives them.
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Window:
+    """One calendar month in the facility's time zone, [start, end)."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    @classmethod
+    def month_of(cls, day: dt.date) -> Window:
+        first = day.replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        tz = timezone.get_current_timezone()
+        return cls(
+            dt.datetime.combine(first, dt.time.min).replace(tzinfo=tz),
+            dt.datetime.combine(following, dt.time.min).replace(tzinfo=tz),
+        )
+
+    @property
+    def month(self) -> dt.date:
+        return self.start.date()
+
+
+@dataclass(frozen=True)
+class Detail:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """A timed step inside an item: a visit's rooms and timers."""
+
+    at: dt.datetime
+    text: str
+    tone: str = ""
+
+    @property
+    def clock(self) -> str:
+        return _clock(self.at)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One thing that happened, as the viewer may see it. Strings only: the template escapes them."""
+
+    at: dt.datetime
+    kind: str
+    title: str
+    ended_at: dt.datetime | None = None
+    details: tuple[Detail, ...] = ()
+    steps: tuple[Step, ...] = ()
+    tone: str = ""
+    url: str = ""
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localtime(self.at).date()
+
+    @property
+    def span(self) -> str:
+        """When, in local time: 14:00, 14:00–15:00, or 23:00–1.4. 02:00 for something that ran past midnight."""
+        if self.ended_at is None:
+            return _clock(self.at)
+        end = timezone.localtime(self.ended_at)
+        if end.date() == self.day:
+            return f"{_clock(self.at)}–{end:%H:%M}"
+        return f"{_clock(self.at)}–{end.day}.{end.month}. {end:%H:%M}"
+
+
+def _clock(moment: dt.datetime) -> str:
+    """The local time of day as the timeline shows it (the template's ``time:"H:i"``, for less)."""
+    return f"{timezone.localtime(moment):%H:%M}"
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    slug: str
+    permission: str
+    records: Callable[[Client], QuerySet]  # all of the client's rows of this kind
+    at: str  # the field that places a row in time
+    fields: Callable[[Any], dict[str, Any]]  # the viewer -> the values an item needs, as expressions
+    item: Callable[[Row], TimelineItem]  # those values, decoded -> the item
+
+
+# Presenting -------------------------------------------------------------------------------------------
+
+
+def _in(window: Window, field_name: str) -> dict:
+    return {f"{field_name}__gte": window.start, f"{field_name}__lt": window.end}
+
+
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(hours)d h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
+
+
+def _who(person: Row | None) -> str:
+    """A staff member's full name, else their username, as ``User.get_full_name`` would have it."""
+    if not person or person.get("username") is None:
+        return ""
+    return f"{person['first']} {person['last']}".strip() or person["username"]
+
+
+def _date_time(moment: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "j.n.Y H:i")
