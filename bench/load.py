@@ -115,9 +115,20 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def hammer(
-    port: int, path_for: Callable[[int], str], headers: dict, *, seconds: float, concurrency: int, warmup: float = 1.0
+    port: int,
+    path_for: Callable[[int], str],
+    headers: dict,
+    *,
+    seconds: float,
+    concurrency: int,
+    warmup: float = 1.0,
+    answered: Callable[[int, int, bytes], None] | None = None,
 ) -> dict:
-    """``concurrency`` threads send requests back to back for ``seconds`` (after ``warmup`` unrecorded)."""
+    """``concurrency`` threads send requests back to back for ``seconds`` (after ``warmup`` unrecorded).
+
+    ``path_for(n)`` gives the thread's next path (``n`` = thread number × 1,000,003 + requests sent);
+    ``answered(thread, status, body)``, when given, sees every answer (a board reads its next poll from it).
+    """
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
     start = time.monotonic()
@@ -130,8 +141,10 @@ def hammer(
             if began >= stop:
                 return
             try:
-                status, _headers, _body = _get(port, path_for(number * 1_000_003 + sent), headers)
-                ok = status == 200
+                status, _headers, body = _get(port, path_for(number * 1_000_003 + sent), headers)
+                ok = status in (200, 204)
+                if answered is not None:
+                    answered(number, status, body)
             except OSError:
                 ok = False
             ended = time.monotonic()
@@ -159,27 +172,60 @@ def hammer(
     }
 
 
+BOARD_URL = re.compile(rb'data-board [^>]*hx-get="([^"]+)"')
+
+
+class BoardPoller:
+    """Each thread polls as a board in a browser does: the URL in the board it last received.
+
+    A board carries its next refresh in ``hx-get`` (with the floor version it shows); a 204 leaves it
+    as it is.
+    """
+
+    def __init__(self, threads: int):
+        self.urls = ["/floor/board/"] * threads
+
+    def path(self, n: int) -> str:
+        return self.urls[n // 1_000_003]
+
+    def answered(self, thread: int, status: int, body: bytes) -> None:
+        if status == 200 and (match := BOARD_URL.search(body)):
+            self.urls[thread] = match.group(1).decode().replace("&amp;", "&")
+
+
 def load_phase(
     env: dict[str, str], *, usernames: dict[str, str], password: str, codes: list[str], seconds: float,
     concurrency: int, workers: int, log: Path, warmup: float = 1.0, preload: bool = False,
 ) -> dict:  # fmt: skip
-    """The trivial view, the floor board and the reception search under load, one after another."""
+    """The trivial view, the floor board (polled, and drawn every time) and the reception search, in turn."""
     with gunicorn(env, workers=workers, log=log, preload=preload) as port:
         duty = log_in(port, usernames["duty"], password)
         reception = log_in(port, usernames["reception"], password)
         codes = codes or ["AB"]
+        board = BoardPoller(concurrency)
         plan = {
-            "trivial": ("/healthz", {}, lambda n: "/healthz"),
-            "floor-board": ("/floor/board/", {"Cookie": duty, "HX-Request": "true"}, lambda n: "/floor/board/"),
+            "trivial": ("/healthz", {}, lambda n: "/healthz", None),
+            # As the boards poll: with the version last shown, "no change" (204) while the floor is as it was.
+            "floor-board": ("/floor/board/", {"Cookie": duty, "HX-Request": "true"}, board.path, board.answered),
+            # Every poll drawing the whole board, as if the floor changed between any two polls.
+            "floor-board-drawn": (
+                "/floor/board/",
+                {"Cookie": duty, "HX-Request": "true"},
+                lambda n: "/floor/board/",
+                None,
+            ),
             "search": (
                 "/reception/search/",
                 {"Cookie": reception, "HX-Request": "true"},
                 lambda n: f"/reception/search/?q={quote(codes[n % len(codes)])}",
+                None,
             ),
         }
         results = {}
-        for name, (path, headers, path_for) in plan.items():
-            result = hammer(port, path_for, headers, seconds=seconds, concurrency=concurrency, warmup=warmup)
+        for name, (path, headers, path_for, answered) in plan.items():
+            result = hammer(
+                port, path_for, headers, seconds=seconds, concurrency=concurrency, warmup=warmup, answered=answered
+            )
             result["path"] = path
             results[name] = result
             print(

@@ -3,7 +3,9 @@
 At the largest size (1,000,000 visits by default): every station page and action at most 50 ms at
 the 95th percentile and at most 15 queries, with the same number of queries at every size; the
 dashboard and the monthly report (and its CSV) at most 300 ms at the 95th percentile; the floor
-board's throughput under load at least 40 % of the trivial view's.
+board's throughput under load at least 40 % of the trivial view's, polled as the boards poll it (with
+the version they show, "no change" while nothing changed); ``floor-board-drawn``, every poll drawing
+the whole board, is reported beside it.
 """
 
 from __future__ import annotations

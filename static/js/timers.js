@@ -177,18 +177,60 @@
     });
   });
 
+  // An action is answered with its message alone. The message is shown together with the board it
+  // speaks of: kept until the board's refresh has arrived (or for a moment, if no refresh comes), so
+  // that the board does not change under the hands of someone who has just read it.
+  var pendingMessage = null;
+  var pendingTimer = null;
+  var NOTICE_MS = 10000; // a notice of success leaves after a while; an error stays until the next action
+  var noticeTimer = null;
+
+  function showMessage() {
+    window.clearTimeout(pendingTimer);
+    if (pendingMessage === null) return;
+    var box = document.getElementById("board-messages");
+    if (box) {
+      box.innerHTML = pendingMessage;
+      window.clearTimeout(noticeTimer);
+      noticeTimer = window.setTimeout(function () {
+        box.querySelectorAll("[data-testid=board-notice]").forEach(function (notice) {
+          notice.remove();
+        });
+      }, NOTICE_MS);
+    }
+    pendingMessage = null;
+  }
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;
+    if (elt.hasAttribute && elt.hasAttribute("data-board")) {
+      showMessage(); // the refresh answered "no change", or failed: the message waits no longer
+      return;
+    }
     if (!elt._boardRequest) return;
     elt._boardRequest = false;
     busyRequests = Math.max(0, busyRequests - 1);
     elt.querySelectorAll("button").forEach(function (b) {
       b.disabled = false;
     });
+    // The action was answered with its message (shown above the board); the board now fetches what
+    // changed. The form sent is emptied first, so that the refresh does not carry its values back.
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 200 && xhr.status < 300) {
+      if (elt.tagName === "FORM") elt.reset();
+      var board = elt.closest("[data-board]") || boards()[0];
+      if (board) htmx.trigger(board, "board-refresh");
+      pendingTimer = window.setTimeout(showMessage, 2000);
+    }
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
+    if (target.id === "board-messages" && boards().length) {
+      pendingMessage = event.detail.serverResponse;
+      event.detail.shouldSwap = false;
+      return;
+    }
     if (!target.hasAttribute("data-board")) return;
     // Logged out meanwhile, or any other page instead of a board: show that page whole.
     if (event.detail.xhr.status === 200 && event.detail.serverResponse.indexOf("data-board") === -1) {
@@ -207,6 +249,7 @@
       tick(board);
     });
     carried = null;
+    showMessage();
   });
 
   document.addEventListener("input", function (event) {

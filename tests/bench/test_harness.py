@@ -85,7 +85,7 @@ def test_it_gives_times_and_query_counts_for_every_page_it_reached(results):
 def test_it_loads_the_trivial_view_the_floor_board_and_the_search_under_gunicorn(results):
     load = results["sizes"][SIZES[-1]]["load"]["pages"]  # the quick run loads the largest size only
 
-    assert set(load) == {"trivial", "floor-board", "search"}
+    assert set(load) == {"trivial", "floor-board", "floor-board-drawn", "search"}
     for page in load.values():
         assert page["requests"] > 0 and page["errors"] == 0
     assert load["trivial"]["ratio_to_trivial"] == 1.0

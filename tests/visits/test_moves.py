@@ -142,11 +142,9 @@ def test_it_needs_a_reason_to_close_a_visit_left_open(cast):
 @time_machine.travel(LATER, tick=False)
 def test_it_moves_a_client_from_the_board_and_shows_them_in_the_new_room(client_for, cast):
     visit = checked_in("AB1985M", cast["reception"])
-    html = (
-        client_for("reception")
-        .post(f"/visits/{visit.pk}/move/", {"to": "interview", "panel": "floor"}, HTTP_HX_REQUEST="true")
-        .content.decode()
-    )
+    reception = client_for("reception")
+    reception.post(f"/visits/{visit.pk}/move/", {"to": "interview", "panel": "floor"}, HTTP_HX_REQUEST="true")
+    html = reception.get("/floor/board/", HTTP_HX_REQUEST="true").content.decode()  # the board's refresh
     assert "AB1985M" in section(html, "interview")
     assert "AB1985M" not in section(html, "queue")
 

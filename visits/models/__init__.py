@@ -11,6 +11,7 @@ from visits.models.facility import (
     Route,
     Substance,
 )
+from visits.models.floor import FloorState
 from visits.models.rooms import BoothSession, Observation, ObservationCheck
 from visits.models.stock import StockBalance, StockMovement
 from visits.models.visit import Intoxication, Refusal, Visit, VisitEvent
@@ -24,6 +25,7 @@ __all__ = [
     "Contact",
     "EquipmentItem",
     "Facility",
+    "FloorState",
     "HandOut",
     "Intoxication",
     "Observation",

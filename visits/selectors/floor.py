@@ -7,14 +7,17 @@ costs the same with ten past visits or a hundred thousand.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from visits.models import (
     Booth,
     BoothSession,
     EquipmentItem,
+    FloorState,
     Observation,
     ObservationCheck,
     Room,
@@ -168,6 +171,21 @@ def _open_emergencies() -> list:
     return open_emergencies()
 
 
+def floor_version() -> str:
+    """What the boards show, as of now, in one word: equal words mean an equal board.
+
+    The floor's change counter (raised by the database on every change to a live table), the
+    settings' token (booths, routes, hours...), the user's language and the minute: so a board is
+    redrawn at least once a minute, for what the clock alone changes (who is on duty, a visit left
+    open past midnight). Read before the board's data, so that a change committed in between makes
+    the next poll draw the board again rather than miss it.
+    """
+    version = FloorState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    facility = current_facility()
+    settings = facility.settings_version[:8] if facility else "-"
+    return f"{version}.{settings}.{int(time.time() // 60)}.{get_language() or ''}"
+
+
 def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False) -> FloorBoard:
     """Everything the floor, injection and observation boards show."""
     now = now or timezone.now()
@@ -246,4 +264,3 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
     if with_left_open:
         board.left_open, board.after_hours = _left_open(visits, now)
     return board
-

@@ -1,7 +1,8 @@
 """What the floor, injection and observation pages share: the board, and the answer to an action.
 
-An action posted from a board (with htmx) is answered with that board, refreshed, and a message on
-top; without htmx, with a redirect to the page and the message in the session.
+An action posted from a board (with htmx) is answered with its message, shown above the board, and
+the board refreshes itself; without htmx, with a redirect to the page and the message in the session.
+A board's poll is answered with "no change" (204) while the floor is as the board last showed it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from staff.navigation import STATION_BY_SLUG
-from visits.selectors.floor import floor_board
+from visits.selectors.floor import floor_board, floor_version
 
 
 @dataclass(frozen=True)
@@ -41,20 +42,20 @@ PANELS = {
 }
 
 
-def _context(request: HttpRequest, panel: Panel, *, notice: str = "", error: str = "") -> dict:
+def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
     user = request.user
     closer = user.has_perm("visits.close_visit_after_hours")
+    version = version or floor_version()  # before the data: see floor_version
     return {
         "active_station": panel.slug,
         "panel": panel.slug,
+        "board_version": version,
         "board": floor_board(now=timezone.now(), with_left_open=closer and panel.slug == "floor"),
         "board_url_name": panel.board_url_name,
         "page_url": panel.station.url,
         # What was used and how, and the checks' details, are health data: clinical staff only.
         # Everyone on the floor sees the timers and a flagged check.
         "clinical": user.has_perm("visits.view_boothsession") or user.has_perm("visits.add_observationcheck"),
-        "notice": notice,
-        "error": error,
     }
 
 
@@ -63,9 +64,20 @@ def render_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, panel.page_template, _context(request, panel))
 
 
-def render_board(request: HttpRequest, slug: str, *, notice: str = "", error: str = "") -> HttpResponse:
+def render_board(request: HttpRequest, slug: str, *, version: str = "") -> HttpResponse:
     panel = PANELS[slug]
-    return render(request, panel.board_template, _context(request, panel, notice=notice, error=error))
+    return render(request, panel.board_template, _context(request, panel, version=version))
+
+
+def poll_board(request: HttpRequest, slug: str) -> HttpResponse:
+    """A board's own refresh: "no change" (204, htmx swaps nothing) when the board it showed is current.
+
+    The board asks with the version it was drawn at (``?v=``); anything else gets the board.
+    """
+    version = floor_version()
+    if request.GET.get("v") == version and not len(messages.get_messages(request)):
+        return HttpResponse(status=204)
+    return render_board(request, slug, version=version)
 
 
 def _panel_for(request: HttpRequest) -> str:
@@ -83,10 +95,17 @@ def message_of(error: ValidationError) -> str:
 
 
 def answer(request: HttpRequest, *, notice: str = "", error: str = "") -> HttpResponse:
-    """The refreshed board (htmx), or a redirect back to the page with the message."""
+    """The message above the board (htmx), or a redirect back to the page with the message.
+
+    With htmx the board then refreshes itself (static/js/timers.js): an action costs only its own
+    queries, and the board's are paid once, by the refresh, whoever made the change.
+    """
     slug = _panel_for(request)
     if request.htmx:
-        return render_board(request, slug, notice=notice, error=error)
+        response = render(request, "visits/partials/_board_messages.html", {"notice": notice, "error": error})
+        response["HX-Retarget"] = "#board-messages"
+        response["HX-Reswap"] = "innerHTML"
+        return response
     if error:
         messages.error(request, error)
     elif notice:

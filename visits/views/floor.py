@@ -12,7 +12,7 @@ from staff.permissions import permission_required, station_required
 from visits.models import Visit
 from visits.room_forms import CheckOutForm, CloseForm, MoveForm, error_text
 from visits.services.rooms import visit_check_out, visit_close_after_hours, visit_move
-from visits.views.boards import answer, message_of, render_board, render_page
+from visits.views.boards import answer, message_of, poll_board, render_page
 
 
 @require_GET
@@ -24,7 +24,7 @@ def floor(request: HttpRequest) -> HttpResponse:
 @require_GET
 @station_required("floor")
 def floor_board(request: HttpRequest) -> HttpResponse:
-    return render_board(request, "floor")
+    return poll_board(request, "floor")
 
 
 @require_POST

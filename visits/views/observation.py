@@ -12,7 +12,7 @@ from staff.permissions import permission_required, station_required
 from visits.models import Observation, Visit
 from visits.room_forms import CheckForm, ReleaseForm, error_text
 from visits.services.rooms import observation_check_record, observation_release
-from visits.views.boards import answer, message_of, render_board, render_page
+from visits.views.boards import answer, message_of, poll_board, render_page
 
 
 @require_GET
@@ -24,7 +24,7 @@ def observation(request: HttpRequest) -> HttpResponse:
 @require_GET
 @station_required("observation")
 def observation_board(request: HttpRequest) -> HttpResponse:
-    return render_board(request, "observation")
+    return poll_board(request, "observation")
 
 
 @require_POST
