@@ -12,7 +12,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from visits.forms import ReadOnceModelChoiceField
 from visits.models import Booth, EquipmentItem, ObservationCheck, Route, Substance, Visit
+from visits.selectors.settings import active_booths, enabled_routes, enabled_substances
 from visits.services.contacts import MAX_QUANTITY
 from visits.services.rooms import BOOTH_END_TO, MOVABLE, RELEASE_TO
 
@@ -22,24 +24,32 @@ def _choices(values) -> list[tuple[str, str]]:
 
 
 class BoothAssignForm(forms.Form):
-    booth = forms.ModelChoiceField(
+    """The booth, route and substance are checked against the settings the process keeps in memory."""
+
+    booth = ReadOnceModelChoiceField(
         label=_("Booth"),
         queryset=Booth.objects.filter(active=True),
         required=False,
         empty_label=_("Next free booth"),
     )
-    route = forms.ModelChoiceField(
+    route = ReadOnceModelChoiceField(
         label=_("Route"),
         queryset=Route.objects.filter(enabled=True),
         error_messages={"invalid_choice": _("That route is not allowed here.")},
     )
-    substance = forms.ModelChoiceField(
+    substance = ReadOnceModelChoiceField(
         label=_("Substance"),
         queryset=Substance.objects.filter(enabled=True),
         error_messages={"invalid_choice": _("That substance may not be used here.")},
     )
     started_at = forms.TimeField(label=_("Started at"), required=False, input_formats=["%H:%M", "%H:%M:%S"])
     kit = forms.BooleanField(label=_("Hand out the default kit"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["booth"].use_objects(active_booths())
+        self.fields["route"].use_objects(enabled_routes())
+        self.fields["substance"].use_objects(enabled_substances())
 
     def started_at_datetime(self, now: dt.datetime) -> dt.datetime | None:
         """The start time typed, on today's date in the facility's time zone; None means now."""

@@ -91,6 +91,26 @@ def test_it_assigns_the_next_free_booth_in_order(cast):
     assert session.booth.label == "2"
 
 
+def test_it_looks_again_when_the_free_booth_it_found_was_taken_a_moment_before(cast, monkeypatch):
+    """The look for a free booth may predate a session another station committed a moment ago."""
+    from visits.services.rooms import booths as service
+
+    in_booth("AB1985M", cast["health"], label="1")
+    visit = checked_in("CD1980K", cast["reception"])
+    looks = []
+    real_look = service._lock_free_booth
+
+    def stale_first_look(chosen):
+        looks.append(chosen)
+        return booth("1") if len(looks) == 1 else real_look(chosen)  # the first look still saw booth 1 free
+
+    monkeypatch.setattr(service, "_lock_free_booth", stale_first_look)
+    session = booth_assign(visit=visit, booth=None, route=injection(), substance=heroin(), by=cast["health"], now=NOON)
+
+    assert (len(looks), session.booth.label) == (2, "2")
+    assert BoothSession.objects.filter(booth=booth("1"), ended_at__isnull=True).count() == 1
+
+
 def test_it_refuses_a_taken_booth_and_names_who_is_in_it(cast):
     in_booth("AB1985M", cast["health"], label="1")
     visit = checked_in("CD1980K", cast["reception"])
@@ -236,11 +256,15 @@ def _assign(client, visit, **data):
 @time_machine.travel(NOON, tick=False)
 def test_it_shows_the_assigned_client_in_the_booth_card(client_for, cast):
     visit = checked_in("AB1985M", cast["reception"])
-    response = _assign(client_for("health"), visit, booth=booth("4").pk)
+    health = client_for("health")
+    response = _assign(health, visit, booth=booth("4").pk)
     html = response.content.decode()
-    assert "<html" not in html  # the board alone, for htmx to swap in
+    assert "<html" not in html  # the message alone, for htmx to put above the board
+    assert response["HX-Retarget"] == "#board-messages"
     assert t("%(code)s is in %(booth)s.", code="AB1985M", booth=booth_name("4")) in html
-    assert "AB1985M" in booth_card(html, "4")
+    # The board then refreshes itself and shows the client in the booth.
+    board = health.get("/injection/board/", HTTP_HX_REQUEST="true").content.decode()
+    assert "AB1985M" in booth_card(board, "4")
 
 
 @time_machine.travel(NOON, tick=False)

@@ -1,4 +1,5 @@
 """The equipment stock ledger: deliveries in, hand-outs out, counted adjustments."""
+
 from __future__ import annotations
 
 from django.conf import settings

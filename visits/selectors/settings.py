@@ -102,6 +102,13 @@ def enabled_equipment() -> tuple:
     return kept("equipment", lambda: tuple(EquipmentItem.objects.filter(enabled=True)))
 
 
+def active_booths() -> tuple:
+    """Every booth marked in use, whatever its room (a form's choices; the service checks the room)."""
+    from visits.models import Booth
+
+    return kept("active_booths", lambda: tuple(Booth.objects.filter(active=True)))
+
+
 def booths_in_use(kinds: tuple[str, ...]) -> tuple:
     """The booths in use, in the rooms of those kinds that are in use, with their rooms."""
     from visits.models import Booth

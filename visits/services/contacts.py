@@ -33,7 +33,7 @@ def _clean_items(items: Mapping[EquipmentItem, int]) -> dict[EquipmentItem, int]
     return cleaned
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a booth assignment, a failure fails the whole of it
 def hand_out_record(
     *,
     items: Mapping[EquipmentItem, int],
@@ -41,8 +41,13 @@ def hand_out_record(
     visit: Visit | None = None,
     contact: Contact | None = None,
     now: dt.datetime | None = None,
+    write_event: bool = True,
 ) -> list[HandOut]:
-    """Record equipment handed out during a visit or at a contact. Never refused for lack of stock."""
+    """Record equipment handed out during a visit or at a contact. Never refused for lack of stock.
+
+    ``write_event=False`` leaves the visit's event to the caller (``hand_out_event``), which writes it
+    with its own.
+    """
     now = now or timezone.now()
     cleaned = _clean_items(items)
     hand_outs = history_bulk_create(
@@ -54,15 +59,15 @@ def hand_out_record(
         by=by,
     )
     stock_book_hand_outs(hand_outs)
-    if visit is not None and hand_outs:
-        VisitEvent.objects.create(
-            visit=visit,
-            kind=VisitEvent.Kind.HANDED_OUT,
-            at=now,
-            by=by,
-            note=", ".join(f"{h.quantity} × {h.item.label}" for h in hand_outs)[:500],
-        )
+    if visit is not None and hand_outs and write_event:
+        hand_out_event(visit, hand_outs, by=by, at=now).save()
     return hand_outs
+
+
+def hand_out_event(visit: Visit, hand_outs: list[HandOut], *, by: User, at: dt.datetime) -> VisitEvent:
+    """The visit's event for equipment handed out (not yet saved)."""
+    note = ", ".join(f"{h.quantity} × {h.item.label}" for h in hand_outs)
+    return VisitEvent(visit=visit, kind=VisitEvent.Kind.HANDED_OUT, at=at, by=by, note=note[:500])
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,20 +40,39 @@ def stock_book_hand_outs(hand_outs: Iterable[HandOut]) -> None:
     if not totals:
         return
     items = sorted(totals)
-    locked = list(
-        StockBalance.objects.select_for_update()
-        .filter(item_id__in=items)
-        .order_by("item_id")
-        .values_list("item_id", flat=True)
-    )
-    if locked:
-        change = Case(
-            *(When(item_id=item_id, then=Value(-totals[item_id])) for item_id in locked), output_field=IntegerField()
-        )
-        StockBalance.objects.filter(item_id__in=locked).update(level=F("level") + change)
+    if connection.vendor == "postgresql":
+        locked = _take_locked_in_order(items, [-totals[item_id] for item_id in items])
+    else:  # one writer at a time: nothing to deadlock on
+        locked = list(StockBalance.objects.filter(item_id__in=items).values_list("item_id", flat=True))
+        if locked:
+            change = Case(
+                *(When(item_id=item_id, then=Value(-totals[item_id])) for item_id in locked),
+                output_field=IntegerField(),
+            )
+            StockBalance.objects.filter(item_id__in=locked).update(level=F("level") + change)
     for item_id in items:
         if item_id not in locked:  # the item's first entry: the balance row is made here
             _move_level(item_id, -totals[item_id])
+
+
+def _take_locked_in_order(items: list[int], deltas: list[int]) -> list[int]:
+    """Move the levels of ``items`` by ``deltas`` in one statement that locks the rows in item order.
+
+    The sub-select locks (its sort runs before its locks), the update then moves the rows it holds.
+    Returns the items that had a balance row.
+    """
+    table = connection.ops.quote_name(StockBalance._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} AS b SET level = b.level + d.delta
+                FROM (SELECT s.item_id, v.delta FROM {table} AS s
+                      JOIN unnest(%s::bigint[], %s::integer[]) AS v(item_id, delta) ON v.item_id = s.item_id
+                      ORDER BY s.item_id FOR UPDATE OF s) AS d
+                WHERE b.item_id = d.item_id
+                RETURNING b.item_id""",
+            [items, deltas],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 @transaction.atomic

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import permission_required, station_required
-from visits.models import BoothSession, EquipmentItem, Visit
+from visits.models import BoothSession, Visit
 from visits.room_forms import BoothAssignForm, BoothEndForm, HandOutForm, default_kit, error_text
+from visits.selectors.settings import enabled_equipment
 from visits.services.rooms import booth_assign, booth_end, visit_hand_out
-from visits.views.boards import answer, message_of, render_board, render_page
+from visits.views.boards import answer, message_of, poll_board, render_page
 
 
 @require_GET
@@ -25,21 +26,20 @@ def injection(request: HttpRequest) -> HttpResponse:
 @require_GET
 @station_required("injection")
 def injection_board(request: HttpRequest) -> HttpResponse:
-    return render_board(request, "injection")
+    return poll_board(request, "injection")
 
 
 @require_POST
 @permission_required("visits.add_boothsession")
 def booth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
     form = BoothAssignForm(request.POST)
     if not form.is_valid():
         return answer(request, error=error_text(form))
     now = timezone.now()
-    items = default_kit(list(EquipmentItem.objects.filter(enabled=True))) if form.cleaned_data["kit"] else None
+    items = default_kit(list(enabled_equipment())) if form.cleaned_data["kit"] else None
     try:
         session = booth_assign(
-            visit=visit,
+            visit=Visit(pk=pk),  # read (and locked) by the service
             booth=form.cleaned_data["booth"],
             route=form.cleaned_data["route"],
             substance=form.cleaned_data["substance"],
@@ -48,9 +48,12 @@ def booth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             now=now,
         )
+    except Visit.DoesNotExist:
+        raise Http404 from None
     except ValidationError as error:
         return answer(request, error=message_of(error))
-    return answer(request, notice=_("%(code)s is in %(booth)s.") % {"code": visit.client.code, "booth": session.booth})
+    code = session.visit.client.code
+    return answer(request, notice=_("%(code)s is in %(booth)s.") % {"code": code, "booth": session.booth})
 
 
 @require_POST
@@ -75,7 +78,7 @@ def booth_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("visits.change_boothsession")
 def visit_hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
-    form = HandOutForm(request.POST, items=list(EquipmentItem.objects.filter(enabled=True)))
+    form = HandOutForm(request.POST, items=list(enabled_equipment()))
     if not form.is_valid():
         return answer(request, error=error_text(form))
     try:

@@ -22,7 +22,7 @@ from visits.models import (
     Visit,
     VisitEvent,
 )
-from visits.services.contacts import hand_out_record
+from visits.services.contacts import hand_out_event, hand_out_record
 from visits.services.rooms.state import (
     BOOTH_END_TO,
     BOOTH_FROM,
@@ -59,26 +59,47 @@ def _lock_free_booth(booth: Booth | None) -> Booth:
                 code="booth_taken",
             )
         return locked
-    # Next free booth: skip booths another transaction is assigning right now, and look again after
-    # locking, since the first look may predate a session committed a moment ago.
-    tried: list[int] = []
-    while True:
-        candidate = (
-            usable.exclude(pk__in=tried)
-            .exclude(pk__in=BoothSession.objects.filter(ended_at__isnull=True).values("booth_id"))
-            .order_by("room__position", "position", "pk")
-            .select_for_update(of=("self",), skip_locked=True)
-            .first()
-        )
-        if candidate is None:
-            raise ValidationError(_("No booth is free. The client stays in the queue."), code="no_free_booth")
-        if not BoothSession.objects.filter(booth=candidate, ended_at__isnull=True).exists():
-            return candidate
-        tried.append(candidate.pk)
+    # Next free booth: skip booths another transaction is assigning right now. The look may predate a
+    # session committed a moment ago; then the database refuses the second session in that booth, and
+    # booth_assign tries again with a fresh look.
+    candidate = (
+        usable.exclude(pk__in=BoothSession.objects.filter(ended_at__isnull=True).values("booth_id"))
+        .order_by("room__position", "position", "pk")
+        .select_for_update(of=("self",), skip_locked=True)
+        .first()
+    )
+    if candidate is None:
+        raise ValidationError(_("No booth is free. The client stays in the queue."), code="no_free_booth")
+    return candidate
+
+
+class _TakenMeanwhile(Exception):
+    """The booth got a session from another transaction between the look and the insert."""
+
+    def __init__(self, refusal: ValidationError):
+        self.refusal = refusal
+
+
+NEXT_FREE_ATTEMPTS = 3
+
+
+def booth_assign(**kwargs) -> BoothSession:
+    """Put a waiting client in ``booth`` (None: the next free one) and start the booth timer.
+
+    See ``_booth_assign`` for the arguments. The next free booth is looked for again (in a new
+    transaction) when the one found was taken a moment before the insert.
+    """
+    for attempt in range(NEXT_FREE_ATTEMPTS):
+        try:
+            return _booth_assign(**kwargs)
+        except _TakenMeanwhile as taken:
+            if kwargs.get("booth") is not None or attempt == NEXT_FREE_ATTEMPTS - 1:
+                raise taken.refusal from None
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic
-def booth_assign(
+def _booth_assign(
     *,
     visit: Visit,
     booth: Booth | None,
@@ -89,14 +110,15 @@ def booth_assign(
     items: Mapping[EquipmentItem, int] | None = None,
     now: dt.datetime | None = None,
 ) -> BoothSession:
-    """Put a waiting client in ``booth`` (None: the next free one) and start the booth timer.
+    """One attempt at a booth assignment, in one transaction.
 
     Records the consumption (substance and route, which must be allowed) and, with ``items``, the
     equipment handed out. ``started_at`` may be given when the start is written up afterwards.
     """
     now = now or timezone.now()
     visit = lock_open_visit(visit)
-    current = open_session(visit)
+    # Only a client in a booth has a session open (the same click arriving twice, or another booth).
+    current = open_session(visit) if visit.location == Visit.Location.BOOTH else None
     if current is not None:
         if current.started_by_id == by.pk and recent(current.started_at, now) and booth in (None, current.booth):
             return current  # the same click arriving twice
@@ -129,7 +151,8 @@ def booth_assign(
 
     booth = _lock_free_booth(booth)
     try:
-        with transaction.atomic():
+        # No savepoint: a refused insert fails the whole assignment, which is rolled back as it leaves.
+        with transaction.atomic(savepoint=False):
             session = BoothSession.objects.create(
                 visit=visit,
                 booth=booth,
@@ -140,20 +163,27 @@ def booth_assign(
                 time_limit_minutes=route.booth_time_limit_minutes,
             )
     except IntegrityError:
-        raise ValidationError(
-            _("%(booth)s was taken a moment ago. Choose another booth.") % {"booth": booth}, code="booth_taken"
+        raise _TakenMeanwhile(
+            ValidationError(
+                _("%(booth)s was taken a moment ago. Choose another booth.") % {"booth": booth}, code="booth_taken"
+            )
         ) from None
     set_location(visit, Visit.Location.BOOTH, now)
-    event(
-        visit,
-        VisitEvent.Kind.BOOTH_STARTED,
-        at=now,
-        by=by,
-        location=Visit.Location.BOOTH,
-        note=f"{booth} · {substance.label} · {route.label} · {hhmm(started_at)}",
-    )
+    events = [
+        VisitEvent(
+            visit=visit,
+            kind=VisitEvent.Kind.BOOTH_STARTED,
+            at=now,
+            by=by,
+            location=Visit.Location.BOOTH,
+            note=f"{booth} · {substance.label} · {route.label} · {hhmm(started_at)}"[:500],
+        )
+    ]
     if items:
-        hand_out_record(items=items, by=by, visit=visit, now=now)
+        hand_outs = hand_out_record(items=items, by=by, visit=visit, now=now, write_event=False)
+        if hand_outs:
+            events.append(hand_out_event(visit, hand_outs, by=by, at=now))
+    VisitEvent.objects.bulk_create(events)
     return session
 
 
