@@ -124,17 +124,50 @@ def test_it_redraws_the_board_at_least_once_a_minute(client_for, cast, clock):
     assert poll(duty, url).status_code == 200
 
 
-def test_no_change_costs_a_handful_of_queries(client_for, cast, clock):
+def test_no_change_costs_one_query(client_for, cast, clock):
     in_booth("AB1985M", cast["health"])
     duty = client_for("duty")
     url = board_url(duty.get("/floor/").content.decode())
-    poll(duty, url)
 
     with CaptureQueriesContext(connection) as queries:
         assert poll(duty, url).status_code == 204
 
-    # The session, the user with permissions and roles, the facility's settings token, the counter.
-    assert len(queries.captured_queries) <= 5
+    # The version only: a board's token stands for the session and user checked when it was drawn.
+    assert len(queries.captured_queries) == 1
+
+
+def test_a_board_whose_token_was_tampered_with_is_drawn_again(client_for, cast, clock):
+    duty = client_for("duty")
+    url = board_url(duty.get("/floor/").content.decode())
+
+    response = poll(duty, url.replace("v=", "v=1"))
+
+    assert response.status_code == 200
+    assert "data-board" in response.content.decode()
+
+
+def test_a_token_is_good_only_with_the_session_it_was_drawn_for(client_for, cast, clock, client):
+    duty = client_for("duty")
+    url = board_url(duty.get("/floor/").content.decode())
+    duty.logout()  # the station's session ends; the board still polls with its token
+
+    response = poll(duty, url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_a_session_that_ended_gets_the_login_page_within_the_minute(client_for, cast, clock):
+    duty = client_for("duty")
+    url = board_url(duty.get("/floor/").content.decode())
+    session = duty.session
+    session.flush()  # ended on the server (idle timeout, or logged out elsewhere); the cookie stays
+
+    clock.shift(dt.timedelta(seconds=61))
+    response = poll(duty, url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
 
 
 def test_every_live_table_raises_the_counter():

@@ -256,3 +256,27 @@ def test_it_shows_health_workers_what_was_used_and_the_last_check(client_for, ca
     observation_check_record(visit=session.visit, state="drowsy", note="nodding off", by=cast["health"])
     card = booth_card(client_for("health").get("/floor/").content.decode(), "1")
     assert session.route.label in card and "nodding off" in card
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_card_s_forms_act_on_its_own_visit(client_for, cast):
+    """The forms repeated on every card are drawn once per page and stamped for each visit."""
+    first = in_booth("AB1985M", cast["health"], label="1")
+    second = in_booth("CD1980K", cast["health"], label="2")
+    waiting = [checked_in(code, cast["reception"]) for code in ("EF1975K", "GH1990M")]
+    html = client_for("health").get("/injection/").content.decode()
+
+    for label, session in (("1", first), ("2", second)):
+        card = booth_card(html, label)
+        code = session.visit.client.code
+        assert f'action="/visits/{session.visit_id}/check/"' in card
+        assert f'action="/visits/{session.visit_id}/hand-out/"' in card
+        assert f'id="eq-v{session.visit_id}"' in card
+        assert t("Record a check on %(code)s", code=code) in card
+        other = second if session is first else first
+        assert f"/visits/{other.visit_id}/" not in card
+    floor = client_for("duty").get("/floor/").content.decode()
+    for visit in waiting:
+        row = next(part for part in floor.split('data-testid="person-row"')[1:] if visit.client.code in part)
+        assert f'action="/visits/{visit.pk}/check-out/"' in row
+        assert f'id="co-v{visit.pk}"' in row

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -17,7 +19,6 @@ from visits.models import (
     Booth,
     BoothSession,
     EquipmentItem,
-    FloorState,
     Observation,
     ObservationCheck,
     Room,
@@ -104,19 +105,19 @@ class FloorBoard:
     emergencies: list = field(default_factory=list)
     stock_alerts: list = field(default_factory=list)
 
-    @property
+    @cached_property  # asked on every card
     def emergency_clients(self) -> set[int]:
         return {emergency.client_id for emergency in self.emergencies}
 
-    @property
+    @cached_property  # asked on every card
     def free_booths(self) -> list[Booth]:
         return [card.booth for card in self.booths if card.is_free and card.booth.active]
 
-    @property
+    @cached_property  # asked on every card
     def default_kit(self) -> list[EquipmentItem]:
         return [item for item in self.kit if item.default_kit_quantity]
 
-    @property
+    @cached_property  # asked on every card
     def attention_count(self) -> int:
         """Booths overdue and flagged clients: what a glance at the board must not miss."""
         overdue = sum(1 for card in self.booths if card.status == BoothSession.Status.OVERDUE)
@@ -171,19 +172,25 @@ def _open_emergencies() -> list:
     return open_emergencies()
 
 
-def floor_version() -> str:
+_VERSION_SQL = (
+    "SELECT (SELECT version FROM visits_floorstate WHERE id = 1),"
+    " (SELECT settings_version FROM visits_facility WHERE id = 1)"
+)
+
+
+def floor_version(language: str | None = None) -> str:
     """What the boards show, as of now, in one word: equal words mean an equal board.
 
     The floor's change counter (raised by the database on every change to a live table), the
-    settings' token (booths, routes, hours...), the user's language and the minute: so a board is
-    redrawn at least once a minute, for what the clock alone changes (who is on duty, a visit left
-    open past midnight). Read before the board's data, so that a change committed in between makes
-    the next poll draw the board again rather than miss it.
+    settings' token (booths, routes, hours...), the minute and the language: so a board is redrawn
+    at least once a minute, for what the clock alone changes (who is on duty, a visit left open past
+    midnight). One plain query: a board's poll asks it every few seconds. Read before the board's
+    data, so that a change committed in between makes the next poll draw the board again.
     """
-    version = FloorState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-    facility = current_facility()
-    settings = facility.settings_version[:8] if facility else "-"
-    return f"{version}.{settings}.{int(time.time() // 60)}.{get_language() or ''}"
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        counter, settings = cursor.fetchone()
+    return f"{counter or 0}.{(settings or '-')[:8]}.{int(time.time() // 60)}.{language or get_language() or ''}"
 
 
 def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False) -> FloorBoard:

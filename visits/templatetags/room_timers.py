@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -42,3 +47,72 @@ def iso(moment: dt.datetime | None) -> str:
 def clock_abs(seconds: float | int | None) -> str:
     """How far from zero, as a clock: the time past a deadline."""
     return clock(abs(seconds) if seconds is not None else None)
+
+
+_PK = 2_147_483_647  # an id no row has: the place of the id in a URL reversed once
+
+
+@functools.cache
+def _url_with_placeholder(name: str) -> str:
+    return reverse(name, args=[_PK])
+
+
+@register.simple_tag
+def pk_url(name: str, pk: int) -> str:
+    """``{% url name pk %}``, reversed once per URL name: a board draws several forms on every card."""
+    return _url_with_placeholder(name).replace(str(_PK), str(int(pk)))
+
+
+@register.simple_tag
+def url_once(name: str) -> str:
+    """``{% url name %}`` for a URL without arguments, reversed once per name."""
+    return _url(name)
+
+
+@functools.cache
+def _url(name: str) -> str:
+    return reverse(name)
+
+
+# Stamped forms -----------------------------------------------------------------------------------------
+
+_CODE = "STAMPEDCLIENTCODE"  # where the client's code goes; letters only, so escaping leaves it alone
+
+
+class _StandIn:
+    """What a stamped template may use of a visit: its id and its client's code."""
+
+    pk = _PK
+    client = type("Client", (), {"code": _CODE})()
+
+
+@register.simple_tag(takes_context=True)
+def stamp(context, template_name: str, visit) -> str:
+    """``{% include template_name with visit=visit %}``, drawn once per page and stamped for each visit.
+
+    The boards draw the same forms (a check, a check-out, equipment) on every card; only the visit's
+    id and its client's code differ. The template may use nothing else of the visit.
+    """
+    drawn = context.render_context.dicts[0].setdefault("stamped", {})
+    if template_name not in drawn:
+        with context.push(visit=_StandIn()):
+            drawn[template_name] = context.template.engine.get_template(template_name).render(context)
+    html = drawn[template_name].replace(str(_PK), str(int(visit.pk)))
+    return mark_safe(html.replace(_CODE, str(conditional_escape(visit.client.code))))  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def until(now: dt.datetime, moment: dt.datetime, kind: str = "left") -> str:
+    """A countdown to ``moment`` as the browser ticks it (``data-until``): time left, or how far past.
+
+    ``kind`` "minimum" counts to an observation's minimum time, "left" to a booth's limit.
+    """
+    left = seconds_between(now, moment)
+    if left > 0:
+        text = gettext("minimum in %(time)s") if kind == "minimum" else gettext("%(time)s left")
+        text %= {"time": clock(left)}
+    elif kind == "minimum":
+        text = gettext("minimum time reached")
+    else:
+        text = gettext("overdue by %(time)s") % {"time": clock_abs(left)}
+    return format_html('<span class="timer" data-until="{}" data-until-kind="{}">{}</span>', iso(moment), kind, text)

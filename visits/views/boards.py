@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from staff.navigation import STATION_BY_SLUG
+from visits.board_poll import poll_token, shown_version
 from visits.selectors.floor import floor_board, floor_version
 
 
@@ -49,7 +50,7 @@ def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
     return {
         "active_station": panel.slug,
         "panel": panel.slug,
-        "board_version": version,
+        "board_version": poll_token(request, version),
         "board": floor_board(now=timezone.now(), with_left_open=closer and panel.slug == "floor"),
         "board_url_name": panel.board_url_name,
         "page_url": panel.station.url,
@@ -70,12 +71,13 @@ def render_board(request: HttpRequest, slug: str, *, version: str = "") -> HttpR
 
 
 def poll_board(request: HttpRequest, slug: str) -> HttpResponse:
-    """A board's own refresh: "no change" (204, htmx swaps nothing) when the board it showed is current.
+    """A board's own refresh: "no change" (204, htmx swaps nothing) when the board it shows is current.
 
-    The board asks with the version it was drawn at (``?v=``); anything else gets the board.
+    Most polls are answered before they get here (``visits.board_poll``); this is the whole way, with
+    the user and permissions checked.
     """
     version = floor_version()
-    if request.GET.get("v") == version and not len(messages.get_messages(request)):
+    if shown_version(request) == version:
         return HttpResponse(status=204)
     return render_board(request, slug, version=version)
 

@@ -1,0 +1,72 @@
+"""A board's poll answered "no change" before the session and the user are read.
+
+Each board polls every few seconds, at every station, all day. While nothing on the floor changed the
+answer is 204 and carries nothing, so proving who asks can wait: the board polls with a token signed
+when it was last drawn (``poll_token``), for the session cookie it was drawn for, holding the version
+it shows. ``BoardPollMiddleware`` answers 204 when the token is ours, the cookie is the same and the
+version is still current: one query. Anything else goes the whole way, where login, the idle timeout
+and permissions are checked and the board is drawn. Since the minute is part of the version, every
+board goes the whole way at least once a minute; a session that ended meanwhile gets the login page
+then, and has received nothing but "no change" until then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from visits.selectors.floor import floor_version
+
+_signer = signing.Signer(salt="visits.board-poll")
+BOARD_URL_NAMES = ("visits:floor-board", "visits:injection-board", "visits:observation-board")
+
+
+def _cookie_tag(request: HttpRequest) -> str:
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    return hashlib.sha256(cookie.encode()).hexdigest()[:16]
+
+
+def poll_token(request: HttpRequest, version: str) -> str:
+    """What a board drawn at ``version`` for this request's session polls with."""
+    return _signer.sign(f"{version}~{_cookie_tag(request)}")
+
+
+def shown_version(request: HttpRequest) -> str | None:
+    """The version the polling board shows, if its token is ours and for this session cookie."""
+    token = request.GET.get("v", "")
+    try:
+        version, tag = _signer.unsign(token).rsplit("~", 1)
+    except (signing.BadSignature, ValueError):
+        return None
+    return version if tag == _cookie_tag(request) else None
+
+
+def unchanged(request: HttpRequest) -> bool:
+    """Whether the polling board shows the floor as it is now."""
+    shown = shown_version(request)
+    return shown is not None and shown == floor_version(language=shown.rsplit(".", 1)[-1])
+
+
+@cache
+def _board_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in BOARD_URL_NAMES)
+
+
+class BoardPollMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if (
+            request.method == "GET"
+            and request.path_info in _board_paths()
+            and request.headers.get("HX-Request") == "true"
+            and unchanged(request)
+        ):
+            return HttpResponse(status=204)
+        return self.get_response(request)
