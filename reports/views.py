@@ -123,7 +123,9 @@ def monthly_csv(request: HttpRequest, month: dt.date) -> HttpResponse:
         [
             _("Report"),
             _("Version"),
-            _("external: counts from 1 to 9 shown as <10") if external else _("internal: all counts"),
+            _("external: counts from 1 to 9 shown as <10, and : beside one in a breakdown")
+            if external
+            else _("internal: all counts"),
         ]
     )
     for section, indicator in report.rows():

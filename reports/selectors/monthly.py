@@ -4,12 +4,17 @@ Two versions: the internal one shows every count; the one that leaves the facili
 to 9 as "<10", as Health Canada does for supervised consumption sites (0 stays 0: an absence
 identifies no one). A median or percentile resting on fewer than 10 events is withheld the same way,
 since with so few it would describe a handful of people.
+
+A breakdown (clients by gender, consumption by substance ...) adds up to a total the report shows, so
+one small count withheld alone could be worked out by subtraction. Where a breakdown withholds exactly
+one count, the next smallest count of that breakdown is withheld too and shown as ":" (the mark
+Statistics Norway uses for figures withheld for confidentiality): complementary suppression.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -21,6 +26,7 @@ from reports.selectors.figures import Line, PeriodFigures, period_figures
 SMALL_COUNT_LIMIT = 10
 SUPPRESSED = "<10"
 WITHHELD = "n<10"
+COMPLEMENT = ":"
 
 
 class Version:
@@ -37,17 +43,23 @@ class Indicator:
     value: int | float | None
     minutes: bool = False
     basis: int | None = None
+    breakdown: str = ""  # the lines of one breakdown, which add up to a total, share it
+    complement: bool = False  # withheld beside a small count of the same breakdown (external only)
 
-    def suppressed(self, external: bool) -> bool:
-        if not external:
-            return False
+    @property
+    def small(self) -> bool:
         small = self.basis if self.minutes else self.value
         return small is not None and 0 < small < SMALL_COUNT_LIMIT
 
+    def suppressed(self, external: bool) -> bool:
+        return external and (self.small or self.complement)
+
     def text(self, external: bool, *, localize: bool = True) -> str:
         """The value as shown: on the page in the reader's number format, in the CSV as plain digits."""
-        if self.suppressed(external):
+        if external and self.small:
             return WITHHELD if self.minutes else SUPPRESSED
+        if external and self.complement:
+            return COMPLEMENT
         if self.value is None:
             return "–" if localize else ""
         if self.minutes:
@@ -63,10 +75,25 @@ class Section:
     def add(self, label: str, value, **kwargs) -> None:
         self.indicators.append(Indicator(str(label), value, **kwargs))
 
-    def add_lines(self, lines: list[Line], template: str | None = None) -> None:
+    def add_lines(self, lines: list[Line], template: str | None = None, *, breakdown: str = "") -> None:
+        breakdown = breakdown or f"{self.title}/{template or ''}"
         for line in lines:
             label = template % {"name": line.label} if template else line.label
-            self.add(label, line.value)
+            self.add(label, line.value, breakdown=breakdown)
+
+    def protect_breakdowns(self) -> None:
+        """Where a breakdown withholds one small count alone, withhold its next smallest count too."""
+        breakdowns: dict[str, list[int]] = {}
+        for index, indicator in enumerate(self.indicators):
+            if indicator.breakdown:
+                breakdowns.setdefault(indicator.breakdown, []).append(index)
+        for members in breakdowns.values():
+            if sum(1 for i in members if self.indicators[i].small) != 1:
+                continue
+            others = [i for i in members if not self.indicators[i].small and (self.indicators[i].value or 0) > 0]
+            if others:
+                chosen = min(others, key=lambda i: self.indicators[i].value)
+                self.indicators[chosen] = replace(self.indicators[chosen], complement=True)
 
 
 @dataclass(frozen=True)
@@ -128,10 +155,10 @@ def monthly_report(month: dt.date, *, now: dt.datetime) -> MonthlyReport:
     counseling.add(_("Referrals made"), f.referrals_made)
     counseling.add(_("Referrals accepted by the service"), f.referrals_accepted)
     counseling.add(_("Referrals attended"), f.referrals_attended)
-    for line in f.referrals:
-        counseling.add(_("%(service)s: made") % {"service": line.label}, line.made)
-        counseling.add(_("%(service)s: accepted") % {"service": line.label}, line.accepted)
-        counseling.add(_("%(service)s: attended") % {"service": line.label}, line.attended)
+    for line in f.referrals:  # each of the three adds up, over the services, to its total above
+        counseling.add(_("%(service)s: made") % {"service": line.label}, line.made, breakdown="made")
+        counseling.add(_("%(service)s: accepted") % {"service": line.label}, line.accepted, breakdown="accepted")
+        counseling.add(_("%(service)s: attended") % {"service": line.label}, line.attended, breakdown="attended")
 
     equipment = Section(_("Equipment handed out"))
     for line in f.handed_out:
@@ -155,9 +182,7 @@ def monthly_report(month: dt.date, *, now: dt.datetime) -> MonthlyReport:
     _times(times, _("Time in the booth"), f.booth_time)
     _times(times, _("Time in observation"), f.observation_time)
 
-    return MonthlyReport(
-        month=period.first,
-        period=period,
-        figures=f,
-        sections=[visits, people, consumption, emergencies, health, counseling, equipment, refusals, incidents, times],
-    )
+    sections = [visits, people, consumption, emergencies, health, counseling, equipment, refusals, incidents, times]
+    for section in sections:
+        section.protect_breakdowns()
+    return MonthlyReport(month=period.first, period=period, figures=f, sections=sections)

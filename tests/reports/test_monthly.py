@@ -157,7 +157,7 @@ def test_it_suppresses_counts_from_1_to_9_in_the_external_version(march, coordin
     assert external[("Overdoses and other medical emergencies", "Outcome: Died")] == "0"
     assert external[("Equipment handed out", "Syringe 1 ml (pcs)")] == "15"
     assert external[("Times", "Time in the booth, median (minutes)")] == "n<10"
-    assert external[("Report", "Version")] == "external: counts from 1 to 9 shown as <10"
+    assert external[("Report", "Version")] == "external: counts from 1 to 9 shown as <10, and : beside one in a breakdown"
 
 
 def test_it_suppresses_every_small_count_and_nothing_else(march, coordinator_en):
@@ -181,6 +181,27 @@ def test_it_shows_small_counts_suppressed_on_the_external_page(march, coordinato
     assert "Visits 7" not in text
     assert "Syringe 1 ml (pcs) 15" in text
     assert marked_text(page, "version-badge") == "For use outside the facility"
+
+
+def test_it_withholds_a_second_count_where_a_breakdown_would_give_a_small_one_away(cast, coordinator_en):
+    """12 men and 3 women: with the total of 15 shown, the men's 12 would give the women's 3 away."""
+    with time_machine.travel(at(4, 15, 12), tick=False):
+        for n in range(15):
+            VisitFactory(
+                client=ClientFactory(letters=f"GEN{chr(65 + n)}", gender="M" if n < 12 else "K"),
+                checked_in_at=at(3, 2, 8) + dt.timedelta(minutes=10 * n),
+                ended_at=at(3, 2, 8) + dt.timedelta(minutes=10 * n + 5),
+            )
+        internal = {(s, i): v for s, i, v in _rows(coordinator_en.get(MARCH_CSV))}
+        external = {(s, i): v for s, i, v in _rows(coordinator_en.get(f"{MARCH_CSV}?version=external"))}
+        page = coordinator_en.get("/reports/monthly/2026-03/?version=external").content.decode()
+
+    people = "Unique clients by gender and age"
+    assert (internal[(people, "Gender: Man")], internal[(people, "Gender: Woman")]) == ("12", "3")
+    assert external[("Visits and clients", "Unique clients (each counted once in the month)")] == "15"
+    assert (external[(people, "Gender: Man")], external[(people, "Gender: Woman")]) == (":", "<10")
+    assert external[(people, "Gender: Other / not stated")] == "0"
+    assert "Gender: Man :" in " ".join(marked_text(page, "monthly-report").split())
 
 
 def test_it_shows_a_count_of_10_in_full(cast, coordinator_en):
