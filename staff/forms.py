@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from staff.models import FLOOR_ROLES, Incident, User
+from staff.models import FLOOR_ROLES, Incident, Shift, User
 from staff.roles import GROUP_NAMES, Role
 from visits import codes
 from visits.models import Client, Room
@@ -105,7 +105,7 @@ class ShiftForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     starts = ClockTimeField(label=_("Starts"))
-    ends = ClockTimeField(label=_("Ends"))
+    ends = ClockTimeField(label=_("Ends"), help_text=_("An end before the start is the next day."))
     duty_officer = forms.ModelChoiceField(label=_("Duty officer"), queryset=User.objects.none())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     repeat = forms.TypedMultipleChoiceField(
@@ -170,10 +170,11 @@ class ShiftForm(forms.Form):
         cleaned = super().clean()
         day, starts, ends = cleaned.get("date"), cleaned.get("starts"), cleaned.get("ends")
         if day and starts and ends:
-            if ends <= starts:
-                self.add_error("ends", _("The shift must end after it starts."))
+            if ends == starts:
+                self.add_error("ends", _("A shift cannot start and end at the same time."))
             else:
-                cleaned["starts_at"], cleaned["ends_at"] = _aware(day, starts), _aware(day, ends)
+                # An end before the start is the next day: 18:00 to 02:00 runs past midnight.
+                cleaned["starts_at"], cleaned["ends_at"] = Shift.period(day, starts, ends)
         cleaned["members"] = [
             (user, cleaned[f"role_{user.pk}"]) for user in self.staff if cleaned.get(f"role_{user.pk}")
         ]

@@ -48,12 +48,39 @@ class Shift(models.Model):
         indexes = [models.Index(fields=["starts_at", "ends_at"], name="shift_period")]
 
     def __str__(self) -> str:
-        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+        start = timezone.localtime(self.starts_at)
+        return f"{start:%Y-%m-%d} {self.times}"
+
+    @classmethod
+    def period(cls, day: dt.date, starts: dt.time, ends: dt.time) -> tuple[dt.datetime, dt.datetime]:
+        """The aware start and end of a shift planned on local ``day`` from ``starts`` to ``ends``.
+
+        An end before the start is on the next day, as a coordinator means it: 18:00 to 02:00 is an
+        evening shift that runs past midnight. An end equal to the start stays on the same day, for
+        the caller to refuse: it is a slip far more often than a 24-hour shift.
+        """
+        tz = timezone.get_default_timezone()
+        end_day = day + dt.timedelta(days=1) if ends < starts else day
+        return (
+            timezone.make_aware(dt.datetime.combine(day, starts), tz),
+            timezone.make_aware(dt.datetime.combine(end_day, ends), tz),
+        )
 
     @property
     def date(self) -> dt.date:
         return timezone.localdate(self.starts_at)
+
+    @property
+    def end_day_offset(self) -> int:
+        """How many local dates the end lies after the start's: 1 for a shift past midnight, else 0."""
+        return (timezone.localdate(self.ends_at) - self.date).days
+
+    @property
+    def times(self) -> str:
+        """The local times, the end marked when it falls on a later date: "18:00–02:00 (+1)"."""
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        later = f" (+{self.end_day_offset})" if self.end_day_offset else ""
+        return f"{start:%H:%M}–{end:%H:%M}{later}"
 
     def is_on(self, now: dt.datetime) -> bool:
         """On from its start up to, not including, its end: at a change of shift only the new one is on."""

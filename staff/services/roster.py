@@ -15,8 +15,7 @@ from staff.roles import Role
 
 
 def _shift_label(shift: Shift) -> str:
-    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
-    return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
+    return f"{timezone.localtime(shift.starts_at):%d.%m.%Y} {shift.times}"
 
 
 def _validated_team(*, duty_officer: User | None, members: Sequence[tuple[User, str]]) -> list[tuple[User, str, bool]]:
@@ -131,12 +130,15 @@ def shifts_plan(
     by: User,
     now: dt.datetime | None = None,
 ) -> list[Shift]:
-    """The same shift, local times and people, on each of ``days``: all of them or, on any error, none."""
-    tz = timezone.get_default_timezone()
+    """The same shift, local times and people, on each of ``days``: all of them or, on any error, none.
+
+    An end before the start is the next day (18:00 to 02:00); an end equal to the start is refused.
+    """
+    if ends == starts:
+        raise ValidationError(_("A shift cannot start and end at the same time."), code="no_length")
     shifts = []
     for day in sorted(set(days)):
-        starts_at = timezone.make_aware(dt.datetime.combine(day, starts), tz)
-        ends_at = timezone.make_aware(dt.datetime.combine(day, ends), tz)
+        starts_at, ends_at = Shift.period(day, starts, ends)
         shifts.append(
             shift_create(
                 starts_at=starts_at,

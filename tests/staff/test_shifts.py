@@ -246,13 +246,13 @@ def test_it_starts_a_new_shift_at_the_day_s_opening_hours_in_24_hour_time(client
     assert 'name="ends" value="21:30"' in html
 
 
-def test_it_refuses_a_shift_that_ends_before_it_starts(client_for, cast):
-    data = _shift_form(WEDNESDAY, "15:00", "08:00", cast["duty"])
+def test_it_refuses_a_shift_that_ends_when_it_starts(client_for, cast):
+    data = _shift_form(WEDNESDAY, "15:00", "15:00", cast["duty"])
 
     response = client_for("coordinator").post("/roster/shifts/new/", data)
 
     assert response.status_code == 200
-    assert nb("The shift must end after it starts.") in page_text(response.content.decode())
+    assert nb("A shift cannot start and end at the same time.") in page_text(response.content.decode())
     assert not Shift.objects.exists()
 
 
