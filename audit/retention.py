@@ -130,6 +130,11 @@ def client_anonymise(*, client: Client) -> None:
                 history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).exclude(**{name: ""}).update(
                     **{name: REDACTED}
                 )
+    # A correction's reason is free text too.
+    corrected = Incident.history.model.objects.filter(id__in=Incident.objects.filter(clients=client).values("pk"))
+    corrected.exclude(history_change_reason__isnull=True).exclude(history_change_reason="").update(
+        history_change_reason=REDACTED
+    )
     Client.history.model.objects.filter(id=client.pk).update(code=token)
     client.code = token
     # Saved, not updated, so that the change history shows the anonymisation (with the token only).

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AccessLogEntry
 from counseling.models import CounselingSession, Intake, Referral, ReferralStatusChange
 from health.models import Emergency, HealthService, Intervention
+from staff.models import Incident
 from visits.models import (
     Ban,
     BoothSession,
@@ -57,6 +58,7 @@ def _client_record_querysets(client: Client) -> list[tuple[type[Model], QuerySet
         (Emergency, Emergency.objects.filter(pk__in=emergency_ids)),
         (Intervention, Intervention.objects.filter(emergency_id__in=emergency_ids)),
         (HealthService, HealthService.objects.filter(client=client)),
+        (Incident, Incident.objects.filter(clients=client)),
     ]
 
 

@@ -319,6 +319,38 @@ class IncidentForm(forms.Form):
         return value, None
 
 
+class IncidentCorrectionForm(IncidentForm):
+    """A recorded incident, to correct: the same fields, filled in, and why it is corrected."""
+
+    reason = forms.CharField(
+        label=_("Why it is corrected"),
+        max_length=1000,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("Kept with the correction; the incident as it was stays in its history."),
+    )
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        occurred = timezone.localtime(incident.occurred_at)
+        kwargs.setdefault(
+            "initial",
+            {
+                "kind": incident.kind,
+                "date": occurred.date(),
+                "time": occurred.time().replace(second=0, microsecond=0),
+                "place": f"room:{incident.room_id}" if incident.room_id else incident.area,
+                "client_codes": " ".join(client.code for client in incident.clients.all()),
+                "staff": [member.pk for member in incident.staff.all()],
+                "other_party": incident.other_party,
+                "description": incident.description,
+                "action_taken": incident.action_taken,
+                "police_called": incident.police_called,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper.layout.append("reason")
+        self.helper.inputs = [Submit("save", _("Save the correction"), css_class="btn-lg")]
+
+
 class IncidentFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})

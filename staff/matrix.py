@@ -87,6 +87,7 @@ MATRIX: dict[str, Rule] = {
     "staff:incident-list": Rule("DDDAADDL", "DDDAADDL"),
     "staff:incident-create": Rule("DDDADDDL", "DDDADDDL"),
     "staff:incident-detail": Rule("DDDAADDL", "DDDAADDL"),
+    "staff:incident-edit": Rule("DDDADDDL", "DDDADDDL"),
     # --- health ---
     "health:room": Rule("DDAADDDL", "MMMMMMML"),
     "health:service-create": Rule("DDAADDDL", "DDAADDDL"),

@@ -92,7 +92,7 @@ _CLINICAL_WRITE = [
     "visits.view_stockmovement",
 ]
 _CLINICAL_READ = ["health.view_emergency", "health.view_healthservice", "visits.view_stockmovement"]
-# The duty officer writes handovers and incidents and reads the roster; coordinators plan the roster
+# The duty officer writes handovers and incidents (and corrects incidents) and reads the roster; coordinators plan the roster
 # and read the handover log and the incidents for the reports.
 _DUTY_OFFICER = [
     "staff.view_roster",
@@ -100,6 +100,7 @@ _DUTY_OFFICER = [
     "staff.view_handover",
     "staff.acknowledge_handover",
     "staff.add_incident",
+    "staff.change_incident",
     "staff.view_incident",
 ]
 # Any station may refer a client; counselors and duty officers follow referrals up; coordinators read.

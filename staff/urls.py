@@ -27,4 +27,5 @@ urlpatterns = [
     path("incidents/", incidents.incident_list_view, name="incident-list"),
     path("incidents/new/", incidents.incident_create, name="incident-create"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/correct/", incidents.incident_edit, name="incident-edit"),
 ]

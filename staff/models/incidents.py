@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Incident(models.Model):
@@ -59,6 +60,8 @@ class Incident(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
+    # Corrections keep the incident as it was before, with who corrected it, when and why.
+    history = HistoricalRecords(m2m_fields=[clients, staff], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("security incident")

@@ -60,3 +60,33 @@ def incident_counts(start: dt.datetime, end: dt.datetime) -> IncidentCounts:
         police_called=totals["police_called"],
         by_kind={kind: by_kind.get(kind, 0) for kind in Incident.Kind.values},
     )
+
+
+@dataclass(frozen=True)
+class Correction:
+    at: dt.datetime
+    by: object  # the staff member who corrected it
+    reason: str
+    fields: list[str]  # what the correction changed, by the fields' names as staff read them
+
+
+def incident_corrections(incident: Incident) -> list[Correction]:
+    """The corrections of ``incident``, oldest first: who, when, why, and what each changed.
+
+    Each correction's record in the history is compared with the record the correction started from
+    (the one before it that was recorded or corrected), so a change of the people involved, saved just
+    before, is counted in it.
+    """
+    records = list(incident.history.select_related("history_user").order_by("history_id"))
+    corrections, base = [], None
+    for record in records:
+        if record.history_type == "+" and base is None:
+            base = record
+        elif record.history_change_reason and base is not None:
+            delta = record.diff_against(base)
+            names = [str(Incident._meta.get_field(change.field).verbose_name) for change in delta.changes]
+            corrections.append(
+                Correction(record.history_date, record.history_user, record.history_change_reason, names)
+            )
+            base = record
+    return corrections

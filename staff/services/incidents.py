@@ -17,6 +17,40 @@ from visits.models import Client, Room
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
 
+def _checked(
+    *,
+    kind: str,
+    occurred_at: dt.datetime,
+    area: str,
+    room: Room | None,
+    clients: Sequence[Client],
+    staff: Sequence[User],
+    other_party: str,
+    description: str,
+    action_taken: str,
+    now: dt.datetime,
+) -> Room | None:
+    """What an incident must hold, recorded or corrected; returns the room (None outside a room)."""
+    if kind not in Incident.Kind.values:
+        raise ValidationError(_("Choose what kind of incident it was."), code="kind")
+    if area not in Incident.Area.values:
+        raise ValidationError(_("Choose where it happened."), code="area")
+    if area == Incident.Area.ROOM and room is None:
+        raise ValidationError(_("Choose the room where it happened."), code="room")
+    if occurred_at > now + CLOCK_SLACK:
+        raise ValidationError(_("The incident cannot have happened in the future."), code="future")
+    if not clients and not staff and not other_party.strip():
+        raise ValidationError(
+            _("Name at least one person involved: a client by code, a staff member, or describe who it was."),
+            code="no_party",
+        )
+    if not description.strip():
+        raise ValidationError(_("Describe what happened."), code="no_description")
+    if not action_taken.strip():
+        raise ValidationError(_("Describe what was done."), code="no_action")
+    return room if area == Incident.Area.ROOM else None
+
+
 @transaction.atomic
 def incident_record(
     *,
@@ -35,25 +69,18 @@ def incident_record(
 ) -> Incident:
     """Record a security incident. It needs at least one involved party: a client, staff, or someone described."""
     now = now or timezone.now()
-    if kind not in Incident.Kind.values:
-        raise ValidationError(_("Choose what kind of incident it was."), code="kind")
-    if area not in Incident.Area.values:
-        raise ValidationError(_("Choose where it happened."), code="area")
-    if area == Incident.Area.ROOM and room is None:
-        raise ValidationError(_("Choose the room where it happened."), code="room")
-    if area != Incident.Area.ROOM:
-        room = None
-    if occurred_at > now + CLOCK_SLACK:
-        raise ValidationError(_("The incident cannot have happened in the future."), code="future")
-    if not clients and not staff and not other_party.strip():
-        raise ValidationError(
-            _("Name at least one person involved: a client by code, a staff member, or describe who it was."),
-            code="no_party",
-        )
-    if not description.strip():
-        raise ValidationError(_("Describe what happened."), code="no_description")
-    if not action_taken.strip():
-        raise ValidationError(_("Describe what was done."), code="no_action")
+    room = _checked(
+        kind=kind,
+        occurred_at=occurred_at,
+        area=area,
+        room=room,
+        clients=clients,
+        staff=staff,
+        other_party=other_party,
+        description=description,
+        action_taken=action_taken,
+        now=now,
+    )
     incident = Incident.objects.create(
         kind=kind,
         occurred_at=occurred_at,
@@ -68,4 +95,57 @@ def incident_record(
     )
     incident.clients.set(clients)
     incident.staff.set(staff)
+    return incident
+
+
+@transaction.atomic
+def incident_correct(
+    *,
+    incident: Incident,
+    kind: str,
+    occurred_at: dt.datetime,
+    area: str,
+    room: Room | None,
+    clients: Sequence[Client] = (),
+    staff: Sequence[User] = (),
+    other_party: str = "",
+    description: str,
+    action_taken: str,
+    police_called: bool = False,
+    reason: str,
+    by: User,
+    now: dt.datetime | None = None,
+) -> Incident:
+    """Correct a recorded incident. The record as it was stays in its history, with who, when and why."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationError(_("Say what the correction is for."), code="no_reason")
+    room = _checked(
+        kind=kind,
+        occurred_at=occurred_at,
+        area=area,
+        room=room,
+        clients=clients,
+        staff=staff,
+        other_party=other_party,
+        description=description,
+        action_taken=action_taken,
+        now=now,
+    )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    # The people first: each change of them is kept in the history as it happens; the correction's own
+    # record, with its reason, comes last and holds the whole corrected incident.
+    incident.clients.set(clients)
+    incident.staff.set(staff)
+    incident.kind = kind
+    incident.occurred_at = occurred_at
+    incident.area = area
+    incident.room = room
+    incident.other_party = other_party.strip()
+    incident.description = description.strip()
+    incident.action_taken = action_taken.strip()
+    incident.police_called = police_called or kind == Incident.Kind.POLICE
+    incident._change_reason = reason.strip()
+    incident._history_user = by
+    incident.save()
     return incident

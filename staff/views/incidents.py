@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from staff.forms import IncidentFilterForm, IncidentForm
+from staff.forms import IncidentCorrectionForm, IncidentFilterForm, IncidentForm
 from staff.models import Incident
 from staff.permissions import permission_required
-from staff.selectors.incidents import incident_counts, incident_detail_queryset, incident_list
-from staff.services.incidents import incident_record
+from staff.selectors.incidents import incident_corrections, incident_counts, incident_detail_queryset, incident_list
+from staff.services.incidents import incident_correct, incident_record
 
 LIST_SIZE = 100
 
@@ -95,5 +95,42 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "clients": [(client, client.pk in banned) for client in incident.clients.all()],
             "can_ban": request.user.has_perm("visits.add_ban"),
+            "can_correct": request.user.has_perm("staff.change_incident"),
+            "corrections": incident_corrections(incident),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("staff.change_incident")
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a recorded incident: a wrong time, a client left out, a description to complete."""
+    incident = get_object_or_404(incident_detail_queryset(), pk=pk)
+    form = IncidentCorrectionForm(request.POST or None, incident=incident)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        area, room = data["place"]
+        try:
+            incident_correct(
+                incident=incident,
+                kind=data["kind"],
+                occurred_at=data["occurred_at"],
+                area=area,
+                room=room,
+                clients=data["client_codes"],
+                staff=list(data["staff"]),
+                other_party=data["other_party"],
+                description=data["description"],
+                action_taken=data["action_taken"],
+                police_called=data["police_called"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The correction is saved."))
+            return redirect("staff:incident-detail", pk=incident.pk)
+    return render(
+        request, "staff/incident_form.html", {"active_station": "incidents", "form": form, "incident": incident}
     )
