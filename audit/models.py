@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
 
-from counseling.models import CounselingSession, Intake, Referral
+from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange
 from visits.models import Ban, BoothSession, Client, Contact, HandOut, Observation, ObservationCheck, Refusal, Visit
 
 
@@ -76,6 +76,7 @@ HISTORY_MODELS = [
     Intake,
     CounselingSession,
     Referral,
+    ReferralFollowUpChange,
 ]
 for _model in HISTORY_MODELS:
     register(_model, app="audit")

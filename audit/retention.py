@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from counseling.models import CounselingSession, Intake, Referral, ReferralStatusChange
+from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
 from health.models import Emergency, HealthService, Intervention
 from staff.models import Incident
 from visits.models import (
@@ -51,6 +51,7 @@ _FREE_TEXT: list[tuple[type[models.Model], str, list[str]]] = [
     (CounselingSession, "client", ["notes", "next_steps"]),
     (Referral, "client", ["note"]),
     (ReferralStatusChange, "referral__client", ["reason"]),
+    (ReferralFollowUpChange, "referral__client", ["reason"]),
     (Emergency, "client", ["notes"]),
     (Intervention, "emergency__client", ["note"]),
     (HealthService, "client", ["site", "treatment", "note"]),

@@ -6,13 +6,13 @@ import datetime as dt
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.models import Intake, Referral, ReferralService, Topic
+from counseling.models import Intake, Referral, ReferralFollowUpChange, ReferralService, Topic
 from staff.forms import ClockTimeField
 from visits import codes
 from visits.models import Client
@@ -233,15 +233,34 @@ class ReferralStatusForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    """Moving the follow-up date with a reason. The date the page showed goes along, so that a move made
+    meanwhile by someone else is refused instead of overwritten."""
+
     follow_up_on = forms.DateField(
         label=_("Next follow-up"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
+    reason = forms.CharField(
+        label=_("Why is it moved?"),
+        max_length=ReferralFollowUpChange.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A few words, e.g. “NAV has not answered yet, calling again Monday”."),
+        error_messages={"required": _("Say why the follow-up date is moved.")},
+    )
+    # Not laid out as a field: the page writes it from the date it shows (below), also after a refusal.
+    seen_follow_up_on = forms.DateField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
 
     def __init__(self, *args, referral: Referral, **kwargs):
+        # Its own element ids: the status form on the same page has fields of the same names.
+        kwargs.setdefault("auto_id", "id_move_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = reverse("counseling:referral-follow-up", args=[referral.pk])
-        self.helper.layout = Layout(Div(Div("follow_up_on", css_class="col-sm-6"), css_class="row"))
+        self.helper.layout = Layout(
+            Div(Div("follow_up_on", css_class="col-sm-6"), css_class="row"),
+            "reason",
+            # Rendered with the page's context: the referral as the page shows it.
+            HTML('<input type="hidden" name="seen_follow_up_on" value="{{ referral.follow_up_on|date:\'Y-m-d\' }}">'),
+        )
         self.helper.add_input(OutlineSubmit("save", _("Move follow-up date")))

@@ -29,8 +29,9 @@ class Referral(models.Model):
 
     The status moves by ``counseling.services.referrals.referral_set_status`` only, which keeps the
     rules below and writes a ``ReferralStatusChange`` for every move, with when and by whom. An open
-    referral has a follow-up date; a closed one has none. At most one open referral per client and
-    service: the database refuses a second.
+    referral has a follow-up date; a closed one has none. Moving that date by hand, without a new
+    status, goes through ``referral_follow_up_set``, which writes a ``ReferralFollowUpChange``. At most
+    one open referral per client and service: the database refuses a second.
     """
 
     class Status(models.TextChoices):
@@ -177,3 +178,40 @@ class ReferralStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral} {self.from_status or '-'} → {self.to_status}"
+
+
+class ReferralFollowUpChange(models.Model):
+    """A follow-up date moved by hand, without a new status: from which date to which, when, by whom and why.
+
+    Kept apart from ``ReferralStatusChange`` so that the figures counted from status changes (take-up,
+    referrals sent) never count a postponement as a step. A status change sets the follow-up date too;
+    that one is part of the step and is not repeated here.
+    """
+
+    REASON_MAX_LENGTH = 500
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="follow_up_changes")
+    # Empty only for an open referral that had no date, which the service never leaves behind.
+    from_date = models.DateField(_("from"), null=True, blank=True)
+    to_date = models.DateField(_("to"))
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    # Required: a postponed follow-up is a promise to the client moved, and the coordinator reads why.
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("follow-up date change")
+        verbose_name_plural = _("follow-up date changes")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_date=models.F("to_date")), name="referral_follow_up_change_changes"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="referral_follow_up_change_has_reason"),
+        ]
+        indexes = [
+            models.Index(fields=["referral", "at"], name="referralfollowup_referral_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} {self.from_date or '-'} → {self.to_date}"

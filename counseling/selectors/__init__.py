@@ -3,6 +3,7 @@
 from counseling.selectors.intake import clients_awaiting_intake, intakes_today, visits_in_interview_room
 from counseling.selectors.referrals import (
     client_open_referrals,
+    referral_history,
     referral_with_history,
     referrals_follow_up_due,
     referrals_open,
@@ -14,6 +15,7 @@ __all__ = [
     "client_open_referrals",
     "clients_awaiting_intake",
     "intakes_today",
+    "referral_history",
     "referral_with_history",
     "referrals_follow_up_due",
     "referrals_open",

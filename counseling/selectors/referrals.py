@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from counseling.models import Referral, ReferralService, ReferralStatusChange
+from counseling.models import Referral, ReferralFollowUpChange, ReferralService, ReferralStatusChange
 from visits.models import Client
 
 
@@ -54,12 +54,32 @@ def referrals_open() -> QuerySet[Referral]:
 
 
 def referral_with_history(pk: int) -> Referral:
-    """One referral with its client, service and every status change in order. Raises DoesNotExist."""
+    """One referral with its client, service, every status change and every follow-up date moved, in order.
+
+    Raises DoesNotExist.
+    """
     return (
         Referral.objects.select_related("client", "service", "created_by", "visit")
-        .prefetch_related(Prefetch("changes", queryset=ReferralStatusChange.objects.select_related("by")))
+        .prefetch_related(
+            Prefetch("changes", queryset=ReferralStatusChange.objects.select_related("by")),
+            Prefetch("follow_up_changes", queryset=ReferralFollowUpChange.objects.select_related("by")),
+        )
         .get(pk=pk)
     )
+
+
+HistoryEntry = tuple[str, ReferralStatusChange | ReferralFollowUpChange]
+
+
+def referral_history(referral: Referral) -> list[HistoryEntry]:
+    """The referral's status changes ("status") and follow-up moves ("follow_up") as one list, oldest first.
+
+    Reads what ``referral_with_history`` prefetched; no query of its own then.
+    """
+    entries: list[HistoryEntry] = [("status", change) for change in referral.changes.all()]
+    entries += [("follow_up", change) for change in referral.follow_up_changes.all()]
+    # A status change and a move in the same instant: the step first, as it came first in the work.
+    return sorted(entries, key=lambda entry: (entry[1].at, entry[0] != "status", entry[1].pk))
 
 
 def referrals_take_up(start: dt.datetime, end: dt.datetime) -> list[ReferralService]:

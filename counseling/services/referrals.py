@@ -3,8 +3,9 @@
 The state machine: an open referral (proposed, sent, accepted) moves forward along
 ``Referral.FORWARD``; going back to an earlier open step is a correction and needs a reason; a
 closed referral (declined, attended, did not attend, cancelled) changes only by being reopened, with
-a reason. Every move writes a ``ReferralStatusChange``. The referral's row is locked first, so two
-staff changing it at once queue up and the second is judged against what the first did.
+a reason. Every move writes a ``ReferralStatusChange``. Moving only the follow-up date writes a
+``ReferralFollowUpChange``. The referral's row is locked first, so two staff changing it at once queue
+up and the second is judged against what the first did.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from counseling.models import Referral, ReferralService, ReferralStatusChange
+from counseling.models import Referral, ReferralFollowUpChange, ReferralService, ReferralStatusChange
 from staff.models import User
 from visits.models import Client, Visit
 
@@ -160,9 +161,28 @@ def referral_set_status(
     return referral
 
 
+def _date(day: dt.date) -> str:
+    return formats.date_format(day, "j.n.Y")
+
+
 @transaction.atomic
-def referral_follow_up_set(*, referral: Referral, follow_up_on: dt.date) -> Referral:
-    """Move an open referral's follow-up date, when following up found nothing to change yet."""
+def referral_follow_up_set(
+    *,
+    referral: Referral,
+    follow_up_on: dt.date,
+    by: User,
+    reason: str,
+    seen_follow_up_on: dt.date | None = None,
+) -> Referral:
+    """Move an open referral's follow-up date, when following up found nothing to change yet.
+
+    Writes a ``ReferralFollowUpChange`` with the old and new dates, who, when and why; the reason is
+    required. ``seen_follow_up_on`` is the date the staff member had in front of them: if someone moved
+    it meanwhile, the move is refused rather than silently overwriting theirs. Nothing is written when
+    the move is refused.
+    """
+    now = timezone.now()
+    reason = reason.strip()
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not referral.is_open:
         raise ValidationError(
@@ -170,6 +190,32 @@ def referral_follow_up_set(*, referral: Referral, follow_up_on: dt.date) -> Refe
             % {"status": referral.get_status_display()},
             code="closed",
         )
-    referral.follow_up_on = _follow_up_date(follow_up_on, timezone.localdate())
+    current = referral.follow_up_on
+    if seen_follow_up_on is not None and current != seen_follow_up_on:
+        raise ValidationError(
+            _(
+                "Someone moved the follow-up date to %(date)s while you were on the page. Nothing was changed; "
+                "check the history and move it again if still needed."
+            )
+            % {"date": _date(current) if current else "–"},
+            code="moved_meanwhile",
+        )
+    to_date = _follow_up_date(follow_up_on, timezone.localdate(now))
+    if to_date == current:
+        raise ValidationError(
+            _("The follow-up is already on %(date)s. Nothing was changed.") % {"date": _date(to_date)},
+            code="unchanged",
+        )
+    if not reason:
+        raise ValidationError(_("Say why the follow-up date is moved."), code="reason_needed")
+    if len(reason) > ReferralFollowUpChange.REASON_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the reason within %(limit)d characters.") % {"limit": ReferralFollowUpChange.REASON_MAX_LENGTH},
+            code="reason_too_long",
+        )
+    referral.follow_up_on = to_date
     referral.save(update_fields=["follow_up_on"])
+    ReferralFollowUpChange.objects.create(
+        referral=referral, from_date=current, to_date=to_date, at=now, by=by, reason=reason
+    )
     return referral

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bergen_injection.http import safe_next_url
 from counseling.forms import FollowUpForm, ReferralForm, ReferralStatusForm
 from counseling.models import Referral
-from counseling.selectors import referral_with_history, referrals_open
+from counseling.selectors import referral_history, referral_with_history, referrals_open
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
 from counseling.views.interview import client_from_query
 from staff.permissions import permission_required
@@ -83,6 +83,7 @@ def _render_detail(request: HttpRequest, referral: Referral, *, status_form=None
         "counseling/referral_detail.html",
         {
             "referral": referral,
+            "history": referral_history(referral),
             "today": timezone.localdate(),
             "status_form": status_form,
             "follow_up_form": follow_up_form,
@@ -128,9 +129,11 @@ def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST, referral=referral)
     if form.is_valid():
         try:
-            referral = referral_follow_up_set(referral=referral, follow_up_on=form.cleaned_data["follow_up_on"])
+            referral = referral_follow_up_set(referral=referral, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
+            # Read again: the page shows the date and history as they are now, another's move included.
+            referral = _get_referral(pk)
         else:
             messages.success(request, _("Follow up on %(date)s.") % {"date": _date(referral.follow_up_on)})
             return redirect("counseling:referral-detail", pk=referral.pk)

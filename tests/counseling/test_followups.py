@@ -115,7 +115,9 @@ def test_it_moves_the_follow_up_date_without_changing_the_status(referrals, clie
     referral = referrals["EARLY1980M"]
 
     response = client_for("counselor").post(
-        f"/interview/referrals/{referral.pk}/follow-up/", {"follow_up_on": "2026-03-20"}, follow=True
+        f"/interview/referrals/{referral.pk}/follow-up/",
+        {"follow_up_on": "2026-03-20", "reason": "No answer from NAV yet"},
+        follow=True,
     )
 
     referral.refresh_from_db()
@@ -130,7 +132,7 @@ def test_it_refuses_a_follow_up_date_in_the_past_with_a_message(referrals, clien
     referral = referrals["EARLY1980M"]
 
     response = client_for("counselor").post(
-        f"/interview/referrals/{referral.pk}/follow-up/", {"follow_up_on": "2026-03-01"}
+        f"/interview/referrals/{referral.pk}/follow-up/", {"follow_up_on": "2026-03-01", "reason": "No answer"}
     )
 
     assert response.status_code == 400
@@ -141,7 +143,7 @@ def test_it_refuses_to_move_the_follow_up_of_a_closed_referral(referrals, client
     referral = referral_set_status(referral=referrals["EARLY1980M"], to_status=S.CANCELLED, by=cast["counselor"])
 
     response = client_for("counselor").post(
-        f"/interview/referrals/{referral.pk}/follow-up/", {"follow_up_on": "2026-03-20"}
+        f"/interview/referrals/{referral.pk}/follow-up/", {"follow_up_on": "2026-03-20", "reason": "No answer"}
     )
 
     assert response.status_code == 400

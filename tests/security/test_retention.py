@@ -12,7 +12,8 @@ from django.db.models import Count, Sum
 
 from audit.models import AccessLogEntry
 from audit.retention import REDACTED, anonymous_code, retention_run
-from counseling.models import CounselingSession, Intake, Referral
+from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange
+from counseling.services import referral_follow_up_set
 from health.models import Emergency, HealthService
 from staff.models import Incident
 from staff.services.incidents import incident_record
@@ -88,6 +89,21 @@ def test_it_scrubs_the_old_values_from_the_change_history_too(history):
     assert not Client.history.filter(code=old_code).exists()
     assert set(CounselingSession.history.values_list("notes", flat=True)) == {REDACTED}
     assert set(Client.history.values_list("code", flat=True)) == {anonymous_code(history.pk)}
+
+
+def test_it_blanks_why_a_follow_up_date_was_moved_and_keeps_the_dates(history, cast):
+    referral = Referral.objects.get(client=history)
+    with time_machine.travel(oslo(dt.date(2026, 3, 11), 10), tick=False):
+        referral_follow_up_set(
+            referral=referral, follow_up_on=dt.date(2026, 3, 24), by=cast["counselor"], reason="Mother in hospital"
+        )
+    with time_machine.travel(ELEVEN_YEARS_LATER, tick=False):
+        retention_run()
+
+    assert list(ReferralFollowUpChange.objects.values_list("from_date", "to_date", "reason")) == [
+        (dt.date(2026, 3, 17), dt.date(2026, 3, 24), REDACTED)
+    ]
+    assert set(ReferralFollowUpChange.history.values_list("reason", flat=True)) == {REDACTED}
 
 
 def test_it_keeps_who_viewed_the_record(client_for, history, at_noon):

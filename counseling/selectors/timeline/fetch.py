@@ -127,6 +127,10 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _day(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -141,6 +145,8 @@ def _decoders(model: type[models.Model]) -> dict[str, Callable[[Any], Any]]:
     for model_field in model._meta.concrete_fields:
         if isinstance(model_field, models.DateTimeField):
             decoders[model_field.name] = _when
+        elif isinstance(model_field, models.DateField):
+            decoders[model_field.name] = _day
         elif isinstance(model_field, models.DecimalField):
             decoders[model_field.name] = _decimal
         elif isinstance(model_field, models.BooleanField):

@@ -1,5 +1,6 @@
 """The timeline's sources in the visits and counseling apps: registration, intake, visits, refusals,
-walk-in contacts, counseling sessions, referrals and bans. The health app's are in ``health``.
+walk-in contacts, counseling sessions, referrals (their steps and follow-up dates moved) and bans. The
+health app's are in ``health``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from django.apps import apps
 from django.db import models
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from counseling.models import CounselingSession, Intake, ReferralStatusChange, Topic
+from counseling.models import CounselingSession, Intake, ReferralFollowUpChange, ReferralStatusChange, Topic
 from counseling.selectors.timeline.fetch import (
     _JSONList,
     _label,
@@ -313,6 +315,31 @@ def _referral_item(row: Row) -> TimelineItem:
     )
 
 
+def _referral_follow_up_fields(user) -> dict:
+    return {
+        **_own("at", "from_date", "to_date", "reason"),
+        "referral": F("referral_id"),
+        "service": _name("referral__service"),
+        "by": _person("by"),
+    }
+
+
+def _referral_follow_up_item(row: Row) -> TimelineItem:
+    change = _record(ReferralFollowUpChange, row)
+    return TimelineItem(
+        at=change.at,
+        kind="referral",
+        title=_("Referral to %(service)s: follow-up moved from %(from)s to %(to)s")
+        % {
+            "service": _label(row["service"]),
+            "from": formats.date_format(change.from_date, "j.n.Y") if change.from_date else "–",
+            "to": formats.date_format(change.to_date, "j.n.Y"),
+        },
+        details=(Detail(_("By"), _who(row["by"])), Detail(_("Reason"), change.reason)),
+        url=reverse("counseling:referral-detail", args=[row["referral"]]),
+    )
+
+
 # Bans -------------------------------------------------------------------------------------------------
 
 
@@ -376,6 +403,14 @@ SOURCES: list[TimelineSource] = [
         "at",
         _referral_fields,
         _referral_item,
+    ),
+    TimelineSource(
+        "referral-follow-up",
+        "counseling.view_referral",
+        _of_client(ReferralFollowUpChange, "referral__client"),
+        "at",
+        _referral_follow_up_fields,
+        _referral_follow_up_item,
     ),
     TimelineSource("ban", "visits.view_ban", _of_client(Ban), "starts_at", _ban_fields, _ban_item),
 ]
