@@ -92,8 +92,8 @@ _CLINICAL_WRITE = [
     "visits.view_stockmovement",
 ]
 _CLINICAL_READ = ["health.view_emergency", "health.view_healthservice", "visits.view_stockmovement"]
-# The duty officer writes handovers and incidents (and corrects incidents) and reads the roster; coordinators plan the roster
-# and read the handover log and the incidents for the reports.
+# The duty officer writes handovers and incidents (and corrects incidents) and reads the roster;
+# coordinators plan the roster and read the handover log and the incidents for the reports.
 _DUTY_OFFICER = [
     "staff.view_roster",
     "staff.add_handover",

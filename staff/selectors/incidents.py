@@ -80,13 +80,14 @@ def incident_corrections(incident: Incident) -> list[Correction]:
     records = list(incident.history.select_related("history_user").order_by("history_id"))
     corrections, base = [], None
     for record in records:
-        if record.history_type == "+" and base is None:
-            base = record
-        elif record.history_change_reason and base is not None:
-            delta = record.diff_against(base)
-            names = [str(Incident._meta.get_field(change.field).verbose_name) for change in delta.changes]
+        if record.history_change_reason:
+            # An incident recorded before its history was kept has no record to compare the first with.
+            delta = record.diff_against(base).changes if base is not None else []
+            names = [str(Incident._meta.get_field(change.field).verbose_name) for change in delta]
             corrections.append(
                 Correction(record.history_date, record.history_user, record.history_change_reason, names)
             )
+            base = record
+        elif record.history_type == "+" and base is None:
             base = record
     return corrections

@@ -157,7 +157,9 @@ def test_it_suppresses_counts_from_1_to_9_in_the_external_version(march, coordin
     assert external[("Overdoses and other medical emergencies", "Outcome: Died")] == "0"
     assert external[("Equipment handed out", "Syringe 1 ml (pcs)")] == "15"
     assert external[("Times", "Time in the booth, median (minutes)")] == "n<10"
-    assert external[("Report", "Version")] == "external: counts from 1 to 9 shown as <10, and : beside one in a breakdown"
+    assert (
+        external[("Report", "Version")] == "external: counts from 1 to 9 shown as <10, and : beside one in a breakdown"
+    )
 
 
 def test_it_suppresses_every_small_count_and_nothing_else(march, coordinator_en):

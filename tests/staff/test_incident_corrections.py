@@ -131,3 +131,12 @@ def test_the_client_s_access_report_lists_the_correction_of_an_incident_they_wer
 
     rows = marked_text_all(html, "trail-row")
     assert f"duty {nb('changed')} {nb('security incident')}" in rows
+
+
+def test_it_lists_the_correction_of_an_incident_recorded_before_its_history_was_kept(client_for, recorded):
+    recorded.history.all().delete()  # as for an incident recorded by an earlier version
+
+    client_for("duty").post(f"/incidents/{recorded.pk}/correct/", _corrected(recorded, description="More detail"))
+
+    html = client_for("duty").get(f"/incidents/{recorded.pk}/").content.decode()
+    assert "The client was identified afterwards" in marked_text_all(html, "incident-correction")
