@@ -9,7 +9,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLogEntry
-from counseling.models import CounselingSession, Intake, Referral, ReferralStatusChange
+from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
 from health.models import Emergency, HealthService, Intervention
 from staff.models import Incident
 from visits.models import (
@@ -59,6 +59,7 @@ def _client_record_querysets(client: Client) -> list[tuple[type[Model], QuerySet
         (Intervention, Intervention.objects.filter(emergency_id__in=emergency_ids)),
         (HealthService, HealthService.objects.filter(client=client)),
         (Incident, Incident.objects.filter(clients=client)),
+        (ReferralFollowUpChange, ReferralFollowUpChange.objects.filter(referral__client=client)),
     ]
 
 

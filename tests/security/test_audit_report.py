@@ -98,3 +98,21 @@ def test_it_exports_nothing_of_another_client(client_for, cast, history, at_noon
     assert data["records"]["counseling.CounselingSession"] == []
     assert [c["code"] for c in data["records"]["visits.Client"]] == ["OTHE1980M"]
     assert Client.objects.count() == 2
+
+
+def test_it_exports_the_moves_of_a_referral_s_follow_up_date(client_for, cast, history, at_noon):
+    import datetime as dt
+
+    from counseling.models import Referral
+    from counseling.services.referrals import referral_follow_up_set
+
+    from django.utils import timezone
+
+    referral = Referral.objects.filter(client=history).first()
+    new_date = timezone.localdate() + dt.timedelta(days=3)
+    referral_follow_up_set(referral=referral, follow_up_on=new_date, by=cast["counselor"], reason="NAV is closed")
+
+    data = json.loads(client_for("coordinator").get(f"/access-log/clients/{history.pk}/export/").content)
+
+    moves = data["records"]["counseling.ReferralFollowUpChange"]
+    assert [(m["to_date"], m["reason"]) for m in moves] == [(str(new_date), "NAV is closed")]
