@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
-from counseling.models import CounselingSession
+from counseling.models import CounselingSession, Referral
+from counseling.services.referrals import referral_follow_up_set
 from visits.models import Client
 
 
@@ -101,13 +104,6 @@ def test_it_exports_nothing_of_another_client(client_for, cast, history, at_noon
 
 
 def test_it_exports_the_moves_of_a_referral_s_follow_up_date(client_for, cast, history, at_noon):
-    import datetime as dt
-
-    from counseling.models import Referral
-    from counseling.services.referrals import referral_follow_up_set
-
-    from django.utils import timezone
-
     referral = Referral.objects.filter(client=history).first()
     new_date = timezone.localdate() + dt.timedelta(days=3)
     referral_follow_up_set(referral=referral, follow_up_on=new_date, by=cast["counselor"], reason="NAV is closed")
