@@ -25,6 +25,23 @@ def _month_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day.replace(day=1), dt.time.min), timezone.get_default_timezone())
 
 
+def _incident_values(data: dict) -> dict:
+    """What the incident form holds, as the services take it."""
+    area, room = data["place"]
+    return {
+        "kind": data["kind"],
+        "occurred_at": data["occurred_at"],
+        "area": area,
+        "room": room,
+        "clients": data["client_codes"],
+        "staff": list(data["staff"]),
+        "other_party": data["other_party"],
+        "description": data["description"],
+        "action_taken": data["action_taken"],
+        "police_called": data["police_called"],
+    }
+
+
 @permission_required("staff.view_incident")
 def incident_list_view(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
@@ -56,22 +73,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = IncidentForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            area, room = data["place"]
             try:
-                incident = incident_record(
-                    kind=data["kind"],
-                    occurred_at=data["occurred_at"],
-                    area=area,
-                    room=room,
-                    clients=data["client_codes"],
-                    staff=list(data["staff"]),
-                    other_party=data["other_party"],
-                    description=data["description"],
-                    action_taken=data["action_taken"],
-                    police_called=data["police_called"],
-                    by=request.user,
-                )
+                incident = incident_record(**_incident_values(form.cleaned_data), by=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -108,24 +111,9 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(incident_detail_queryset(), pk=pk)
     form = IncidentCorrectionForm(request.POST or None, incident=incident)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        area, room = data["place"]
+        values = _incident_values(form.cleaned_data)
         try:
-            incident_correct(
-                incident=incident,
-                kind=data["kind"],
-                occurred_at=data["occurred_at"],
-                area=area,
-                room=room,
-                clients=data["client_codes"],
-                staff=list(data["staff"]),
-                other_party=data["other_party"],
-                description=data["description"],
-                action_taken=data["action_taken"],
-                police_called=data["police_called"],
-                reason=data["reason"],
-                by=request.user,
-            )
+            incident_correct(incident=incident, **values, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
