@@ -123,19 +123,17 @@ def client_anonymise(*, client: Client) -> None:
         if not pks:
             continue
         history = getattr(model, "history", None)
+        past = history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}) if history else None
         for name in fields:
             # A text that was written becomes a dash, one that was empty stays empty: constraints that
             # ask for a reason (a refused intake's) still hold, and nothing of the words is left.
             model.objects.filter(pk__in=pks).exclude(**{name: ""}).update(**{name: REDACTED})
-            if history is not None:
-                history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).exclude(**{name: ""}).update(
-                    **{name: REDACTED}
-                )
-    # A correction's reason is free text too.
-    corrected = Incident.history.model.objects.filter(id__in=Incident.objects.filter(clients=client).values("pk"))
-    corrected.exclude(history_change_reason__isnull=True).exclude(history_change_reason="").update(
-        history_change_reason=REDACTED
-    )
+            if past is not None:
+                past.exclude(**{name: ""}).update(**{name: REDACTED})
+        if past is not None:  # the reason given for a change (an incident's correction) is free text too
+            past.exclude(history_change_reason__isnull=True).exclude(history_change_reason="").update(
+                history_change_reason=REDACTED
+            )
     Client.history.model.objects.filter(id=client.pk).update(code=token)
     client.code = token
     # Saved, not updated, so that the change history shows the anonymisation (with the token only).

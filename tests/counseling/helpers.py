@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections.abc import Callable
 from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from counseling.models import ReferralService, Topic
 from staff.models import User
+from tests.visits.rooms_helpers import race  # noqa: F401  the race tests of counseling run the same way
 from visits.models import Booth, BoothSession, Client, Observation, ObservationCheck, Route, Substance, Visit
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -112,28 +110,3 @@ postgres_only = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="race tests need PostgreSQL's row locks (set DATABASE_URL)",
 )
-
-
-def race(*actions: Callable[[], object]) -> list[object]:
-    """Run the actions at the same moment, each in its own thread and database connection.
-
-    Returns what each returned, or the exception it raised.
-    """
-    barrier = threading.Barrier(len(actions))
-    results: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = action()
-        except Exception as error:  # noqa: BLE001 - the test looks at what each thread met
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, action)) for i, action in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
