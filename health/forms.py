@@ -7,17 +7,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.versioning import VersionField
 from counseling.models import ReferralService
 from health.models import Emergency, HealthService, Intervention
 from staff.models import User
 from visits import codes
-from visits.forms import DATETIME_LOCAL, DateTimeLocalInput
 from visits.models import Client, EquipmentItem
+
+# Emergency times are to the second: an intervention in the closing minute is inside the record, and
+# saving the form unchanged keeps every time as it was.
+DATETIME_SECONDS = "%Y-%m-%dT%H:%M:%S"
+
+
+class SecondsInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"step": "1", **(attrs or {})}, format=DATETIME_SECONDS)
 
 
 def _when(label, *, required=False):
     return forms.DateTimeField(
-        label=label, required=required, widget=DateTimeLocalInput(), input_formats=[DATETIME_LOCAL]
+        label=label,
+        required=required,
+        widget=SecondsInput(),
+        input_formats=[DATETIME_SECONDS, "%Y-%m-%dT%H:%M"],
     )
 
 
@@ -72,6 +86,7 @@ class EmergencyRecordForm(forms.Form):
         label=_("Staff involved"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     notes = forms.CharField(label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    seen_version = VersionField()
 
     def __init__(self, *args, closed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +107,7 @@ class EmergencyRecordForm(forms.Form):
             ),
             InlineCheckboxes("staff_involved"),
             "notes",
+            "seen_version",
         )
         self.helper.add_input(Submit("save", _("Save the record")))
 

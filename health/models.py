@@ -51,12 +51,48 @@ class Emergency(models.Model):
 
     OVERDOSE_KINDS = (Kind.OPIOID_OVERDOSE, Kind.STIMULANT_OVERDOSE)
 
+    class AgeBand(models.TextChoices):
+        """An approximate age for a person who is not registered or not known; the report's bands."""
+
+        UNDER_20 = "under_20", _("Under 20")
+        AGE_20_29 = "20_29", _("20–29")
+        AGE_30_39 = "30_39", _("30–39")
+        AGE_40_49 = "40_49", _("40–49")
+        AGE_50_59 = "50_59", _("50–59")
+        AGE_60_PLUS = "60_plus", _("60 and over")
+
+    class Gender(models.TextChoices):
+        """The client code's gender letters, for a person who has no code."""
+
+        MAN = "M", _("Man")
+        WOMAN = "K", _("Woman")
+        OTHER = "A", _("Other / not stated")
+
+    # Empty for a person who is not registered or not known ("unknown person"); linked to a client
+    # code later when one is found, the link kept in the history.
     client = models.ForeignKey(
-        "visits.Client", on_delete=models.PROTECT, related_name="emergencies", verbose_name=_("client")
+        "visits.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="emergencies",
+        verbose_name=_("client"),
     )
     visit = models.ForeignKey(
         "visits.Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="emergencies"
     )
+    person_age_band = models.CharField(_("approximate age"), max_length=10, choices=AgeBand.choices, blank=True)
+    person_gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    person_description = models.CharField(
+        _("description (no names)"), max_length=200, blank=True
+    )
+    linked_at = models.DateTimeField(_("linked to a client code"), null=True, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Raised by every write to the record, so a form opened before another device's write is refused
+    # rather than saved over it (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OPIOID_OVERDOSE)
     place = models.CharField(_("where"), max_length=20, choices=Place.choices, default=Place.OTHER)
     booth = models.ForeignKey("visits.Booth", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -102,10 +138,18 @@ class Emergency(models.Model):
                 | Q(ambulance_called_at__isnull=False, ambulance_arrived_at__gte=F("ambulance_called_at")),
                 name="ambulance_arrives_after_call",
             ),
+            models.CheckConstraint(
+                condition=Q(linked_at__isnull=True) | Q(client__isnull=False), name="emergency_linked_to_a_client"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.client} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {self.who} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        """The client code, or "unknown person" for someone without one."""
+        return self.client.code if self.client_id else str(_("Unknown person"))
 
     @property
     def is_open(self) -> bool:
@@ -121,6 +165,23 @@ class Emergency(models.Model):
     def sign_labels(self) -> list[str]:
         labels = dict(self.Sign.choices)
         return [str(labels.get(sign, sign)) for sign in self.signs]
+
+
+class EmergencyResponder(models.Model):
+    """A member of staff who answered the alarm with "I am on it"; the first one silences it everywhere."""
+
+    emergency = models.ForeignKey(Emergency, on_delete=models.PROTECT, related_name="responders")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("responder")
+        verbose_name_plural = _("responders")
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["emergency", "by"], name="one_answer_per_responder")]
+
+    def __str__(self) -> str:
+        return f"{self.by} {self.at:%H:%M:%S}"
 
 
 class Intervention(models.Model):
@@ -152,6 +213,16 @@ class Intervention(models.Model):
         validators=[MinValueValidator(0.01), MaxValueValidator(20)],
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # When it was entered, which may be after it was done (``at``); a second press of the same
+    # intervention within seconds of this is asked about before it is recorded again.
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    # Withdrawn, never deleted: the record keeps what was entered and why it no longer counts.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -166,6 +237,10 @@ class Intervention(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="naloxone") | Q(route="", dose_mg__isnull=True), name="only_naloxone_has_dose"
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="intervention_withdrawn_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,6 +254,66 @@ class Intervention(models.Model):
             return ""
         plain = format(self.dose_mg, "f").rstrip("0").rstrip(".")
         return formats.number_format(Decimal(plain))
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class VitalSigns(models.Model):
+    """One timed set of vital signs during an emergency; any of them may be missing, not all."""
+
+    class Consciousness(models.TextChoices):
+        ALERT = "A", _("Alert")
+        VOICE = "V", _("Responds to voice")
+        PAIN = "P", _("Responds to pain")
+        UNRESPONSIVE = "U", _("Unresponsive")
+
+    emergency = models.ForeignKey(Emergency, on_delete=models.PROTECT, related_name="vital_signs")
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    breathing_rate = models.PositiveSmallIntegerField(
+        _("breathing rate (per minute)"), null=True, blank=True, validators=[MaxValueValidator(80)]
+    )
+    oxygen_saturation = models.PositiveSmallIntegerField(
+        _("oxygen saturation (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    pulse = models.PositiveSmallIntegerField(
+        _("pulse (per minute)"), null=True, blank=True, validators=[MaxValueValidator(300)]
+    )
+    consciousness = models.CharField(
+        _("level of consciousness (AVPU)"), max_length=1, choices=Consciousness.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vital signs")
+        verbose_name_plural = _("vital signs")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(breathing_rate__isnull=False)
+                | Q(oxygen_saturation__isnull=False)
+                | Q(pulse__isnull=False)
+                | ~Q(consciousness=""),
+                name="vital_signs_not_empty",
+            ),
+            models.CheckConstraint(condition=Q(oxygen_saturation__lte=100), name="oxygen_saturation_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="vital_signs_withdrawn_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emergency_id} {self.at:%H:%M:%S}"
 
 
 class HealthService(models.Model):

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.versioning import version_bump, version_check
 from health.models import Emergency, HealthService, Intervention
 from staff.models import User
 from visits.models import BoothSession, Client, Visit
@@ -21,6 +22,27 @@ _PLACE_OF_LOCATION = {
     Visit.Location.INTERVIEW: Emergency.Place.INTERVIEW,
     Visit.Location.QUEUE: Emergency.Place.RECEPTION,
 }
+
+
+# What the record form edits, compared when a stale form is refused.
+RECORD_FIELDS = (
+    "kind",
+    "place",
+    "signs",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "ambulance_called_at",
+    "ambulance_arrived_at",
+    "police_called_at",
+    "staff_involved",
+    "notes",
+)
+
+
+def _usernames(user_ids) -> str:
+    names = sorted(User.objects.filter(pk__in=list(user_ids)).values_list("username", flat=True))
+    return ", ".join(names) or "—"
 
 
 def _history_by(instance, by: User) -> None:
@@ -132,6 +154,7 @@ def emergency_mark(*, emergency: Emergency, what: str, by: User, now: dt.datetim
     if field == "ambulance_arrived_at" and emergency.ambulance_called_at is None:
         emergency.ambulance_called_at = now  # arrived without a recorded call: the call happened by now
     setattr(emergency, field, now)
+    version_bump(emergency)
     _history_by(emergency, by)
     emergency.save()
     emergency.staff_involved.add(by)
@@ -160,6 +183,7 @@ def emergency_close(
     emergency.ended_at = ended_at
     emergency.ended_by = by
     emergency.duration_seconds = int((ended_at - emergency.started_at).total_seconds())
+    version_bump(emergency)
     _history_by(emergency, by)
     emergency.save()
     emergency.staff_involved.add(by)
@@ -181,11 +205,23 @@ def emergency_update(
     police_called_at: dt.datetime | None,
     started_at: dt.datetime | None = None,
     ended_at: dt.datetime | None = None,
+    seen_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Emergency:
-    """Complete or correct the record afterwards; the previous version stays in its history."""
+    """Complete or correct the record afterwards; the previous version stays in its history.
+
+    ``seen_version`` is the version the form was opened with: when anyone changed the record since
+    (another form, "ambulance called", the close), the save is refused with what changed.
+    """
     now = now or timezone.now()
     emergency = _locked(emergency)
+    version_check(
+        emergency,
+        seen=seen_version,
+        fields=RECORD_FIELDS,
+        display={"signs": lambda row: ", ".join(Emergency(signs=row.signs).sign_labels()) or "—"},
+        m2m={"staff_involved": _usernames},
+    )
     started_at = started_at or emergency.started_at
     if emergency.ended_at is None:
         ended_at = None
@@ -223,6 +259,7 @@ def emergency_update(
     if ended_at is not None:
         emergency.ended_at = ended_at
         emergency.duration_seconds = int((ended_at - started_at).total_seconds())
+    version_bump(emergency)
     _history_by(emergency, by)
     emergency.save()
     emergency.staff_involved.set(staff_involved)

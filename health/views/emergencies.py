@@ -13,8 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from bergen_injection.http import safe_next_url
+from core.versioning import StaleEdit, submitted_values
 from health import services
-from health.forms import CloseEmergencyForm, EmergencyRecordForm, NaloxoneForm, OpenEmergencyForm
+from health.forms import (
+    DATETIME_SECONDS,
+    CloseEmergencyForm,
+    EmergencyRecordForm,
+    NaloxoneForm,
+    OpenEmergencyForm,
+)
 from health.models import Emergency, Intervention
 from health.selectors import emergency_history, emergency_with_interventions
 from staff.permissions import permission_required
@@ -69,7 +76,7 @@ def _record_initial(emergency: Emergency) -> dict:
     local = timezone.localtime
 
     def fmt(value):
-        return local(value).strftime("%Y-%m-%dT%H:%M") if value else None
+        return local(value).strftime(DATETIME_SECONDS) if value else None
 
     return {
         "kind": emergency.kind,
@@ -82,10 +89,13 @@ def _record_initial(emergency: Emergency) -> dict:
         "police_called_at": fmt(emergency.police_called_at),
         "staff_involved": list(emergency.staff_involved.all()),
         "notes": emergency.notes,
+        "seen_version": emergency.version,
     }
 
 
-def _render_detail(request, emergency, *, record_form=None, naloxone_form=None, close_form=None, status=200):
+def _render_detail(
+    request, emergency, *, record_form=None, naloxone_form=None, close_form=None, stale=None, submitted=None, status=200
+):
     can_change = request.user.has_perm("health.change_emergency")
     return render(
         request,
@@ -102,6 +112,8 @@ def _render_detail(request, emergency, *, record_form=None, naloxone_form=None, 
             "record_form": record_form
             or EmergencyRecordForm(initial=_record_initial(emergency), closed=emergency.ended_at is not None),
             "history": emergency_history(emergency),
+            "stale": stale,
+            "submitted": submitted,
         },
         status=status,
     )
@@ -179,6 +191,14 @@ def emergency_record(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.emergency_update(emergency=emergency, by=request.user, **form.cleaned_data)
+        except StaleEdit as exc:
+            # Nothing was saved: the form shows the record as it is now, and the difference beside
+            # what this member of staff entered, so their change can be entered again.
+            emergency = emergency_with_interventions(pk)
+            fresh = EmergencyRecordForm(initial=_record_initial(emergency), closed=emergency.ended_at is not None)
+            return _render_detail(
+                request, emergency, record_form=fresh, stale=exc, submitted=submitted_values(form), status=409
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -32,6 +32,7 @@ WATCHED = [
     "visits_stockbalance",
     "health_emergency",
     "health_intervention",
+    "health_emergencyresponder",
     "staff_shift",
     "staff_shiftassignment",
 ]

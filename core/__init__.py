@@ -1,0 +1,1 @@
+"""Helpers shared by every app that belong to none of them."""

@@ -1,0 +1,169 @@
+"""Versioned edits: two staff editing one record never overwrite each other without knowing.
+
+A record that two staff may edit at once has a ``version`` that every write raises
+(``version_bump``). Its edit form carries the version it was opened with (``VersionField``); the
+service, with the row locked, calls ``version_check`` before it writes. When the record was saved by
+someone else meanwhile the save is refused with ``StaleEdit``: what changed (field, as the form showed
+it, as it is now) and who changed it, read from the record's history (django-simple-history), so the
+page can show the difference and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+Display = Callable[[object], str]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field that changed between the version a form showed and the record as it is now."""
+
+    field: str
+    seen: str
+    now: str
+
+
+class StaleEdit(ValidationError):
+    """The form was opened at an older version of the record; nothing was saved."""
+
+    def __init__(self, *, changes: list[Change], changed_by: list[str], current_version: int):
+        super().__init__(
+            _(
+                "Someone else saved this record after you opened it. Nothing was saved: check what changed "
+                "below and enter your change again."
+            ),
+            code="stale",
+        )
+        self.changes = changes
+        self.changed_by = changed_by
+        self.current_version = current_version
+
+
+class VersionField(forms.IntegerField):
+    """The hidden version a form was opened with."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        kwargs.setdefault("error_messages", {"required": gettext_lazy("The form is incomplete: reload the page.")})
+        super().__init__(**kwargs)
+
+
+def version_bump(instance: Model) -> None:
+    """Raise the version before saving a change."""
+    instance.version = (instance.version or 0) + 1  # type: ignore[attr-defined]
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def display_value(instance, name: str) -> str:
+    """A field's value as staff read it: choice labels, local times to the second, "—" for nothing."""
+    try:
+        field = type(instance)._meta.get_field(name)
+    except FieldDoesNotExist:
+        field = None
+    value = getattr(instance, field.attname if field is not None else name, None)
+    if _empty(value):
+        return "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if field is not None and field.is_relation:
+        related = getattr(instance, name, None)
+        return str(related) if related is not None else "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _label(model: type[Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name
+
+
+def version_check(
+    instance: Model,
+    *,
+    seen: int | None,
+    fields: Sequence[str],
+    display: Mapping[str, Display] | None = None,
+    m2m: Mapping[str, Callable[[Iterable[int]], str]] | None = None,
+) -> None:
+    """Refuse a save from a form opened at version ``seen`` when the record has moved on.
+
+    ``instance`` is the locked row as it is now. ``fields`` are the fields the form edits, compared
+    between the version seen and now; ``display`` turns a field's value into text where the default
+    does not fit, ``m2m`` a many-to-many field's ids. ``seen`` of None (a caller without a form) is not
+    checked.
+    """
+    current = instance.version  # type: ignore[attr-defined]
+    if seen is None or seen == current:
+        return
+    display = display or {}
+    m2m = m2m or {}
+    history = instance.history  # type: ignore[attr-defined]
+    before = history.filter(version=seen).order_by("-history_date", "-history_id").first()
+    latest = history.order_by("-history_date", "-history_id").first()
+    changes: list[Change] = []
+    if before is not None and latest is not None:
+        for name in fields:
+            if name in m2m:
+                was = {row.user_id for row in getattr(before, name).all()}
+                now = {row.user_id for row in getattr(latest, name).all()}
+                if was != now:
+                    changes.append(Change(_label(type(instance), name), m2m[name](was), m2m[name](now)))
+                continue
+            show = display.get(name) or (lambda obj, name=name: display_value(obj, name))
+            was_text, now_text = show(before), show(latest)
+            if was_text != now_text:
+                changes.append(Change(_label(type(instance), name), was_text, now_text))
+    later = history.filter(version__gt=seen).select_related("history_user").order_by("history_date")
+    names: list[str] = []
+    for row in later:
+        name = row.history_user.get_username() if row.history_user else "—"
+        when = timezone.localtime(row.history_date).strftime("%H:%M:%S")
+        entry = f"{name} {when}"
+        if entry not in names:
+            names.append(entry)
+    raise StaleEdit(changes=changes, changed_by=names, current_version=current)
+
+
+def _shown(field: forms.Field, value) -> str:
+    if _empty(value):
+        return "—"
+    choices = dict(getattr(field, "flatchoices", None) or getattr(field, "choices", None) or [])
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, list | tuple) or hasattr(value, "model"):  # several choices, or a queryset
+        return ", ".join(str(choices.get(item, item)) for item in value) or "—"
+    return str(choices.get(value, value))
+
+
+def submitted_values(form: forms.Form) -> list[tuple[str, str]]:
+    """What a refused form held, field by field, for the page to show beside what changed meanwhile."""
+    data = getattr(form, "cleaned_data", {}) or {}
+    return [
+        (str(bound.label), _shown(bound.field, data.get(name)))
+        for name, bound in ((name, form[name]) for name in form.fields)
+        if not bound.is_hidden and name in data
+    ]
