@@ -65,8 +65,22 @@ class SubstanceAdmin(admin.ModelAdmin):
 
 @admin.register(Route)
 class RouteAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_en", "enabled", "booth_time_limit_minutes", "min_observation_minutes", "position")
-    list_editable = ("enabled", "booth_time_limit_minutes", "min_observation_minutes", "position")
+    list_display = (
+        "name",
+        "name_en",
+        "enabled",
+        "booth_time_limit_minutes",
+        "min_observation_minutes",
+        "check_interval_minutes",
+        "position",
+    )
+    list_editable = (
+        "enabled",
+        "booth_time_limit_minutes",
+        "min_observation_minutes",
+        "check_interval_minutes",
+        "position",
+    )
 
 
 @admin.register(EquipmentItem)

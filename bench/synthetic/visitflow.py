@@ -116,7 +116,7 @@ def make_visit(ctx: Context, person: Person, arrival: int, booths: Booths, close
     ctx.add(
         t.session,
         (session_id, visit_id, booth_id, route.pk, substance.pk, start, nurse, route.booth_time_limit_minutes,
-         session_end, nurse, outcome, session_end - start),
+         route.check_interval_minutes, session_end, nurse, outcome, session_end - start),
     )  # fmt: skip
     booths.take_until(session_end, rng.randint(*CLEANING))
     events.append((Kind.BOOTH_ENDED, session_end, nurse, "", f"{booth_label} · {BoothSession.Outcome(outcome).label}"))
@@ -143,8 +143,8 @@ def make_visit(ctx: Context, person: Person, arrival: int, booths: Booths, close
     releaser = ctx.by("health", released)
     ctx.add(
         t.observation,
-        (observation_id, visit_id, session_id, session_end, nurse, route.min_observation_minutes, released, releaser,
-         released_to, reason, stay),
+        (observation_id, visit_id, session_id, session_end, nurse, route.min_observation_minutes,
+         route.check_interval_minutes, released, releaser, released_to, reason, stay),
     )  # fmt: skip
     events.append((Kind.RELEASED, released, releaser, released_to, reason))
     end, ended_by = released, releaser

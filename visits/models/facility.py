@@ -175,7 +175,7 @@ class Substance(TranslatedName):
 
 
 class Route(TranslatedName):
-    """A route of use, with the booth time limit and the minimum observation time that follow it."""
+    """A route of use, with the booth time limit, the minimum observation time and the check interval."""
 
     enabled = models.BooleanField(_("allowed"), default=False)
     booth_time_limit_minutes = models.PositiveSmallIntegerField(
@@ -183,6 +183,14 @@ class Route(TranslatedName):
     )
     min_observation_minutes = models.PositiveSmallIntegerField(
         _("minimum observation time (minutes)"), default=15, validators=[MaxValueValidator(240)]
+    )
+    # Copied onto each booth session and observation as it starts (like the limits above), so that a
+    # change here does not move the check clock of anyone already in a booth or in observation.
+    check_interval_minutes = models.PositiveSmallIntegerField(
+        _("check interval (minutes)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("How often someone in a booth or in observation is checked on."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -192,6 +200,10 @@ class Route(TranslatedName):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(booth_time_limit_minutes__gte=1), name="route_booth_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(check_interval_minutes__gte=1, check_interval_minutes__lte=60),
+                name="route_check_interval_1_to_60",
+            ),
         ]
 
 

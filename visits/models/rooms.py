@@ -22,10 +22,52 @@ def _seconds_between(start: dt.datetime, end: dt.datetime) -> int:
     return max(0, int((end - start).total_seconds()))
 
 
-class BoothSession(models.Model):
+# A check is "due" from the moment it falls due, and "overdue" once this much later: a board is not
+# alarmed by a check being recorded a minute late, and it is by one that is forgotten.
+CHECK_GRACE = dt.timedelta(minutes=2)
+
+
+class CheckClock:
+    """When the next check on the person in a booth session or an observation falls due.
+
+    The clock runs from the latest check recorded in this session or observation (from its start when
+    none is), for the check interval copied from the route when it started. Pure: the latest check and
+    ``now`` are given, so a board computes it for every card from the checks it has already read.
+
+    - ok: before the due time;
+    - due: from the due time until ``CHECK_GRACE`` (2 minutes) after it;
+    - overdue: from then on, until a check is recorded (which starts the clock again).
+    """
+
+    started_at: dt.datetime
+    check_interval_minutes: int
+
+    def _is_own_check(self, check: ObservationCheck) -> bool:
+        raise NotImplementedError
+
+    def next_check_due(self, latest: ObservationCheck | None = None) -> dt.datetime:
+        """The due time of the next check, given the latest check of the visit (None: no check yet).
+
+        A check from an earlier booth session or observation of the same visit does not count.
+        """
+        since = latest.at if latest is not None and self._is_own_check(latest) else self.started_at
+        return max(since, self.started_at) + dt.timedelta(minutes=self.check_interval_minutes)
+
+    def check_status(self, now: dt.datetime, latest: ObservationCheck | None = None) -> str:
+        """``ObservationCheck.Due``: ok, due or overdue (see the class docstring)."""
+        due = self.next_check_due(latest)
+        if now < due:
+            return ObservationCheck.Due.OK
+        if now < due + CHECK_GRACE:
+            return ObservationCheck.Due.DUE
+        return ObservationCheck.Due.OVERDUE
+
+
+class BoothSession(CheckClock, models.Model):
     """One client's time in a booth: what they use and how, from start to end against a time limit.
 
-    One open session per booth and one per visit, both kept by partial unique constraints.
+    One open session per booth and one per visit, both kept by partial unique constraints. The
+    checks on the client fall due every ``check_interval_minutes`` (``CheckClock``).
     """
 
     class Status(models.TextChoices):
@@ -45,6 +87,7 @@ class BoothSession(models.Model):
     started_at = models.DateTimeField(_("started at"))
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"))
+    check_interval_minutes = models.PositiveSmallIntegerField(_("check interval (minutes)"), default=5)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -74,6 +117,9 @@ class BoothSession(models.Model):
                 name="booth_session_ends_after_start_with_outcome",
             ),
             models.CheckConstraint(condition=Q(time_limit_minutes__gte=1), name="booth_session_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(check_interval_minutes__gte=1), name="booth_session_check_interval_positive"
+            ),
         ]
         indexes = [
             models.Index(fields=["started_at"], name="boothsession_started"),
@@ -104,6 +150,9 @@ class BoothSession(models.Model):
     def elapsed_seconds(self, now: dt.datetime) -> int:
         return _seconds_between(self.started_at, self.ended_at or now)
 
+    def _is_own_check(self, check: ObservationCheck) -> bool:
+        return self.pk is not None and check.booth_session_id == self.pk
+
     def close(self, *, at: dt.datetime, by, outcome: str) -> None:
         self.ended_at = at
         self.ended_by = by
@@ -111,8 +160,11 @@ class BoothSession(models.Model):
         self.duration_seconds = _seconds_between(self.started_at, at)
 
 
-class Observation(models.Model):
-    """A client's time in the observation room, against the route's minimum observation time."""
+class Observation(CheckClock, models.Model):
+    """A client's time in the observation room, against the route's minimum observation time.
+
+    The checks on the client fall due every ``check_interval_minutes`` (``CheckClock``).
+    """
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Observing")
@@ -126,6 +178,7 @@ class Observation(models.Model):
     started_at = models.DateTimeField(_("started at"))
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     min_minutes = models.PositiveSmallIntegerField(_("minimum observation (minutes)"))
+    check_interval_minutes = models.PositiveSmallIntegerField(_("check interval (minutes)"), default=5)
     ended_at = models.DateTimeField(_("released at"), null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -145,6 +198,9 @@ class Observation(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
                 name="observation_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(check_interval_minutes__gte=1), name="observation_check_interval_positive"
             ),
         ]
         indexes = [models.Index(fields=["started_at"], name="observation_started")]
@@ -166,6 +222,9 @@ class Observation(models.Model):
 
     def is_early(self, now: dt.datetime) -> bool:
         return now < self.minimum_at
+
+    def _is_own_check(self, check: ObservationCheck) -> bool:
+        return self.pk is not None and check.observation_id == self.pk
 
     def elapsed_seconds(self, now: dt.datetime) -> int:
         return _seconds_between(self.started_at, self.ended_at or now)
@@ -192,6 +251,13 @@ class ObservationCheck(models.Model):
         UNRESPONSIVE = "unresponsive", _("Unresponsive")
 
     FLAGGED_STATES = frozenset({State.HARD_TO_ROUSE, State.UNRESPONSIVE})
+
+    class Due(models.TextChoices):
+        """Where the next check on someone in a booth or in observation stands (``CheckClock``)."""
+
+        OK = "ok", _("Next check")
+        DUE = "due", _("Check due")
+        OVERDUE = "overdue", _("Check overdue")
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="checks", verbose_name=_("visit"))
     booth_session = models.ForeignKey(

@@ -161,6 +161,7 @@ def _booth_assign(
                 started_at=started_at,
                 started_by=by,
                 time_limit_minutes=route.booth_time_limit_minutes,
+                check_interval_minutes=route.check_interval_minutes,
             )
     except IntegrityError:
         raise _TakenMeanwhile(
@@ -217,6 +218,8 @@ def booth_end(*, session: BoothSession, next_location: str, by: User, now: dt.da
             started_at=now,
             started_by=by,
             min_minutes=session.route.min_observation_minutes,
+            # The route's interval as it is now: the observation is a new timer, like its minimum time.
+            check_interval_minutes=session.route.check_interval_minutes,
         )
         set_location(visit, Visit.Location.OBSERVATION, now)
         event(visit, VisitEvent.Kind.OBSERVATION_STARTED, at=now, by=by, location=Visit.Location.OBSERVATION)
