@@ -11,6 +11,9 @@
  *   [data-until]           counts down to the timestamp, then shows how far past it
  *   [data-timer-card]      a card whose status follows data-due-soon / data-deadline (a booth) or
  *                          data-minimum (observation); [data-status-text] inside gets the status text
+ *   [data-check-due]       the next check: ok before data-check-due, due until data-check-overdue, then
+ *                          overdue (class check-ok / check-due / check-overdue and the text; data-check-time
+ *                          is the due time as the server wrote it, "{due}" in the labels)
  */
 (function () {
   "use strict";
@@ -79,6 +82,27 @@
       } else {
         el.textContent = label(board, kind + "-past", clock(-left));
       }
+    });
+    board.querySelectorAll("[data-check-due]").forEach(function (el) {
+      var due = parse(el.getAttribute("data-check-due"));
+      if (due === null) return;
+      var overdue = parse(el.getAttribute("data-check-overdue"));
+      var status, text;
+      if (now < due) {
+        status = "ok";
+        text = label(board, "check-ok", clock((due - now) / 1000));
+      } else if (overdue === null || now < overdue) {
+        status = "due";
+        text = label(board, "check-due", "");
+      } else {
+        status = "overdue";
+        text = label(board, "check-overdue", "").replace("{minutes}", String(Math.floor((now - due) / 60000)));
+      }
+      ["ok", "due", "overdue"].forEach(function (name) {
+        el.classList.toggle("check-" + name, name === status);
+      });
+      text = text.replace("{due}", el.getAttribute("data-check-time") || "");
+      if (text && el.textContent !== text) el.textContent = text;
     });
     board.querySelectorAll("[data-timer-card]").forEach(function (card) {
       var deadline = parse(card.getAttribute("data-deadline"));

@@ -2,6 +2,10 @@
 
 Every query filters on ``ended_at IS NULL`` (covered by the partial unique indexes), so the board
 costs the same with ten past visits or a hundred thousand.
+
+When the next check on each person in a booth or in observation is due comes from the checks already
+read for the cards (no query of its own): ok before the due time, due for two minutes from it, overdue
+after that (``visits.models.rooms.CheckClock``). The overdue ones are listed at the top of the boards.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from visits.models import (
     Substance,
     Visit,
 )
+from visits.models.rooms import CHECK_GRACE
 from visits.selectors.facility import opening_hours_on
 from visits.selectors.settings import (
     booths_in_use,
@@ -51,6 +56,32 @@ class VisitChecks:
     count: int = 0
 
 
+@dataclass(frozen=True)
+class CheckDue:
+    """When the next check on one person falls due, as of the board's ``now``."""
+
+    at: dt.datetime
+    status: str  # ObservationCheck.Due
+    now: dt.datetime
+
+    @property
+    def overdue_at(self) -> dt.datetime:
+        return self.at + CHECK_GRACE
+
+    @property
+    def late_minutes(self) -> int:
+        """Whole minutes past the due time (0 before it)."""
+        return max(0, int((self.now - self.at).total_seconds()) // 60)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ObservationCheck.Due.OVERDUE
+
+
+def _check_due(timer: BoothSession | Observation, checks: VisitChecks, now: dt.datetime) -> CheckDue:
+    return CheckDue(at=timer.next_check_due(checks.latest), status=timer.check_status(now, checks.latest), now=now)
+
+
 @dataclass
 class BoothCard:
     """A booth, free or with the session running in it."""
@@ -61,10 +92,16 @@ class BoothCard:
     due_soon_at: dt.datetime | None = None
     checks: VisitChecks = field(default_factory=VisitChecks)
     at_risk: bool = False
+    check_due: CheckDue | None = None
 
     @property
     def is_free(self) -> bool:
         return self.session is None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the card's heading, for a link to it."""
+        return f"booth-{self.booth.pk}"
 
 
 @dataclass
@@ -73,10 +110,15 @@ class ObservationCard:
     status: str
     checks: VisitChecks = field(default_factory=VisitChecks)
     at_risk: bool = False
+    check_due: CheckDue | None = None
 
     @property
     def visit(self) -> Visit:
         return self.observation.visit
+
+    @property
+    def anchor(self) -> str:
+        return f"obs-{self.observation.pk}"
 
 
 @dataclass
@@ -117,14 +159,20 @@ class FloorBoard:
     def default_kit(self) -> list[EquipmentItem]:
         return [item for item in self.kit if item.default_kit_quantity]
 
+    @cached_property
+    def overdue_checks(self) -> list[BoothCard | ObservationCard]:
+        """The cards whose check is overdue, the longest overdue first."""
+        cards = [card for card in [*self.booths, *self.observations] if card.check_due and card.check_due.is_overdue]
+        return sorted(cards, key=lambda card: card.check_due.at)
+
     @cached_property  # asked on every card
     def attention_count(self) -> int:
-        """Booths overdue and flagged clients: what a glance at the board must not miss."""
+        """Booths overdue, checks overdue and flagged clients: what a glance at the board must not miss."""
         overdue = sum(1 for card in self.booths if card.status == BoothSession.Status.OVERDUE)
         flagged = sum(1 for card in self.booths if card.checks.flagged) + sum(
             1 for card in self.observations if card.checks.flagged
         )
-        return overdue + flagged + len(self.emergencies)
+        return overdue + flagged + len(self.overdue_checks) + len(self.emergencies)
 
 
 def _checks_by_visit() -> dict[int, VisitChecks]:
@@ -231,28 +279,35 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
         if session is None:
             booth_cards.append(BoothCard(booth=booth, session=None, status="free"))
             continue
+        visit_checks = checks.get(session.visit_id, VisitChecks())
         booth_cards.append(
             BoothCard(
                 booth=booth,
                 session=session,
                 status=session.get_status(now, due_soon),
                 due_soon_at=session.due_soon_at(due_soon),
-                checks=checks.get(session.visit_id, VisitChecks()),
+                checks=visit_checks,
                 at_risk=session.visit.client_id in at_risk,
+                check_due=_check_due(session, visit_checks, now),
             )
         )
 
-    observations = [
-        ObservationCard(
-            observation=observation,
-            status=observation.get_status(now),
-            checks=checks.get(observation.visit_id, VisitChecks()),
-            at_risk=observation.visit.client_id in at_risk,
-        )
-        for observation in Observation.objects.filter(ended_at__isnull=True)
+    observations = []
+    for observation in (
+        Observation.objects.filter(ended_at__isnull=True)
         .select_related("visit__client", "booth_session__booth")
         .order_by("started_at", "pk")
-    ]
+    ):
+        visit_checks = checks.get(observation.visit_id, VisitChecks())
+        observations.append(
+            ObservationCard(
+                observation=observation,
+                status=observation.get_status(now),
+                checks=visit_checks,
+                at_risk=observation.visit.client_id in at_risk,
+                check_due=_check_due(observation, visit_checks, now),
+            )
+        )
 
     board = FloorBoard(
         now=now,
