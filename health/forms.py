@@ -65,10 +65,17 @@ class UnknownPersonEmergencyForm(forms.Form):
 
     place = forms.ChoiceField(
         label=_("Where"),
+        # Where someone without a code is most often found first; not a booth, which has a client in it.
         choices=[
-            (value, label)
-            for value, label in Emergency.Place.choices
-            if value != Emergency.Place.BOOTH  # a booth has a client in it, with a code
+            (place.value, place.label)
+            for place in (
+                Emergency.Place.OUTSIDE,
+                Emergency.Place.RECEPTION,
+                Emergency.Place.HEALTH,
+                Emergency.Place.INTERVIEW,
+                Emergency.Place.OBSERVATION,
+                Emergency.Place.OTHER,
+            )
         ],
         initial=Emergency.Place.OUTSIDE,
         widget=forms.RadioSelect,
