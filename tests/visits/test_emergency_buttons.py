@@ -64,7 +64,7 @@ def test_it_offers_a_modest_button_on_every_booth_and_observation_card_not_only_
     observed = observation_card(html, "OB1985M")
     assert _button_for(booth, session.visit.client_id, "BO1985M")
     assert _button_for(observed, observation.visit.client_id, "OB1985M")
-    assert "btn-outline-danger" in booth and "btn btn-sm btn-danger" not in booth
+    assert "text-nowrap btn-outline-danger" in booth and "text-nowrap btn-danger" not in booth
 
 
 @time_machine.travel(NOON + dt.timedelta(minutes=5), tick=False)
@@ -74,7 +74,7 @@ def test_it_shows_a_red_button_on_a_flagged_card(client_for, cast):
 
     card = observation_card(client_for("health").get("/observation/").content.decode(), "OB1985M")
 
-    assert "btn btn-sm btn-danger" in card
+    assert "text-nowrap btn-danger" in card  # the open-emergency button, red on a flagged card
     assert t("Start the emergency procedure.") in card
 
 
