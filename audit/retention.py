@@ -93,6 +93,34 @@ def _last_seen() -> models.QuerySet:
 class RetentionResult:
     deregistered: int
     anonymised: int
+    unknown_persons: int = 0
+
+
+def unknown_person_emergencies_anonymise(*, before: dt.datetime) -> int:
+    """Blank the description and the notes of emergencies for unknown persons that began before ``before``.
+
+    Nobody's code points at them, so no client's retention reaches them: they go by their own age.
+    Their kind, place, times, age band, gender and outcome stay counted. Returns how many were blanked.
+    """
+    emergencies = Emergency.objects.filter(client__isnull=True, started_at__lt=before)
+    # Each pass blanks what is left; a record blanked before is passed over, so the daily run stays cheap.
+    pks = list(
+        emergencies.exclude(person_description__in=["", REDACTED], notes__in=["", REDACTED]).values_list(
+            "pk", flat=True
+        )
+    )
+    if not pks:
+        return 0
+    past = Emergency.history.model.objects.filter(id__in=pks)
+    for name in ("person_description", "notes"):
+        Emergency.objects.filter(pk__in=pks).exclude(**{name: ""}).update(**{name: REDACTED})
+        past.exclude(**{name: ""}).update(**{name: REDACTED})
+    past.exclude(history_change_reason__isnull=True).exclude(history_change_reason="").update(
+        history_change_reason=REDACTED
+    )
+    Intervention.objects.filter(emergency_id__in=pks).exclude(note="").update(note=REDACTED)
+    Intervention.history.model.objects.filter(emergency_id__in=pks).exclude(note="").update(note=REDACTED)
+    return len(pks)
 
 
 def clients_to_deregister(*, now: dt.datetime, months: int) -> models.QuerySet:
@@ -161,4 +189,6 @@ def retention_run(
     for client in clients_to_anonymise(now=now, years=years):
         client_anonymise(client=client)
         anonymised += 1
-    return RetentionResult(deregistered=deregistered, anonymised=anonymised)
+    with transaction.atomic():
+        unknown = unknown_person_emergencies_anonymise(before=_months_before(now, years * 12))
+    return RetentionResult(deregistered=deregistered, anonymised=anonymised, unknown_persons=unknown)

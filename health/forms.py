@@ -60,6 +60,54 @@ class OpenEmergencyForm(forms.Form):
     client = ClientCodeField()
 
 
+class UnknownPersonEmergencyForm(forms.Form):
+    """An emergency for a person with no client code: where, and what they look like. No names."""
+
+    place = forms.ChoiceField(
+        label=_("Where"),
+        # Where someone without a code is most often found first; not a booth, which has a client in it.
+        choices=[
+            (place.value, place.label)
+            for place in (
+                Emergency.Place.OUTSIDE,
+                Emergency.Place.RECEPTION,
+                Emergency.Place.HEALTH,
+                Emergency.Place.INTERVIEW,
+                Emergency.Place.OBSERVATION,
+                Emergency.Place.OTHER,
+            )
+        ],
+        initial=Emergency.Place.OUTSIDE,
+        widget=forms.RadioSelect,
+    )
+    age_band = forms.ChoiceField(
+        label=_("Approximate age"),
+        choices=[("", _("Not known")), *Emergency.AgeBand.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("", _("Not known")), *Emergency.Gender.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Description (no names)"),
+        max_length=200,
+        required=False,
+        help_text=_("Clothes, hair, anything that tells who it is. Never a name."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class LinkClientForm(forms.Form):
+    """The client code found for a person an emergency was opened for as unknown."""
+
+    client = ClientCodeField(label=_("Client code"))
+    seen_version = VersionField()
+
+
 class NaloxoneForm(forms.Form):
     route = forms.ChoiceField(label=pgettext_lazy("naloxone", "Route"), choices=Intervention.Route.choices)
     dose_mg = forms.DecimalField(label=_("Dose (mg)"), min_value=0.01, max_value=20, decimal_places=2, max_digits=5)

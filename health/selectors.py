@@ -34,13 +34,28 @@ def recent_overdose_client_ids(client_ids: Iterable[int], now: dt.datetime) -> s
     )
 
 
+def recent_emergencies_of(client_ids: Iterable[int], now: dt.datetime) -> list[Emergency]:
+    """These clients' emergencies of any kind started in the last 7 days, newest first. One query.
+
+    The floor board reads both its overdose flag and "emergency closed" on the cards from these.
+    """
+    ids = list(client_ids)
+    if not ids:
+        return []
+    return list(
+        Emergency.objects.filter(client_id__in=ids, started_at__gte=now - RECENT_OVERDOSE, started_at__lte=now)
+        .only("pk", "client_id", "kind", "started_at", "ended_at", "outcome")
+        .order_by("-started_at", "-pk")
+    )
+
+
 def client_had_recent_overdose(client: Client, now: dt.datetime) -> bool:
     return bool(recent_overdose_client_ids([client.pk], now))
 
 
 def emergency_with_interventions(pk: int) -> Emergency:
     return (
-        Emergency.objects.select_related("client", "booth", "started_by", "ended_by", "visit")
+        Emergency.objects.select_related("client", "booth", "started_by", "ended_by", "visit", "linked_by")
         .prefetch_related(
             Prefetch("interventions", queryset=Intervention.objects.select_related("by").order_by("at", "pk")),
             "staff_involved",

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,6 +83,130 @@ def emergency_open(*, client: Client, by: User, now: dt.datetime | None = None) 
         return Emergency.objects.get(client=client, ended_at__isnull=True), False
     emergency.staff_involved.add(by)
     return emergency, True
+
+
+# Two presses for an unknown person at the same place this close together are one emergency: two staff
+# reaching the same person outside, or one press arriving twice.
+SAME_UNKNOWN_PRESS = dt.timedelta(seconds=60)
+# The key of the PostgreSQL advisory lock that queues opens for unknown persons (there is no client row
+# to lock); any fixed number of our own would do.
+_UNKNOWN_OPEN_LOCK = 7_160_001
+
+
+def _queue_unknown_opens() -> None:
+    """Make concurrent opens for unknown persons take turns until the end of the transaction.
+
+    SQLite writes one transaction at a time already; PostgreSQL takes a transaction-level advisory
+    lock, which holds no table and is let go at commit.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_UNKNOWN_OPEN_LOCK])
+
+
+@transaction.atomic
+def emergency_open_unknown(
+    *,
+    by: User,
+    place: str,
+    age_band: str = "",
+    gender: str = "",
+    description: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[Emergency, bool]:
+    """Open an emergency for a person who is not registered or not known: where, and what they look like.
+
+    Returns ``(emergency, created)``. A press for an unknown person at the same place within a minute
+    of an open one, by anyone, is the same press: that one is returned and nothing new is written.
+    No name is asked for; the description is for recognising the person, not naming them.
+    """
+    now = now or timezone.now()
+    if place not in Emergency.Place.values:
+        raise ValidationError(_("Choose where the person is."), code="bad_place")
+    if age_band and age_band not in Emergency.AgeBand.values:
+        raise ValidationError(_("Choose an age from the list, or leave it empty."), code="bad_age_band")
+    if gender and gender not in Emergency.Gender.values:
+        raise ValidationError(_("Choose a gender from the list, or leave it empty."), code="bad_gender")
+    description = " ".join(description.split())
+    if len(description) > 200:
+        raise ValidationError(_("Keep the description to 200 characters."), code="long_description")
+    _queue_unknown_opens()
+    existing = (
+        Emergency.objects.filter(
+            client__isnull=True,
+            ended_at__isnull=True,
+            place=place,
+            started_at__gte=now - SAME_UNKNOWN_PRESS,
+            started_at__lte=now + SAME_UNKNOWN_PRESS,
+        )
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    emergency = Emergency(
+        client=None,
+        place=place,
+        person_age_band=age_band,
+        person_gender=gender,
+        person_description=description,
+        started_at=now,
+        started_by=by,
+    )
+    _history_by(emergency, by)
+    emergency.save()
+    emergency.staff_involved.add(by)
+    return emergency, True
+
+
+@transaction.atomic
+def emergency_link_client(
+    *, emergency: Emergency, client: Client, by: User, seen_version: int | None = None, now: dt.datetime | None = None
+) -> Emergency:
+    """Link an emergency opened for an unknown person to the client code found for them.
+
+    The history keeps the record as it was before (unknown) and who linked it when. Refused when the
+    client has another emergency open (one open emergency per client), or when someone linked this one
+    to another code meanwhile. Linking to the code it already has changes nothing (a double click).
+    """
+    now = now or timezone.now()
+    client = Client.objects.select_for_update().get(pk=client.pk)  # queues with emergency_open for the client
+    emergency = _locked(emergency)
+    if emergency.client_id is not None:
+        if emergency.client_id == client.pk:
+            return emergency
+        # Linked to another code since the form was opened: say who did it and to what.
+        version_check(emergency, seen=seen_version, fields=("client",))
+        raise ValidationError(
+            _("This emergency is already linked to %(code)s.") % {"code": emergency.client.code}, code="linked"
+        )
+    other = (
+        Emergency.objects.filter(client=client, ended_at__isnull=True).exclude(pk=emergency.pk).order_by("pk").first()
+    )
+    if other is not None:
+        raise ValidationError(
+            _(
+                "%(code)s already has an open emergency (since %(time)s). Close that one, or link this one "
+                "to another code."
+            )
+            % {"code": client.code, "time": timezone.localtime(other.started_at).strftime("%H:%M")},
+            code="other_open",
+        )
+    emergency.client = client
+    emergency.linked_at = now
+    emergency.linked_by = by
+    version_bump(emergency)
+    _history_by(emergency, by)
+    try:
+        with transaction.atomic():
+            emergency.save()
+    except IntegrityError:  # an emergency was opened for the client a moment ago
+        raise ValidationError(
+            _("%(code)s already has an open emergency. Close that one, or link this one to another code.")
+            % {"code": client.code},
+            code="other_open",
+        ) from None
+    return emergency
 
 
 def _check_time(emergency: Emergency, at: dt.datetime, now: dt.datetime, what: str) -> None:

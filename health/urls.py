@@ -12,9 +12,11 @@ urlpatterns = [
     path("stock/delivery/", room.stock_delivery, name="stock-delivery"),
     path("stock/count/", room.stock_count_view, name="stock-count"),
     path("emergencies/open/", emergencies.emergency_open, name="emergency-open"),
+    path("emergencies/unknown/", emergencies.emergency_open_unknown, name="emergency-open-unknown"),
     path("emergencies/<int:pk>/", emergencies.emergency_detail, name="emergency-detail"),
     path("emergencies/<int:pk>/intervention/", emergencies.emergency_intervention, name="emergency-intervention"),
     path("emergencies/<int:pk>/close/", emergencies.emergency_close, name="emergency-close"),
+    path("emergencies/<int:pk>/link/", emergencies.emergency_link, name="emergency-link"),
     path("emergencies/<int:pk>/record/", emergencies.emergency_record, name="emergency-record"),
     path(
         "emergencies/<int:pk>/<str:what>/",

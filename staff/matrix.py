@@ -96,6 +96,8 @@ MATRIX: dict[str, Rule] = {
     "health:stock-delivery": Rule("MMMMMMML", "DDAADDDL"),
     "health:stock-count": Rule("MMMMMMML", "DDAADDDL"),
     "health:emergency-open": Rule("MMMMMMML", "AAAADDDL"),
+    "health:emergency-open-unknown": Rule("AAAADDDL", "AAAADDDL"),
+    "health:emergency-link": Rule("MMMMMMML", "DDAADDDL"),
     "health:emergency-detail": Rule("DDAAADDL", "MMMMMMML"),
     "health:emergency-intervention": Rule("MMMMMMML", "DDAADDDL"),
     "health:emergency-close": Rule("MMMMMMML", "DDAADDDL"),

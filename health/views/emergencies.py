@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,13 +20,16 @@ from health.forms import (
     DATETIME_SECONDS,
     CloseEmergencyForm,
     EmergencyRecordForm,
+    LinkClientForm,
     NaloxoneForm,
     OpenEmergencyForm,
+    UnknownPersonEmergencyForm,
 )
 from health.models import Emergency, Intervention
 from health.selectors import emergency_history, emergency_with_interventions
 from staff.permissions import permission_required
 from visits.models import Client
+from visits.views.boards import answer
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -33,13 +37,38 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return HttpResponseRedirect(target) if target else redirect(fallback)
 
 
+def _opened(request: HttpRequest, emergency: Emergency, created: bool) -> HttpResponse:
+    """Where a press of the emergency button leads: to the record for those who keep it, else back.
+
+    From a board (htmx) the whole page goes to the record; someone who may not see the record gets
+    the message above the board, which then refreshes with the emergency in red.
+    """
+    if created:
+        message = _("Emergency opened for %(code)s.") % {"code": emergency.who}
+    else:
+        message = _("An emergency is already open for %(code)s.") % {"code": emergency.who}
+    if request.user.has_perm("health.view_emergency"):
+        if request.htmx:
+            response = HttpResponse()
+            response["HX-Redirect"] = reverse("health:emergency-detail", args=[emergency.pk])
+            return response
+        (messages.error if created else messages.warning)(request, message)
+        return redirect("health:emergency-detail", pk=emergency.pk)
+    if request.htmx:
+        return answer(request, error=message)
+    (messages.error if created else messages.warning)(request, message)
+    return _back(request, "visits:floor")
+
+
 @require_POST
 @permission_required("health.add_emergency")
 def emergency_open(request: HttpRequest) -> HttpResponse:
-    """Open an emergency for a client, from a booth card, an observation card, the board or the health room."""
+    """Open an emergency for a client, from any board, the client card, reception or the health room."""
     client = None
-    if request.POST.get("client_id", "").isdigit():
-        client = Client.objects.filter(pk=int(request.POST["client_id"])).first()
+    if "client_id" in request.POST:
+        raw = request.POST["client_id"].strip()
+        if raw.isdigit() and len(raw) < 10:
+            client = Client.objects.filter(pk=int(raw)).first()
     else:
         form = OpenEmergencyForm(request.POST)
         if form.is_valid():
@@ -49,16 +78,71 @@ def emergency_open(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
             return _back(request, "health:room")
     if client is None:
+        if request.htmx:
+            return answer(request, error=_("That client does not exist."))
         messages.error(request, _("That client does not exist."))
         return _back(request, "health:room")
     emergency, created = services.emergency_open(client=client, by=request.user)
-    if created:
-        messages.error(request, _("Emergency opened for %(code)s.") % {"code": client.code})
+    return _opened(request, emergency, created)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("health.add_emergency")
+def emergency_open_unknown(request: HttpRequest) -> HttpResponse:
+    """An emergency for a person who is not registered or not known: where, roughly who, no name."""
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method == "POST":
+        form = UnknownPersonEmergencyForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                emergency, created = services.emergency_open_unknown(
+                    by=request.user,
+                    place=data["place"],
+                    age_band=data["age_band"],
+                    gender=data["gender"],
+                    description=data["description"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _opened(request, emergency, created)
     else:
-        messages.warning(request, _("An emergency is already open for %(code)s.") % {"code": client.code})
-    if request.user.has_perm("health.view_emergency"):
-        return redirect("health:emergency-detail", pk=emergency.pk)
-    return _back(request, "visits:floor")
+        form = UnknownPersonEmergencyForm(initial={"place": request.GET.get("place") or Emergency.Place.OUTSIDE})
+    return render(
+        request,
+        "health/emergency_unknown.html",
+        {"active_station": "health", "form": form, "next": next_url},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@permission_required("health.change_emergency")
+def emergency_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link an emergency opened for an unknown person to the client code found for them."""
+    emergency = _get(pk)
+    form = LinkClientForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("health:emergency-detail", pk=pk)
+    try:
+        emergency = services.emergency_link_client(
+            emergency=emergency,
+            client=form.cleaned_data["client"],
+            by=request.user,
+            seen_version=form.cleaned_data["seen_version"],
+        )
+    except ValidationError as exc:
+        return _refused(request, emergency, exc)
+    messages.success(
+        request,
+        _("The emergency is linked to %(code)s. The history keeps that it was opened for an unknown person.")
+        % {"code": emergency.client.code},
+    )
+    return redirect("health:emergency-detail", pk=pk)
 
 
 @require_GET
@@ -68,7 +152,8 @@ def emergency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         emergency = emergency_with_interventions(pk)
     except Emergency.DoesNotExist:
         return render(request, "404.html", status=404)
-    access_log_record(request=request, client=emergency.client, kind=AccessLogEntry.Kind.EMERGENCY)
+    if emergency.client_id is not None:  # an unknown person's record belongs to no client's record
+        access_log_record(request=request, client=emergency.client, kind=AccessLogEntry.Kind.EMERGENCY)
     return _render_detail(request, emergency)
 
 
@@ -114,6 +199,7 @@ def _render_detail(
             "history": emergency_history(emergency),
             "stale": stale,
             "submitted": submitted,
+            "link_form": LinkClientForm(initial={"seen_version": emergency.version}),
         },
         status=status,
     )

@@ -254,8 +254,9 @@ def emergency_figures(period: Period) -> EmergencyFigures:
         overdoses=Count("pk", filter=overdose),
         ambulance_calls=Count("pk", filter=Q(ambulance_called_at__isnull=False)),
     )
+    # A withdrawn intervention (entered by mistake, kept in the record with why) was never given.
     naloxone = Intervention.objects.filter(
-        _in(period, "emergency__started_at"), kind=Intervention.Kind.NALOXONE
+        _in(period, "emergency__started_at"), kind=Intervention.Kind.NALOXONE, withdrawn_at__isnull=True
     ).aggregate(
         events=Count("emergency", distinct=True),
         overdoses=Count("emergency", distinct=True, filter=Q(emergency__kind__in=Emergency.OVERDOSE_KINDS)),

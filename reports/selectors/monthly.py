@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -37,18 +38,24 @@ class Version:
 
 @dataclass(frozen=True)
 class Indicator:
-    """One figure of the report. A count, or minutes resting on ``basis`` events."""
+    """One figure of the report. A count, or minutes or milligrams resting on ``basis`` events."""
 
     label: str
-    value: int | float | None
+    value: int | float | Decimal | None
     minutes: bool = False
     basis: int | None = None
+    mg: bool = False  # an amount in milligrams (naloxone), to two decimals
     breakdown: str = ""  # the lines of one breakdown, which add up to a total, share it
     complement: bool = False  # withheld beside a small count of the same breakdown (external only)
 
     @property
+    def measured(self) -> bool:
+        """Not a count but a measure (minutes, milligrams), withheld by the events it rests on."""
+        return self.minutes or self.mg
+
+    @property
     def small(self) -> bool:
-        small = self.basis if self.minutes else self.value
+        small = self.basis if self.measured else self.value
         return small is not None and 0 < small < SMALL_COUNT_LIMIT
 
     def suppressed(self, external: bool) -> bool:
@@ -57,11 +64,13 @@ class Indicator:
     def text(self, external: bool, *, localize: bool = True) -> str:
         """The value as shown: on the page in the reader's number format, in the CSV as plain digits."""
         if external and self.small:
-            return WITHHELD if self.minutes else SUPPRESSED
+            return WITHHELD if self.measured else SUPPRESSED
         if external and self.complement:
             return COMPLEMENT
         if self.value is None:
             return "–" if localize else ""
+        if self.mg:
+            return number_format(self.value, 2) if localize else f"{self.value:.2f}"
         if self.minutes:
             return number_format(round(self.value, 1), 1) if localize else f"{self.value:.1f}"
         return number_format(self.value, force_grouping=True) if localize else str(self.value)
@@ -140,6 +149,7 @@ def monthly_report(month: dt.date, *, now: dt.datetime) -> MonthlyReport:
     emergencies.add(_("Overdoses treated with naloxone"), e.overdoses_with_naloxone)
     emergencies.add(_("Emergencies in which naloxone was given"), e.naloxone_events)
     emergencies.add(_("Naloxone doses given"), e.naloxone_doses)
+    emergencies.add(_("Naloxone given in total (mg)"), e.naloxone_mg, mg=True, basis=e.naloxone_doses)
     emergencies.add(_("Other medical emergencies"), e.other)
     emergencies.add_lines(e.by_kind, _("Kind: %(name)s"))
     emergencies.add(_("Ambulance calls"), e.ambulance_calls)

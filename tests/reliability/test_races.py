@@ -99,6 +99,48 @@ def test_it_tells_the_second_to_press_that_the_emergency_is_already_open(cast):
     assert all(r.redirect_chain[-1][0] == f"/health/emergencies/{emergency.pk}/" for r in responses)
 
 
+@time_machine.travel(NOON, tick=True)
+def test_it_opens_one_emergency_when_two_press_the_board_button_for_the_same_person(cast):
+    visit = checked_in("OD1985M", cast["reception"])
+    browsers = [browser(cast["reception"]), browser(cast["counselor"])]  # neither may see the record
+
+    responses = race(
+        *[
+            (
+                lambda b=b: b.post(
+                    "/health/emergencies/open/",
+                    {"client_id": visit.client_id, "panel": "floor"},
+                    HTTP_HX_REQUEST="true",
+                )
+            )
+            for b in browsers
+        ]
+    )
+
+    no_server_error(responses)
+    _notices, errors = board_messages(responses)
+    assert sorted(errors) == sorted(
+        [
+            nb("Emergency opened for %(code)s.") % {"code": "OD1985M"},
+            nb("An emergency is already open for %(code)s.") % {"code": "OD1985M"},
+        ]
+    )
+    assert Emergency.objects.filter(client=visit.client).count() == 1
+
+
+@time_machine.travel(NOON, tick=True)
+def test_it_opens_one_emergency_when_three_press_for_the_same_unknown_person(cast):
+    staff = [cast["health"], cast["duty"], cast["reception"]]
+
+    results = race(
+        *[(lambda by=by: health_services.emergency_open_unknown(by=by, place=Emergency.Place.OUTSIDE)) for by in staff]
+    )
+
+    assert all(isinstance(r, tuple) for r in results), results
+    assert sorted(created for _, created in results) == [False, False, True]
+    assert Emergency.objects.filter(client__isnull=True, ended_at__isnull=True).count() == 1
+
+
 # The last free booth, through the injection room's form -------------------------------------------
 
 

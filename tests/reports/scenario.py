@@ -108,7 +108,7 @@ def _observation(visit: Visit, start: dt.datetime, end: dt.datetime | None, by) 
     )
 
 
-def _emergency(client: Client, kind: str, start: dt.datetime, by, *, outcome: str = "", ambulance: bool = False):
+def _emergency(client: Client | None, kind: str, start: dt.datetime, by, *, outcome: str = "", ambulance: bool = False):
     return Emergency.objects.create(
         client=client,
         kind=kind,
@@ -247,10 +247,19 @@ def build_march(cast: dict[str, User]) -> March:
     _observation(v["C1"], at(3, 15, 9, 46), None, health)
     _observation(v["D1"], at(4, 1, 0, 6), at(4, 1, 0, 21), health)
 
-    # Emergencies: 4 in March (opioid 2, stimulant 1, seizure 1); naloxone in two, 3 doses, 2.6 mg.
+    # Emergencies: 5 in March (opioid 3, stimulant 1, seizure 1), one of them for a person with no code;
+    # naloxone in three, 4 doses, 4.4 mg. A fifth dose, withdrawn as entered by mistake, counts nowhere.
     e1 = _emergency(A, Emergency.Kind.OPIOID_OVERDOSE, at(3, 10, 12, 25), health, outcome="hospital", ambulance=True)
     _naloxone(e1, 1, "1.80", health)
     _naloxone(e1, 4, "0.40", health)
+    mistaken = _naloxone(e1, 5, "2.00", health)
+    mistaken.withdrawn_at, mistaken.withdrawn_by = e1.started_at + minutes(20), health
+    mistaken.withdrawn_reason = "Entered twice"
+    mistaken.save()
+    unknown = _emergency(None, Emergency.Kind.OPIOID_OVERDOSE, at(3, 20, 10, 5), health, outcome="recovered")
+    unknown.place, unknown.person_age_band, unknown.person_gender = "outside", "30_39", "M"
+    unknown.save()
+    _naloxone(unknown, 2, "1.80", health)
     e1.interventions.create(kind=Intervention.Kind.OXYGEN, at=e1.started_at + minutes(2), by=health)
     _emergency(B, Emergency.Kind.OPIOID_OVERDOSE, at(3, 10, 13, 20), health, outcome="recovered")
     _emergency(C, Emergency.Kind.SEIZURE, at(3, 15, 9, 40), health, outcome="refused_transport", ambulance=True)
@@ -343,16 +352,18 @@ EXPECTED = {
     "refusals_by_substance": {"Amfetamin": 2},
     "consumption_by_substance": {"Heroin": 5, "Amfetamin": 1},
     "consumption_by_route": {"Injeksjon": 5, "Røyking": 1},
-    "emergencies": 4,
-    "overdoses": 3,
+    # The unknown person's overdose counts in every emergency figure; the withdrawn dose in none.
+    "emergencies": 5,
+    "overdoses": 4,
     "other_emergencies": 1,
-    "emergency_kinds": {"opioid_overdose": 2, "stimulant_overdose": 1, "seizure": 1, "other": 0},
-    "naloxone_events": 2,
-    "overdoses_with_naloxone": 2,
-    "naloxone_doses": 3,
-    "naloxone_mg": Decimal("2.60"),
+    "emergency_kinds": {"opioid_overdose": 3, "stimulant_overdose": 1, "seizure": 1, "other": 0},
+    "naloxone_events": 3,
+    "overdoses_with_naloxone": 3,
+    "naloxone_doses": 4,
+    # 1.80 + 0.40 (A) + 0.40 (D) + 1.80 (the unknown person); not the withdrawn 2.00.
+    "naloxone_mg": Decimal("4.40"),
     "ambulance_calls": 2,
-    "outcomes": {"recovered": 1, "hospital": 1, "refused_transport": 1, "died": 0, "": 1},
+    "outcomes": {"recovered": 2, "hospital": 1, "refused_transport": 1, "died": 0, "": 1},
     "health_services": {"wound": 2, "test_offer": 1, "vein_advice": 1},
     "counseling_sessions": 3,
     "counseling_clients": 2,

@@ -89,7 +89,7 @@ def test_it_counts_overdoses_naloxone_ambulances_and_outcomes(page):
     assert number(shown["naloxone-events"]) == number(shown["naloxone-events-detail"]) == EXPECTED["naloxone_events"]
     assert number(shown["naloxone-overdoses"]) == EXPECTED["overdoses_with_naloxone"]
     assert number(shown["naloxone-doses"]) == EXPECTED["naloxone_doses"]
-    assert shown["naloxone-mg"] == "2,60"
+    assert shown["naloxone-mg"] == "4,40"
     assert number(shown["ambulance-calls"]) == EXPECTED["ambulance_calls"]
     assert _lines(page, "emergency", Emergency.Kind.values) == _nonzero(EXPECTED["emergency_kinds"])
     assert _lines(page, "outcome", [*Emergency.Outcome.values, ""]) == _nonzero(EXPECTED["outcomes"])

@@ -41,17 +41,18 @@ MARCH_ROWS = [
     ("Consumption", "Substance: Amphetamine", "1"),
     ("Consumption", "Route: Injection", "5"),
     ("Consumption", "Route: Smoking", "1"),
-    ("Overdoses and other medical emergencies", "Overdoses", "3"),
-    ("Overdoses and other medical emergencies", "Overdoses treated with naloxone", "2"),
-    ("Overdoses and other medical emergencies", "Emergencies in which naloxone was given", "2"),
-    ("Overdoses and other medical emergencies", "Naloxone doses given", "3"),
+    ("Overdoses and other medical emergencies", "Overdoses", "4"),
+    ("Overdoses and other medical emergencies", "Overdoses treated with naloxone", "3"),
+    ("Overdoses and other medical emergencies", "Emergencies in which naloxone was given", "3"),
+    ("Overdoses and other medical emergencies", "Naloxone doses given", "4"),
+    ("Overdoses and other medical emergencies", "Naloxone given in total (mg)", "4.40"),
     ("Overdoses and other medical emergencies", "Other medical emergencies", "1"),
-    ("Overdoses and other medical emergencies", "Kind: Opioid overdose", "2"),
+    ("Overdoses and other medical emergencies", "Kind: Opioid overdose", "3"),
     ("Overdoses and other medical emergencies", "Kind: Stimulant overdose", "1"),
     ("Overdoses and other medical emergencies", "Kind: Seizure", "1"),
     ("Overdoses and other medical emergencies", "Kind: Other medical emergency", "0"),
     ("Overdoses and other medical emergencies", "Ambulance calls", "2"),
-    ("Overdoses and other medical emergencies", "Outcome: Recovered on site", "1"),
+    ("Overdoses and other medical emergencies", "Outcome: Recovered on site", "2"),
     ("Overdoses and other medical emergencies", "Outcome: Transported to hospital", "1"),
     ("Overdoses and other medical emergencies", "Outcome: Refused transport", "1"),
     ("Overdoses and other medical emergencies", "Outcome: Died", "0"),
@@ -167,7 +168,7 @@ def test_it_suppresses_every_small_count_and_nothing_else(march, coordinator_en)
     external = _rows(coordinator_en.get(f"{MARCH_CSV}?version=external"))[3:]
 
     for (section, indicator, value), shown in zip(internal, (row[2] for row in external), strict=True):
-        if section == "Times":
+        if section == "Times" or indicator == "Naloxone given in total (mg)":  # resting on fewer than 10 events
             assert shown == "n<10"
         elif 1 <= int(value) <= 9:
             assert shown == "<10", indicator

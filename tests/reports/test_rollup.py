@@ -51,6 +51,8 @@ def test_it_counts_each_oslo_day_from_the_records(march):
         "emergencies": 2,
         "overdoses": 2,
     }
+    # The overdose of a person with no client code counts on its day like any other.
+    assert (_day(dt.date(2026, 3, 20))["emergencies"], _day(dt.date(2026, 3, 20))["overdoses"]) == (1, 1)
     assert _day(dt.date(2026, 3, 31))["visits"] == 1  # 23:30
     assert _day(dt.date(2026, 4, 1))["visits"] == 1  # 00:30, 22:30 UTC the day before
     assert _day(dt.date(2026, 2, 28))["visits"] == 1

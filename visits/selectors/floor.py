@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
@@ -41,6 +42,9 @@ from visits.selectors.settings import (
 )
 from visits.selectors.stock import stock_alerts
 
+if TYPE_CHECKING:
+    from health.models import Emergency
+
 # An overdose, or a hard-to-rouse or unresponsive check, this recent marks the client on the board.
 RECENT_FLAG = dt.timedelta(days=7)
 DEFAULT_DUE_SOON = dt.timedelta(minutes=5)
@@ -54,6 +58,14 @@ class VisitChecks:
     latest: ObservationCheck | None = None
     flagged: ObservationCheck | None = None
     count: int = 0
+    # The client's emergency closed after the flagged check: the card says how it ended instead of
+    # calling for the emergency procedure.
+    answered: Emergency | None = None
+
+    @property
+    def alarm(self) -> bool:
+        """A flagged check nobody has answered with an emergency closed since."""
+        return self.flagged is not None and self.answered is None
 
 
 @dataclass(frozen=True)
@@ -169,8 +181,8 @@ class FloorBoard:
     def attention_count(self) -> int:
         """Booths overdue, checks overdue and flagged clients: what a glance at the board must not miss."""
         overdue = sum(1 for card in self.booths if card.status == BoothSession.Status.OVERDUE)
-        flagged = sum(1 for card in self.booths if card.checks.flagged) + sum(
-            1 for card in self.observations if card.checks.flagged
+        flagged = sum(1 for card in self.booths if card.checks.alarm) + sum(
+            1 for card in self.observations if card.checks.alarm
         )
         return overdue + flagged + len(self.overdue_checks) + len(self.emergencies)
 
@@ -188,9 +200,11 @@ def _checks_by_visit() -> dict[int, VisitChecks]:
     return found
 
 
-def _clients_at_risk(visits: list[Visit], now: dt.datetime) -> set[int]:
-    """Clients inside with an overdose recorded, or a flagged check, in the last days. Two queries."""
-    from health.selectors import recent_overdose_client_ids
+def _clients_at_risk(visits: list[Visit], now: dt.datetime) -> tuple[set[int], list]:
+    """Clients inside with an overdose recorded, or a flagged check, in the last days; and their
+    emergencies of those days, newest first. Two queries."""
+    from health.models import Emergency
+    from health.selectors import recent_emergencies_of
 
     inside = [visit.client_id for visit in visits]
     flagged = (
@@ -199,7 +213,25 @@ def _clients_at_risk(visits: list[Visit], now: dt.datetime) -> set[int]:
         .values_list("visit__client_id", flat=True)
         .distinct()
     )
-    return set(flagged) | recent_overdose_client_ids(inside, now)
+    emergencies = recent_emergencies_of(inside, now)
+    overdosed = {emergency.client_id for emergency in emergencies if emergency.kind in Emergency.OVERDOSE_KINDS}
+    return set(flagged) | overdosed, emergencies
+
+
+def _answer_flags(checks: dict[int, VisitChecks], visits: list[Visit], emergencies: list) -> None:
+    """Mark each flagged check followed by an emergency of the client's that has since been closed."""
+    client_of = {visit.pk: visit.client_id for visit in visits}
+    for visit_id, entry in checks.items():
+        if entry.flagged is None:
+            continue
+        closed = [
+            emergency
+            for emergency in emergencies
+            if emergency.client_id == client_of.get(visit_id)
+            and emergency.ended_at is not None
+            and emergency.ended_at >= entry.flagged.at
+        ]
+        entry.answered = max(closed, key=lambda emergency: emergency.ended_at, default=None)
 
 
 def _left_open(visits: list[Visit], now: dt.datetime) -> tuple[list[Visit], bool]:
@@ -252,8 +284,9 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
         .select_related("client", "substance")
         .order_by("location_since", "checked_in_at", "pk")
     )
-    at_risk = _clients_at_risk(visits, now)
+    at_risk, recent_emergencies = _clients_at_risk(visits, now)
     checks = _checks_by_visit()
+    _answer_flags(checks, visits, recent_emergencies)
     rows: dict[str, list[PersonRow]] = {
         Visit.Location.QUEUE: [],
         Visit.Location.INTERVIEW: [],
