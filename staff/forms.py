@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versioning import VersionedForm, VersionField
 from staff.models import FLOOR_ROLES, Incident, Shift, User
 from staff.roles import GROUP_NAMES, Role
 from visits import codes
@@ -319,7 +320,7 @@ class IncidentForm(forms.Form):
         return value, None
 
 
-class IncidentCorrectionForm(IncidentForm):
+class IncidentCorrectionForm(VersionedForm, IncidentForm):
     """A recorded incident, to correct: the same fields, filled in, and why it is corrected."""
 
     reason = forms.CharField(
@@ -328,6 +329,7 @@ class IncidentCorrectionForm(IncidentForm):
         widget=forms.Textarea({"rows": 2}),
         help_text=_("Kept with the correction; the incident as it was stays in its history."),
     )
+    seen_version = VersionField()
 
     def __init__(self, *args, incident: Incident, **kwargs):
         occurred = timezone.localtime(incident.occurred_at)
@@ -344,10 +346,12 @@ class IncidentCorrectionForm(IncidentForm):
                 "description": incident.description,
                 "action_taken": incident.action_taken,
                 "police_called": incident.police_called,
+                "seen_version": incident.version,
             },
         )
         super().__init__(*args, **kwargs)
         self.helper.layout.append("reason")
+        self.helper.layout.append("seen_version")
         self.helper.inputs = [Submit("save", _("Save the correction"), css_class="btn-lg")]
 
 
