@@ -101,8 +101,12 @@ def parse_client_codes(raw: str) -> list[Client]:
         raise forms.ValidationError(exc.messages) from None
 
 
-class ShiftForm(forms.Form):
-    """A shift with its people in one form: times, the duty officer, and a role for each person working."""
+class ShiftForm(VersionedForm):
+    """A shift with its people in one form: times, the duty officer, and a role for each person working.
+
+    Editing a planned shift (``versioned``) carries the version it was opened with, so that a change
+    made meanwhile by another planner is refused instead of overwritten.
+    """
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     starts = ClockTimeField(label=_("Starts"))
@@ -115,9 +119,12 @@ class ShiftForm(forms.Form):
         coerce=dt.date.fromisoformat,
         widget=forms.CheckboxSelectMultiple,
     )
+    seen_version = VersionField()
 
-    def __init__(self, *args, repeat_week: dt.date | None = None, **kwargs):
+    def __init__(self, *args, repeat_week: dt.date | None = None, versioned: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not versioned:
+            del self.fields["seen_version"]
         self.staff = list(floor_staff())
         officers = [user.pk for user in self.staff if Role.DUTY in user.roles]
         self.fields["duty_officer"].queryset = User.objects.filter(pk__in=officers).order_by(
@@ -153,13 +160,20 @@ class ShiftForm(forms.Form):
             Div(Div("duty_officer", css_class="col-sm-6"), Div("note", css_class="col-sm-6"), css_class="row"),
             HTML('{% load i18n %}<h2 class="h6 mt-2">{% translate "Staff and their role on the shift" %}</h2>'),
             Div(*staff_rows, css_class="row"),
+            *(["seen_version"] if versioned else []),
         )
         self.helper.add_input(Submit("save", _("Save shift"), css_class="btn-lg"))
 
     @classmethod
     def initial_for(cls, shift) -> dict:
         start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
-        initial = {"date": start.date(), "starts": start.time(), "ends": end.time(), "note": shift.note}
+        initial = {
+            "date": start.date(),
+            "starts": start.time(),
+            "ends": end.time(),
+            "note": shift.note,
+            "seen_version": shift.version,
+        }
         for assignment in shift.assignments.all():
             if assignment.is_duty_officer:
                 initial["duty_officer"] = assignment.user
