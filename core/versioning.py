@@ -169,10 +169,21 @@ def version_check(
     raise StaleEdit(changes=changes, changed_by=names, current_version=current)
 
 
+def _flat(choices) -> Iterable[tuple[object, object]]:
+    """Choices with their groups opened: (value, label) pairs."""
+    for value, label in choices or ():
+        if isinstance(label, list | tuple):
+            yield from _flat(label)
+        else:
+            yield value, label
+
+
 def _shown(field: forms.Field, value) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     if _empty(value):
         return "—"
-    choices = dict(getattr(field, "flatchoices", None) or getattr(field, "choices", None) or [])
+    choices = dict(_flat(getattr(field, "flatchoices", None) or getattr(field, "choices", None)))
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%d.%m.%Y %H:%M:%S")
     if isinstance(value, dt.date):
@@ -185,8 +196,13 @@ def _shown(field: forms.Field, value) -> str:
 def submitted_values(form: forms.Form) -> list[tuple[str, str]]:
     """What a refused form held, field by field, for the page to show beside what changed meanwhile."""
     data = getattr(form, "cleaned_data", {}) or {}
-    return [
-        (str(bound.label), _shown(bound.field, data.get(name)))
-        for name, bound in ((name, form[name]) for name in form.fields)
-        if not bound.is_hidden and name in data
-    ]
+    shown = []
+    for name, field in form.fields.items():
+        bound = form[name]
+        if bound.is_hidden or name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, tuple) and isinstance(field, forms.ChoiceField):
+            value = bound.data  # one choice the form cleans into several values: the choice made
+        shown.append((str(bound.label), _shown(field, value)))
+    return shown

@@ -15,7 +15,7 @@ from counseling.models import Referral, ReferralFollowUpChange
 from counseling.selectors import referrals_follow_up_due
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
 from tests.counseling.helpers import NOON, TUESDAY, make_client, postgres_only, race, service, text_of
-from tests.helpers import nb
+from tests.helpers import STALE_EDIT, nb
 
 S = Referral.Status
 DAY = dt.timedelta(days=1)
@@ -236,9 +236,7 @@ def test_it_asks_for_a_reason_on_the_page_and_writes_nothing(referral, client_fo
     ],
 )
 def test_it_shows_why_a_date_is_refused_on_the_page(referral, client_for, date, message):
-    response = client_for("counselor").post(
-        url(referral), {"follow_up_on": date, "reason": WHY, "seen_version": 1}
-    )
+    response = client_for("counselor").post(url(referral), {"follow_up_on": date, "reason": WHY, "seen_version": 1})
 
     assert response.status_code == 400
     assert nb(message) in text_of(response.content)
@@ -270,7 +268,7 @@ def test_it_tells_the_second_counselor_of_a_move_made_meanwhile_and_shows_it(ref
     assert response.status_code == 409
     page = response.content.decode()
     text = text_of(page)
-    assert nb("Someone else saved this record after you opened it.").split(":")[0] in text
+    assert nb(STALE_EDIT) in text
     assert f'<th scope="row">{nb("Follow up on").capitalize()}</th><td>12.03.2026</td><td>20.03.2026</td>' in page
     assert WHY in text  # the first move is in the history shown
     assert "Call Monday" in text  # what they entered is shown, not lost
@@ -333,9 +331,7 @@ def test_it_refuses_the_second_of_two_moves_made_at_once_from_the_same_page(cast
         made = referral_create(client=make_client(by=counselor), service=service(), by=counselor, follow_up_on=MADE_FOR)
 
         results = race(
-            lambda: referral_follow_up_set(
-                referral=made, follow_up_on=LATER, by=counselor, reason="A", seen_version=1
-            ),
+            lambda: referral_follow_up_set(referral=made, follow_up_on=LATER, by=counselor, reason="A", seen_version=1),
             lambda: referral_follow_up_set(
                 referral=made, follow_up_on=LATER + DAY, by=cast["duty"], reason="B", seen_version=1
             ),

@@ -10,7 +10,7 @@ import time_machine
 from counseling.models import Referral, ReferralStatusChange
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
 from tests.counseling.helpers import NOON, make_client, service, text_of
-from tests.helpers import nb
+from tests.helpers import STALE_EDIT, nb
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_it_refuses_a_status_change_from_a_page_opened_before_another(referral, 
     )
 
     assert response.status_code == 409
-    assert nb("Someone else saved this record after you opened it.").split(":")[0] in text_of(response.content)
+    assert nb(STALE_EDIT) in text_of(response.content)
     referral.refresh_from_db()
     assert referral.status == S.SENT
     assert ReferralStatusChange.objects.filter(referral=referral).count() == 2

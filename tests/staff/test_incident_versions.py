@@ -9,7 +9,7 @@ import time_machine
 
 from staff.models import Incident
 from staff.services.incidents import incident_correct
-from tests.helpers import nb
+from tests.helpers import STALE_EDIT, nb
 from tests.staff.factories import incident, oslo, page_text, registered_client
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_it_refuses_a_correction_opened_before_another_was_saved(client_for, cas
 
     assert response.status_code == 409
     text = page_text(response.content.decode())
-    assert nb("Someone else saved this record after you opened it.").split(":")[0] in text
+    assert nb(STALE_EDIT) in text
     recorded.refresh_from_db()
     assert recorded.action_taken == "Police called; he left before they came"
     assert recorded.description == "Threatened another client in the queue"

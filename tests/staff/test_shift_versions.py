@@ -10,7 +10,7 @@ import time_machine
 from staff.models import Shift
 from staff.roles import Role
 from staff.services.roster import shift_update
-from tests.helpers import nb
+from tests.helpers import STALE_EDIT, nb
 from tests.staff.factories import TUESDAY, oslo, page_text, shift
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_it_refuses_a_change_from_a_form_opened_before_another_planner_saved(cli
     response = client_for("coordinator").post(f"/roster/shifts/{planned.pk}/", stale)
 
     assert response.status_code == 409
-    assert nb("Someone else saved this record after you opened it.").split(":")[0] in page_text(
+    assert nb(STALE_EDIT) in page_text(
         response.content.decode()
     )
     planned.refresh_from_db()
