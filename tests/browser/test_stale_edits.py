@@ -20,12 +20,14 @@ from health.services import emergency_open
 from staff.models import Incident, User
 from staff.roles import Role
 from staff.services.incidents import incident_record
+from staff.services.roster import shift_create
 from tests.browser.helpers import login
 from tests.conftest import make_user
 from tests.helpers import STALE_EDIT, nb
 from visits.models import Client
 
 pytestmark = pytest.mark.browser
+
 
 def _client(code: str, by: User) -> Client:
     return Client.objects.create(
@@ -194,3 +196,46 @@ def test_it_refuses_the_second_of_two_emergency_record_saves_and_keeps_the_first
 
     emergency = Emergency.objects.get(pk=emergency.pk)
     assert emergency.notes == "Responded to naloxone after two minutes"
+
+
+def test_it_refuses_the_second_of_two_shift_edits_and_names_the_people_changed(page, browser, live_server, cast, shot):
+    make_user("liv", Role.COORDINATOR)  # a second planner
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    planned = shift_create(
+        starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(8))),
+        ends_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(15))),
+        duty_officer=cast["duty"],
+        by=cast["coordinator"],
+    )
+    url = f"{live_server.url}/roster/shifts/{planned.pk}/"
+    other = _second_computer(browser)
+    try:
+        liv = other.new_page()
+        login(liv, live_server, "liv")
+        liv.goto(url)
+        login(page, live_server, "coordinator")
+        page.goto(url)
+
+        liv.locator(f"select[name=role_{cast['health'].pk}]").select_option("health")
+        with liv.expect_navigation():
+            liv.get_by_role("button", name=nb("Save shift")).click()
+
+        page.get_by_label(nb("Note")).fill("Late start")
+        with page.expect_navigation():
+            page.get_by_role("button", name=nb("Save shift")).click()
+
+        refusal = page.get_by_test_id("stale-edit")
+        expect(refusal).to_contain_text(nb(STALE_EDIT))
+        expect(refusal).to_contain_text("liv")
+        expect(refusal.get_by_role("row", name=nb("Staff and their roles"))).to_contain_text(
+            f"health ({nb('Health worker')})"
+        )
+        refusal.locator("summary").click()
+        expect(refusal).to_contain_text("Late start")
+        expect(page.locator(f"select[name=role_{cast['health'].pk}]")).to_have_value("health")
+        shot("second-shift-edit-refused")
+    finally:
+        other.close()
+
+    planned.refresh_from_db()
+    assert (planned.note, planned.version) == ("", 2)
