@@ -188,6 +188,8 @@ def _shown(field: forms.Field, value) -> str:
         return timezone.localtime(value).strftime("%d.%m.%Y %H:%M:%S")
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     if isinstance(value, list | tuple) or hasattr(value, "model"):  # several choices, or a queryset
         return ", ".join(str(choices.get(item, item)) for item in value) or "—"
     return str(choices.get(value, value))
