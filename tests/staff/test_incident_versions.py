@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 import time_machine
 
+from core.versioning import StaleEdit
 from staff.models import Incident
 from staff.services.incidents import incident_correct
 from tests.helpers import STALE_EDIT, nb
 from tests.staff.factories import incident, oslo, page_text, registered_client
+from tests.visits.rooms_helpers import postgres_only, race
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +129,31 @@ def test_it_answers_a_missing_or_garbled_version_with_a_form_error(client_for, r
     assert nb("The form is incomplete: reload the page.") in page_text(response.content.decode())
     recorded.refresh_from_db()
     assert recorded.description == "Threatened another client in the queue"
+
+
+@postgres_only
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_saves_one_of_two_corrections_made_at_once_from_the_same_version_and_refuses_the_other(cast, facility):
+    with time_machine.travel(oslo(), tick=False):
+        recorded = incident(by=cast["duty"], other_party="a passer-by")
+        values = {
+            "kind": recorded.kind,
+            "occurred_at": recorded.occurred_at,
+            "area": recorded.area,
+            "room": None,
+            "other_party": recorded.other_party,
+            "action_taken": recorded.action_taken,
+            "seen_version": 1,
+        }
+
+        results = race(
+            lambda: incident_correct(incident=recorded, **values, description="A", reason="A", by=cast["duty"]),
+            lambda: incident_correct(incident=recorded, **values, description="B", reason="B", by=cast["coordinator"]),
+        )
+
+    refused = [result for result in results if isinstance(result, StaleEdit)]
+    assert len(refused) == 1, results
+    recorded.refresh_from_db()
+    assert recorded.version == 2
+    assert recorded.description in ("A", "B")
