@@ -62,9 +62,7 @@ def test_it_refuses_a_change_from_a_form_opened_before_another_planner_saved(cli
     response = client_for("coordinator").post(f"/roster/shifts/{planned.pk}/", stale)
 
     assert response.status_code == 409
-    assert nb(STALE_EDIT) in page_text(
-        response.content.decode()
-    )
+    assert nb(STALE_EDIT) in page_text(response.content.decode())
     planned.refresh_from_db()
     assert timezone_hour(planned.starts_at) == 8
     assert sorted(a.user.username for a in planned.assignments.all()) == ["duty", "health"]
