@@ -75,7 +75,9 @@ def _changed_fields(record, pk_name: str) -> list[str]:
     )
     if previous is None:
         return []
-    return sorted(str(change.field) for change in record.diff_against(previous).changes)
+    # The version is bookkeeping for concurrent edits (core.versioning), not a change anyone made.
+    changes = record.diff_against(previous, excluded_fields=["version"]).changes
+    return sorted(str(change.field) for change in changes)
 
 
 def client_audit_trail(client: Client, *, limit: int = 2000) -> list[TrailRow]:

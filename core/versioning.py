@@ -56,8 +56,27 @@ class VersionField(forms.IntegerField):
         kwargs.setdefault("widget", forms.HiddenInput)
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 2**31 - 1)
-        kwargs.setdefault("error_messages", {"required": gettext_lazy("The form is incomplete: reload the page.")})
+        # Missing, cut off or tampered with: the same plain message, whatever the cause.
+        broken = gettext_lazy("The form is incomplete: reload the page.")
+        kwargs.setdefault(
+            "error_messages", {"required": broken, "invalid": broken, "min_value": broken, "max_value": broken}
+        )
         super().__init__(**kwargs)
+
+
+class VersionedForm(forms.Form):
+    """A form with a ``VersionField``: a broken version is shown as the form's own error.
+
+    The version is a hidden input, and a hidden input's errors are shown nowhere on a crispy form; the
+    person would see the form come back without knowing why.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(field, VersionField) and name in self._errors:
+                self.add_error(None, list(self._errors.pop(name)))
+        return cleaned
 
 
 def version_bump(instance: Model) -> None:
@@ -106,12 +125,14 @@ def version_check(
     fields: Sequence[str],
     display: Mapping[str, Display] | None = None,
     m2m: Mapping[str, Callable[[Iterable[int]], str]] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """Refuse a save from a form opened at version ``seen`` when the record has moved on.
 
     ``instance`` is the locked row as it is now. ``fields`` are the fields the form edits, compared
     between the version seen and now; ``display`` turns a field's value into text where the default
-    does not fit, ``m2m`` a many-to-many field's ids. ``seen`` of None (a caller without a form) is not
+    does not fit, ``m2m`` a many-to-many field's ids; ``labels`` names a field kept by the history
+    only (not a field of the model). ``seen`` of None (a caller without a form) is not
     checked.
     """
     current = instance.version  # type: ignore[attr-defined]
@@ -119,6 +140,7 @@ def version_check(
         return
     display = display or {}
     m2m = m2m or {}
+    labels = labels or {}
     history = instance.history  # type: ignore[attr-defined]
     before = history.filter(version=seen).order_by("-history_date", "-history_id").first()
     latest = history.order_by("-history_date", "-history_id").first()
@@ -129,12 +151,13 @@ def version_check(
                 was = {row.user_id for row in getattr(before, name).all()}
                 now = {row.user_id for row in getattr(latest, name).all()}
                 if was != now:
-                    changes.append(Change(_label(type(instance), name), m2m[name](was), m2m[name](now)))
+                    label = str(labels.get(name) or _label(type(instance), name))
+                    changes.append(Change(label, m2m[name](was), m2m[name](now)))
                 continue
             show = display.get(name) or (lambda obj, name=name: display_value(obj, name))
             was_text, now_text = show(before), show(latest)
             if was_text != now_text:
-                changes.append(Change(_label(type(instance), name), was_text, now_text))
+                changes.append(Change(str(labels.get(name) or _label(type(instance), name)), was_text, now_text))
     later = history.filter(version__gt=seen).select_related("history_user").order_by("history_date")
     names: list[str] = []
     for row in later:
@@ -146,14 +169,27 @@ def version_check(
     raise StaleEdit(changes=changes, changed_by=names, current_version=current)
 
 
+def _flat(choices) -> Iterable[tuple[object, object]]:
+    """Choices with their groups opened: (value, label) pairs."""
+    for value, label in choices or ():
+        if isinstance(label, list | tuple):
+            yield from _flat(label)
+        else:
+            yield value, label
+
+
 def _shown(field: forms.Field, value) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     if _empty(value):
         return "—"
-    choices = dict(getattr(field, "flatchoices", None) or getattr(field, "choices", None) or [])
+    choices = dict(_flat(getattr(field, "flatchoices", None) or getattr(field, "choices", None)))
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%d.%m.%Y %H:%M:%S")
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     if isinstance(value, list | tuple) or hasattr(value, "model"):  # several choices, or a queryset
         return ", ".join(str(choices.get(item, item)) for item in value) or "—"
     return str(choices.get(value, value))
@@ -162,8 +198,13 @@ def _shown(field: forms.Field, value) -> str:
 def submitted_values(form: forms.Form) -> list[tuple[str, str]]:
     """What a refused form held, field by field, for the page to show beside what changed meanwhile."""
     data = getattr(form, "cleaned_data", {}) or {}
-    return [
-        (str(bound.label), _shown(bound.field, data.get(name)))
-        for name, bound in ((name, form[name]) for name in form.fields)
-        if not bound.is_hidden and name in data
-    ]
+    shown = []
+    for name, field in form.fields.items():
+        bound = form[name]
+        if bound.is_hidden or name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, tuple) and isinstance(field, forms.ChoiceField):
+            value = bound.data  # one choice the form cleans into several values: the choice made
+        shown.append((str(bound.label), _shown(field, value)))
+    return shown

@@ -6,12 +6,13 @@ import datetime as dt
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versioning import VersionedForm, VersionField
 from counseling.models import Intake, Referral, ReferralFollowUpChange, ReferralService, Topic
 from staff.forms import ClockTimeField
 from visits import codes
@@ -200,8 +201,12 @@ class ReferralForm(forms.Form):
         self.helper.add_input(Submit("save", _("Make referral"), css_class="btn-lg"))
 
 
-class ReferralStatusForm(forms.Form):
-    """Offers the moves that make sense from the current status; the service judges whatever arrives."""
+class ReferralStatusForm(VersionedForm):
+    """Offers the moves that make sense from the current status; the service judges whatever arrives.
+
+    The version of the referral the page showed goes along, so that a change made meanwhile by someone
+    else is refused instead of overwritten.
+    """
 
     to_status = forms.ChoiceField(label=_("New status"), choices=Referral.Status.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
@@ -212,9 +217,11 @@ class ReferralStatusForm(forms.Form):
         help_text=_("Needed to reopen a closed referral or to go back a step."),
     )
     follow_up_on = _follow_up_field(help_text=_("For a referral still open. A week ahead if left empty."))
+    seen_version = VersionField()
 
     def __init__(self, *args, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = referral.version
         labels = dict(Referral.Status.choices)
         offered = []
         for status in Referral.next_statuses(referral.status):
@@ -227,14 +234,14 @@ class ReferralStatusForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = reverse("counseling:referral-status", args=[referral.pk])
         self.helper.layout = Layout(
-            "to_status", "reason", Div(Div("follow_up_on", css_class="col-sm-6"), css_class="row")
+            "to_status", "reason", Div(Div("follow_up_on", css_class="col-sm-6"), css_class="row"), "seen_version"
         )
         self.helper.add_input(Submit("save", _("Change status")))
 
 
-class FollowUpForm(forms.Form):
-    """Moving the follow-up date with a reason. The date the page showed goes along, so that a move made
-    meanwhile by someone else is refused instead of overwritten."""
+class FollowUpForm(VersionedForm):
+    """Moving the follow-up date with a reason. The version of the referral the page showed goes along,
+    so that a move made meanwhile by someone else is refused instead of overwritten."""
 
     follow_up_on = forms.DateField(
         label=_("Next follow-up"),
@@ -248,19 +255,18 @@ class FollowUpForm(forms.Form):
         help_text=_("A few words, e.g. “NAV has not answered yet, calling again Monday”."),
         error_messages={"required": _("Say why the follow-up date is moved.")},
     )
-    # Not laid out as a field: the page writes it from the date it shows (below), also after a refusal.
-    seen_follow_up_on = forms.DateField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    seen_version = VersionField()
 
     def __init__(self, *args, referral: Referral, **kwargs):
         # Its own element ids: the status form on the same page has fields of the same names.
         kwargs.setdefault("auto_id", "id_move_%s")
         super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = referral.version
         self.helper = FormHelper()
         self.helper.form_action = reverse("counseling:referral-follow-up", args=[referral.pk])
         self.helper.layout = Layout(
             Div(Div("follow_up_on", css_class="col-sm-6"), css_class="row"),
             "reason",
-            # Rendered with the page's context: the referral as the page shows it.
-            HTML('<input type="hidden" name="seen_follow_up_on" value="{{ referral.follow_up_on|date:\'Y-m-d\' }}">'),
+            "seen_version",
         )
         self.helper.add_input(OutlineSubmit("save", _("Move follow-up date")))

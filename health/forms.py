@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.versioning import VersionField
+from core.versioning import VersionedForm, VersionField
 from counseling.models import ReferralService
 from health.models import Emergency, HealthService, Intervention
 from staff.models import User
@@ -117,7 +117,7 @@ class CloseEmergencyForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Emergency.Outcome.choices, widget=forms.RadioSelect)
 
 
-class EmergencyRecordForm(forms.Form):
+class EmergencyRecordForm(VersionedForm):
     """Completing or correcting the record afterwards."""
 
     kind = forms.ChoiceField(label=_("Type"), choices=Emergency.Kind.choices)

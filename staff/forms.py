@@ -12,8 +12,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.versioning import VersionedForm, VersionField
 from staff.models import FLOOR_ROLES, Incident, Shift, User
 from staff.roles import GROUP_NAMES, Role
 from visits import codes
@@ -100,8 +102,12 @@ def parse_client_codes(raw: str) -> list[Client]:
         raise forms.ValidationError(exc.messages) from None
 
 
-class ShiftForm(forms.Form):
-    """A shift with its people in one form: times, the duty officer, and a role for each person working."""
+class ShiftForm(VersionedForm):
+    """A shift with its people in one form: times, the duty officer, and a role for each person working.
+
+    Editing a planned shift (``versioned``) carries the version it was opened with, so that a change
+    made meanwhile by another planner is refused instead of overwritten.
+    """
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     starts = ClockTimeField(label=_("Starts"))
@@ -114,9 +120,12 @@ class ShiftForm(forms.Form):
         coerce=dt.date.fromisoformat,
         widget=forms.CheckboxSelectMultiple,
     )
+    seen_version = VersionField()
 
-    def __init__(self, *args, repeat_week: dt.date | None = None, **kwargs):
+    def __init__(self, *args, repeat_week: dt.date | None = None, versioned: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not versioned:
+            del self.fields["seen_version"]
         self.staff = list(floor_staff())
         officers = [user.pk for user in self.staff if Role.DUTY in user.roles]
         self.fields["duty_officer"].queryset = User.objects.filter(pk__in=officers).order_by(
@@ -150,15 +159,23 @@ class ShiftForm(forms.Form):
             ),
             *repeat_layout,
             Div(Div("duty_officer", css_class="col-sm-6"), Div("note", css_class="col-sm-6"), css_class="row"),
-            HTML('{% load i18n %}<h2 class="h6 mt-2">{% translate "Staff and their role on the shift" %}</h2>'),
+            # Translated here: makemessages does not find {% translate %} inside a Python string.
+            HTML(format_html('<h2 class="h6 mt-2">{}</h2>', _("Staff and their role on the shift"))),
             Div(*staff_rows, css_class="row"),
+            *(["seen_version"] if versioned else []),
         )
         self.helper.add_input(Submit("save", _("Save shift"), css_class="btn-lg"))
 
     @classmethod
     def initial_for(cls, shift) -> dict:
         start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
-        initial = {"date": start.date(), "starts": start.time(), "ends": end.time(), "note": shift.note}
+        initial = {
+            "date": start.date(),
+            "starts": start.time(),
+            "ends": end.time(),
+            "note": shift.note,
+            "seen_version": shift.version,
+        }
         for assignment in shift.assignments.all():
             if assignment.is_duty_officer:
                 initial["duty_officer"] = assignment.user
@@ -319,7 +336,7 @@ class IncidentForm(forms.Form):
         return value, None
 
 
-class IncidentCorrectionForm(IncidentForm):
+class IncidentCorrectionForm(VersionedForm, IncidentForm):
     """A recorded incident, to correct: the same fields, filled in, and why it is corrected."""
 
     reason = forms.CharField(
@@ -328,6 +345,7 @@ class IncidentCorrectionForm(IncidentForm):
         widget=forms.Textarea({"rows": 2}),
         help_text=_("Kept with the correction; the incident as it was stays in its history."),
     )
+    seen_version = VersionField()
 
     def __init__(self, *args, incident: Incident, **kwargs):
         occurred = timezone.localtime(incident.occurred_at)
@@ -344,10 +362,12 @@ class IncidentCorrectionForm(IncidentForm):
                 "description": incident.description,
                 "action_taken": incident.action_taken,
                 "police_called": incident.police_called,
+                "seen_version": incident.version,
             },
         )
         super().__init__(*args, **kwargs)
         self.helper.layout.append("reason")
+        self.helper.layout.append("seen_version")
         self.helper.inputs = [Submit("save", _("Save the correction"), css_class="btn-lg")]
 
 

@@ -10,6 +10,12 @@ from django.utils.translation import gettext, override
 
 from tests.conftest import PASSWORD
 
+# The refusal of a save from a form opened before someone else's (core.versioning.StaleEdit).
+STALE_EDIT = (
+    "Someone else saved this record after you opened it. Nothing was saved: check what changed below and enter "
+    "your change again."
+)
+
 
 def nb(text: str) -> str:
     """``text`` as a bokmål page shows it: the catalogue's translation, or the source until there is one."""

@@ -86,6 +86,9 @@ class Referral(models.Model):
     status_changed_at = models.DateTimeField(_("status since"))
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    # Raised by every write, so a status change or a moved follow-up date from a page opened before
+    # someone else's is refused rather than saved over it (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("referral")

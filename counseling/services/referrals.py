@@ -17,11 +17,23 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.versioning import version_bump, version_check
 from counseling.models import Referral, ReferralFollowUpChange, ReferralService, ReferralStatusChange
 from staff.models import User
 from visits.models import Client, Visit
 
 MAX_FOLLOW_UP_AHEAD = dt.timedelta(days=366)
+
+# What the referral's forms change, compared when a change from a stale page is refused.
+VERSIONED_FIELDS = ("status", "follow_up_on")
+
+
+def _locked(referral: Referral, *, seen_version: int | None, by: User) -> Referral:
+    """The referral's row, locked, refused with what changed when ``seen_version`` is out of date."""
+    referral = Referral.objects.select_for_update().select_related("client", "service").get(pk=referral.pk)
+    version_check(referral, seen=seen_version, fields=VERSIONED_FIELDS)
+    referral._history_user = by  # who made the change, for the record's history
+    return referral
 
 
 def _label(status: str) -> str:
@@ -134,24 +146,26 @@ def referral_set_status(
     by: User,
     reason: str = "",
     follow_up_on: dt.date | None = None,
+    seen_version: int | None = None,
 ) -> Referral:
     """Move the referral to ``to_status`` if the move makes sense, and record who did it and when.
 
     A referral that stays open gets the given follow-up date (a week ahead unless given); a closed
-    one has none.
+    one has none. ``seen_version`` is the version the page showed (``StaleEdit`` when out of date).
     """
     now = timezone.now()
     reason = reason.strip()
-    referral = Referral.objects.select_for_update().select_related("client", "service").get(pk=referral.pk)
+    referral = _locked(referral, seen_version=seen_version, by=by)
     current = referral.status
     _check_move(current, to_status, reason)
     stays_open = to_status in Referral.OPEN_STATUSES
     referral.follow_up_on = _follow_up_date(follow_up_on, timezone.localdate(now)) if stays_open else None
     referral.status = to_status
     referral.status_changed_at = now
+    version_bump(referral)
     try:
         with transaction.atomic():
-            referral.save(update_fields=["status", "status_changed_at", "follow_up_on"])
+            referral.save(update_fields=["status", "status_changed_at", "follow_up_on", "version"])
     except IntegrityError as exc:
         # Reopening while another referral to the same service is open.
         raise _already_open(referral.client, referral.service) from exc
@@ -172,18 +186,18 @@ def referral_follow_up_set(
     follow_up_on: dt.date,
     by: User,
     reason: str,
-    seen_follow_up_on: dt.date | None = None,
+    seen_version: int | None = None,
 ) -> Referral:
     """Move an open referral's follow-up date, when following up found nothing to change yet.
 
     Writes a ``ReferralFollowUpChange`` with the old and new dates, who, when and why; the reason is
-    required. ``seen_follow_up_on`` is the date the staff member had in front of them: if someone moved
-    it meanwhile, the move is refused rather than silently overwriting theirs. Nothing is written when
-    the move is refused.
+    required. ``seen_version`` is the version of the referral the staff member had in front of them:
+    if someone moved the date or changed the status meanwhile, the move is refused (``StaleEdit``, with
+    what changed) rather than silently overwriting theirs. Nothing is written when the move is refused.
     """
     now = timezone.now()
     reason = reason.strip()
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = _locked(referral, seen_version=seen_version, by=by)
     if not referral.is_open:
         raise ValidationError(
             _("The referral is closed (“%(status)s”) and has nothing to follow up.")
@@ -191,15 +205,6 @@ def referral_follow_up_set(
             code="closed",
         )
     current = referral.follow_up_on
-    if seen_follow_up_on is not None and current != seen_follow_up_on:
-        raise ValidationError(
-            _(
-                "Someone moved the follow-up date to %(date)s while you were on the page. Nothing was changed; "
-                "check the history and move it again if still needed."
-            )
-            % {"date": _date(current) if current else "–"},
-            code="moved_meanwhile",
-        )
     to_date = _follow_up_date(follow_up_on, timezone.localdate(now))
     if to_date == current:
         raise ValidationError(
@@ -214,7 +219,8 @@ def referral_follow_up_set(
             code="reason_too_long",
         )
     referral.follow_up_on = to_date
-    referral.save(update_fields=["follow_up_on"])
+    version_bump(referral)
+    referral.save(update_fields=["follow_up_on", "version"])
     ReferralFollowUpChange.objects.create(
         referral=referral, from_date=current, to_date=to_date, at=now, by=by, reason=reason
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bergen_injection.http import safe_next_url
+from core.versioning import StaleEdit, submitted_values
 from counseling.forms import FollowUpForm, ReferralForm, ReferralStatusForm
 from counseling.models import Referral
 from counseling.selectors import referral_history, referral_with_history, referrals_open
@@ -71,7 +72,16 @@ def _get_referral(pk: int) -> Referral:
         raise Http404 from exc
 
 
-def _render_detail(request: HttpRequest, referral: Referral, *, status_form=None, follow_up_form=None, status=200):
+def _render_detail(
+    request: HttpRequest,
+    referral: Referral,
+    *,
+    status_form=None,
+    follow_up_form=None,
+    stale: StaleEdit | None = None,
+    submitted=None,
+    status=200,
+):
     if request.user.has_perm("counseling.change_referral"):
         status_form = status_form or ReferralStatusForm(referral=referral)
         if referral.is_open:
@@ -87,9 +97,17 @@ def _render_detail(request: HttpRequest, referral: Referral, *, status_form=None
             "today": timezone.localdate(),
             "status_form": status_form,
             "follow_up_form": follow_up_form,
+            "stale": stale,
+            "submitted": submitted,
         },
         status=status,
     )
+
+
+def _render_stale(request: HttpRequest, pk: int, form, exc: StaleEdit) -> HttpResponse:
+    """Nothing was saved: the page shows the referral as it is now, its forms at the current version,
+    and what changed beside what this member of staff entered, so they can enter it again."""
+    return _render_detail(request, _get_referral(pk), stale=exc, submitted=submitted_values(form), status=409)
 
 
 @require_GET
@@ -106,6 +124,8 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             referral = referral_set_status(referral=referral, by=request.user, **form.cleaned_data)
+        except StaleEdit as exc:
+            return _render_stale(request, pk, form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -130,6 +150,8 @@ def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             referral = referral_follow_up_set(referral=referral, by=request.user, **form.cleaned_data)
+        except StaleEdit as exc:
+            return _render_stale(request, pk, form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
             # Read again: the page shows the date and history as they are now, another's move included.

@@ -60,6 +60,9 @@ class Incident(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
+    # Raised by every write, so a correction opened before someone else's is refused rather than saved
+    # over it (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
     # Corrections keep the incident as it was before, with who corrected it, when and why.
     history = HistoricalRecords(m2m_fields=[clients, staff], history_change_reason_field=models.TextField(null=True))
 

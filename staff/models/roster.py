@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from staff.roles import Role
 
@@ -17,6 +21,20 @@ from staff.roles import Role
 # administrators plan and administer; when they work a shift they do so in a floor role.
 FLOOR_ROLES = [Role.RECEPTION, Role.COUNSELOR, Role.HEALTH, Role.DUTY]
 FLOOR_ROLE_CHOICES = [(role.value, role.label) for role in FLOOR_ROLES]
+
+
+class ShiftHistory(models.Model):
+    """What a shift's history keeps besides its own fields: its people and their roles, as text.
+
+    The people are rows of their own (``ShiftAssignment``), replaced on every change; the history of
+    the shift holds them as they were at each version, so that a refused stale edit can say who was
+    put on or taken off the shift meanwhile.
+    """
+
+    team = models.TextField(_("staff and their roles"), blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Shift(models.Model):
@@ -33,6 +51,10 @@ class Shift(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("planned by")
     )
+    # Raised by every write, so a shift edited from a form opened before someone else's change is
+    # refused rather than saved over it (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(bases=[ShiftHistory])
 
     class Meta:
         verbose_name = _("shift")
@@ -85,6 +107,38 @@ class Shift(models.Model):
     def is_on(self, now: dt.datetime) -> bool:
         """On from its start up to, not including, its end: at a change of shift only the new one is on."""
         return self.starts_at <= now < self.ends_at
+
+
+def shift_team_record(team) -> str:
+    """The people of a shift as the history keeps them: ``team`` is (user, role, is duty officer)."""
+    rows = sorted(([user.display_name, str(role), bool(duty)] for user, role, duty in team), key=_team_order)
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def shift_team_text(record: str) -> str:
+    """A team kept by the history, as staff read it in their language: "Kari (Duty officer), Ola (Health worker)"."""
+    try:
+        rows = json.loads(record or "[]")
+    except ValueError:
+        return record
+    labels = dict(FLOOR_ROLE_CHOICES)
+    return ", ".join(f"{name} ({labels.get(role, role)})" for name, role, _duty in rows) or "—"
+
+
+def _team_order(row: list) -> tuple:
+    return (not row[2], row[0])
+
+
+@receiver(pre_create_historical_record)
+def _shift_history_team(sender, instance, history_instance, **kwargs) -> None:
+    if not isinstance(instance, Shift):
+        return
+    team = getattr(instance, "_history_team", None)
+    if team is None:  # a write outside the roster's services: the team as the database holds it
+        team = shift_team_record(
+            (a.user, a.role, a.is_duty_officer) for a in instance.assignments.select_related("user")
+        )
+    history_instance.team = team
 
 
 class ShiftAssignment(models.Model):

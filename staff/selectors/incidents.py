@@ -82,7 +82,7 @@ def incident_corrections(incident: Incident) -> list[Correction]:
     for record in records:
         if record.history_change_reason:
             # An incident recorded before its history was kept has no record to compare the first with.
-            delta = record.diff_against(base).changes if base is not None else []
+            delta = record.diff_against(base, excluded_fields=["version"]).changes if base is not None else []
             names = [str(Incident._meta.get_field(change.field).verbose_name) for change in delta]
             corrections.append(
                 Correction(record.history_date, record.history_user, record.history_change_reason, names)

@@ -10,11 +10,37 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.versioning import version_bump, version_check
 from staff.models import Incident, User
 from visits.models import Client, Room
 
 # Station computers' clocks drift a little; an incident "a minute from now" is not an error.
 CLOCK_SLACK = dt.timedelta(minutes=5)
+
+# What the correction form edits, compared when a correction from a stale form is refused.
+CORRECTION_FIELDS = (
+    "kind",
+    "occurred_at",
+    "area",
+    "room",
+    "clients",
+    "staff",
+    "other_party",
+    "description",
+    "action_taken",
+    "police_called",
+)
+
+
+def _client_codes(record) -> str:
+    """The codes of a history record's clients, for the list of what changed."""
+    ids = [row.client_id for row in record.clients.all()]
+    return ", ".join(sorted(Client.objects.filter(pk__in=ids).values_list("code", flat=True))) or "—"
+
+
+def _staff_names(user_ids) -> str:
+    users = User.objects.filter(pk__in=list(user_ids))
+    return ", ".join(sorted(user.display_name for user in users)) or "—"
 
 
 def _checked(
@@ -114,9 +140,14 @@ def incident_correct(
     police_called: bool = False,
     reason: str,
     by: User,
+    seen_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Incident:
-    """Correct a recorded incident. The record as it was stays in its history, with who, when and why."""
+    """Correct a recorded incident. The record as it was stays in its history, with who, when and why.
+
+    ``seen_version`` is the version the correction form was opened with: when someone corrected the
+    incident since, the correction is refused with what changed (``StaleEdit``) and nothing is written.
+    """
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError(_("Say what the correction is for."), code="no_reason")
@@ -133,6 +164,17 @@ def incident_correct(
         now=now,
     )
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    version_check(
+        incident,
+        seen=seen_version,
+        fields=CORRECTION_FIELDS,
+        display={"clients": _client_codes},
+        m2m={"staff": _staff_names},
+    )
+    # The new version first: the history records of the people's changes belong to this correction,
+    # so the last record of the version the form showed is the incident as the form showed it.
+    version_bump(incident)
+    incident._history_user = by
     # The people first: each change of them is kept in the history as it happens; the correction's own
     # record, with its reason, comes last and holds the whole corrected incident.
     incident.clients.set(clients)
@@ -146,6 +188,5 @@ def incident_correct(
     incident.action_taken = action_taken.strip()
     incident.police_called = police_called or kind == Incident.Kind.POLICE
     incident._change_reason = reason.strip()
-    incident._history_user = by
     incident.save()
     return incident

@@ -10,8 +10,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.versioning import version_bump, version_check
 from staff.models import FLOOR_ROLES, Shift, ShiftAssignment, StaffingMinimum, User
+from staff.models.roster import shift_team_record, shift_team_text
 from staff.roles import Role
+
+# What the shift form edits, compared when a change from a stale form is refused; "team" is the
+# shift's people as its history keeps them.
+VERSIONED_FIELDS = ("starts_at", "ends_at", "note", "team")
 
 
 def _shift_label(shift: Shift) -> str:
@@ -113,7 +119,10 @@ def shift_create(
     _check_times(starts_at, ends_at)
     team = _validated_team(duty_officer=duty_officer, members=members)
     _check_no_overlap(users=[user for user, _role, _duty in team], starts_at=starts_at, ends_at=ends_at)
-    shift = Shift.objects.create(starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_at=now, created_by=by)
+    shift = Shift(starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_at=now, created_by=by)
+    shift._history_team = shift_team_record(team)  # saved just below; the history holds it from the start
+    shift._history_user = by
+    shift.save()
     _save_team(shift, team)
     return shift
 
@@ -163,16 +172,31 @@ def shift_update(
     members: Sequence[tuple[User, str]] = (),
     note: str = "",
     by: User,
+    seen_version: int | None = None,
 ) -> Shift:
-    """Change a shift's times and people; the team given replaces the old one."""
+    """Change a shift's times and people; the team given replaces the old one.
+
+    ``seen_version`` is the version the form was opened with: when someone changed the shift since,
+    the change is refused with what changed (``StaleEdit``) and nothing is written.
+    """
     _check_times(starts_at, ends_at)
     team = _validated_team(duty_officer=duty_officer, members=members)
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    version_check(
+        shift,
+        seen=seen_version,
+        fields=VERSIONED_FIELDS,
+        display={"team": lambda record: shift_team_text(record.team)},
+        labels={"team": _("Staff and their roles")},
+    )
     _check_no_overlap(users=[user for user, _role, _duty in team], starts_at=starts_at, ends_at=ends_at, exclude=shift)
-    shift.starts_at, shift.ends_at, shift.note = starts_at, ends_at, note.strip()
-    shift.save(update_fields=["starts_at", "ends_at", "note"])
     shift.assignments.all().delete()
     _save_team(shift, team)
+    shift.starts_at, shift.ends_at, shift.note = starts_at, ends_at, note.strip()
+    version_bump(shift)
+    shift._history_team = shift_team_record(team)
+    shift._history_user = by
+    shift.save(update_fields=["starts_at", "ends_at", "note", "version"])
     return shift
 
 

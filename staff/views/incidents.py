@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.versioning import StaleEdit, submitted_values
 from staff.forms import IncidentCorrectionForm, IncidentFilterForm, IncidentForm
 from staff.models import Incident
 from staff.permissions import permission_required
@@ -110,15 +111,32 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a recorded incident: a wrong time, a client left out, a description to complete."""
     incident = get_object_or_404(incident_detail_queryset(), pk=pk)
     form = IncidentCorrectionForm(request.POST or None, incident=incident)
+    context = {"active_station": "incidents", "form": form, "incident": incident}
+    status = 200
     if request.method == "POST" and form.is_valid():
         values = _incident_values(form.cleaned_data)
         try:
-            incident_correct(incident=incident, **values, reason=form.cleaned_data["reason"], by=request.user)
+            incident_correct(
+                incident=incident,
+                **values,
+                reason=form.cleaned_data["reason"],
+                seen_version=form.cleaned_data["seen_version"],
+                by=request.user,
+            )
+        except StaleEdit as exc:
+            # Nothing was saved: the form shows the incident as it is now, with what changed and what
+            # this person entered beside it, so the correction can be made again on top of the other.
+            incident = get_object_or_404(incident_detail_queryset(), pk=pk)
+            context |= {
+                "form": IncidentCorrectionForm(incident=incident),
+                "incident": incident,
+                "stale": exc,
+                "submitted": submitted_values(form),
+            }
+            status = 409
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The correction is saved."))
             return redirect("staff:incident-detail", pk=incident.pk)
-    return render(
-        request, "staff/incident_form.html", {"active_station": "incidents", "form": form, "incident": incident}
-    )
+    return render(request, "staff/incident_form.html", context, status=status)

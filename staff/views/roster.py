@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.versioning import StaleEdit, submitted_values
 from staff.forms import ShiftForm
 from staff.models import Shift
 from staff.permissions import permission_required
@@ -113,8 +114,10 @@ def _date_param(value: str | None) -> dt.date | None:
 def shift_update(request: HttpRequest, pk: int) -> HttpResponse:
     shift = get_object_or_404(Shift.objects.prefetch_related("assignments__user"), pk=pk)
     back = _week_url(week_start(shift.date))
+    context = {"active_station": "roster", "shift": shift, "back": back}
+    status = 200
     if request.method == "POST":
-        form = ShiftForm(request.POST)
+        form = ShiftForm(request.POST, versioned=True)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -125,18 +128,24 @@ def shift_update(request: HttpRequest, pk: int) -> HttpResponse:
                     duty_officer=data["duty_officer"],
                     members=data["members"],
                     note=data["note"],
+                    seen_version=data["seen_version"],
                     by=request.user,
                 )
+            except StaleEdit as exc:
+                # Nothing was saved: the form shows the shift as it is now, with what changed and what
+                # this planner entered beside it, so the change can be made again on top of the other.
+                shift = get_object_or_404(Shift.objects.prefetch_related("assignments__user"), pk=pk)
+                context |= {"shift": shift, "stale": exc, "submitted": submitted_values(form)}
+                form = ShiftForm(initial=ShiftForm.initial_for(shift), versioned=True)
+                status = 409
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("The shift is saved."))
                 return redirect(_week_url(week_start(data["date"])))
     else:
-        form = ShiftForm(initial=ShiftForm.initial_for(shift))
-    return render(
-        request, "staff/shift_form.html", {"active_station": "roster", "form": form, "shift": shift, "back": back}
-    )
+        form = ShiftForm(initial=ShiftForm.initial_for(shift), versioned=True)
+    return render(request, "staff/shift_form.html", {**context, "form": form}, status=status)
 
 
 @require_POST

@@ -15,7 +15,7 @@ from counseling.models import Referral, ReferralFollowUpChange
 from counseling.selectors import referrals_follow_up_due
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
 from tests.counseling.helpers import NOON, TUESDAY, make_client, postgres_only, race, service, text_of
-from tests.helpers import nb
+from tests.helpers import STALE_EDIT, nb
 
 S = Referral.Status
 DAY = dt.timedelta(days=1)
@@ -145,10 +145,10 @@ def test_it_refuses_to_move_the_date_of_a_closed_referral(referral, cast):
 def test_it_refuses_a_move_made_from_a_date_someone_else_has_moved_meanwhile(referral, cast):
     referral_follow_up_set(referral=referral, follow_up_on=LATER, by=cast["counselor"], reason=WHY)
 
-    error = refused(referral, cast["counselor"], follow_up_on=LATER + DAY, reason="Other", seen_follow_up_on=MADE_FOR)
+    error = refused(referral, cast["counselor"], follow_up_on=LATER + DAY, reason="Other", seen_version=1)
 
-    assert error.code == "moved_meanwhile"
-    assert "20.3.2026" in error.messages[0]
+    assert error.code == "stale"
+    assert [(c.seen, c.now) for c in error.changes] == [("12.03.2026", "20.03.2026")]
     referral.refresh_from_db()
     assert referral.follow_up_on == LATER
     assert ReferralFollowUpChange.objects.count() == 1
@@ -179,7 +179,7 @@ def test_it_shows_the_new_date_in_the_interview_room_list(referral, client_for, 
     counselor = client_for("counselor")
     assert "EARLY1980M" in text_of(counselor.get("/interview/").content)
 
-    counselor.post(url(referral), {"follow_up_on": "2026-03-20", "reason": WHY, "seen_follow_up_on": "2026-03-12"})
+    counselor.post(url(referral), {"follow_up_on": "2026-03-20", "reason": WHY, "seen_version": 1})
 
     assert "EARLY1980M" not in text_of(counselor.get("/interview/").content)
     assert "20.3.2026" in text_of(counselor.get("/interview/referrals/").content)
@@ -191,7 +191,7 @@ def test_it_shows_the_new_date_in_the_interview_room_list(referral, client_for, 
 def test_it_moves_the_date_from_the_page_and_shows_the_change_in_the_history(referral, client_for):
     response = client_for("counselor").post(
         url(referral),
-        {"follow_up_on": "2026-03-20", "reason": WHY, "seen_follow_up_on": "2026-03-12"},
+        {"follow_up_on": "2026-03-20", "reason": WHY, "seen_version": 1},
         follow=True,
     )
 
@@ -214,13 +214,13 @@ def test_it_shows_the_history_of_moves_to_the_coordinator(referral, client_for, 
 def test_it_sends_the_date_the_page_shows_along_with_the_move(referral, client_for):
     html = client_for("counselor").get(detail(referral)).content.decode()
 
-    assert '<input type="hidden" name="seen_follow_up_on" value="2026-03-12">' in html
+    assert 'name="seen_version" value="1"' in html
     assert nb("Why is it moved?") in text_of(html)
 
 
 def test_it_asks_for_a_reason_on_the_page_and_writes_nothing(referral, client_for):
     response = client_for("counselor").post(
-        url(referral), {"follow_up_on": "2026-03-20", "reason": " ", "seen_follow_up_on": "2026-03-12"}
+        url(referral), {"follow_up_on": "2026-03-20", "reason": " ", "seen_version": 1}
     )
 
     assert response.status_code == 400
@@ -236,9 +236,7 @@ def test_it_asks_for_a_reason_on_the_page_and_writes_nothing(referral, client_fo
     ],
 )
 def test_it_shows_why_a_date_is_refused_on_the_page(referral, client_for, date, message):
-    response = client_for("counselor").post(
-        url(referral), {"follow_up_on": date, "reason": WHY, "seen_follow_up_on": "2026-03-12"}
-    )
+    response = client_for("counselor").post(url(referral), {"follow_up_on": date, "reason": WHY, "seen_version": 1})
 
     assert response.status_code == 400
     assert nb(message) in text_of(response.content)
@@ -249,7 +247,7 @@ def test_it_says_the_date_is_unchanged_on_the_page(referral, client_for, cast):
     referral_follow_up_set(referral=referral, follow_up_on=LATER, by=cast["counselor"], reason=WHY)
 
     response = client_for("counselor").post(
-        url(referral), {"follow_up_on": "2026-03-20", "reason": "Again", "seen_follow_up_on": "2026-03-20"}
+        url(referral), {"follow_up_on": "2026-03-20", "reason": "Again", "seen_version": 2}
     )
 
     assert response.status_code == 400
@@ -264,23 +262,18 @@ def test_it_tells_the_second_counselor_of_a_move_made_meanwhile_and_shows_it(ref
     referral_follow_up_set(referral=referral, follow_up_on=LATER, by=cast["duty"], reason=WHY)
 
     response = client_for("counselor").post(
-        url(referral), {"follow_up_on": "2026-03-16", "reason": "Call Monday", "seen_follow_up_on": "2026-03-12"}
+        url(referral), {"follow_up_on": "2026-03-16", "reason": "Call Monday", "seen_version": 1}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     page = response.content.decode()
     text = text_of(page)
-    assert (
-        nb(
-            "Someone moved the follow-up date to %(date)s while you were on the page. Nothing was changed; "
-            "check the history and move it again if still needed."
-        )
-        % {"date": "20.3.2026"}
-        in text
-    )
+    assert nb(STALE_EDIT) in text
+    assert f'<th scope="row">{nb("Follow up on").capitalize()}</th><td>12.03.2026</td><td>20.03.2026</td>' in page
     assert WHY in text  # the first move is in the history shown
-    # The page now carries the date it shows, so that sending the form again is judged against it.
-    assert '<input type="hidden" name="seen_follow_up_on" value="2026-03-20">' in page
+    assert "Call Monday" in text  # what they entered is shown, not lost
+    # The page now carries the version it shows, so that sending the form again is judged against it.
+    assert 'name="seen_version" value="2"' in page
     referral.refresh_from_db()
     assert referral.follow_up_on == LATER
     assert ReferralFollowUpChange.objects.count() == 1
@@ -338,16 +331,14 @@ def test_it_refuses_the_second_of_two_moves_made_at_once_from_the_same_page(cast
         made = referral_create(client=make_client(by=counselor), service=service(), by=counselor, follow_up_on=MADE_FOR)
 
         results = race(
+            lambda: referral_follow_up_set(referral=made, follow_up_on=LATER, by=counselor, reason="A", seen_version=1),
             lambda: referral_follow_up_set(
-                referral=made, follow_up_on=LATER, by=counselor, reason="A", seen_follow_up_on=MADE_FOR
-            ),
-            lambda: referral_follow_up_set(
-                referral=made, follow_up_on=LATER + DAY, by=cast["duty"], reason="B", seen_follow_up_on=MADE_FOR
+                referral=made, follow_up_on=LATER + DAY, by=cast["duty"], reason="B", seen_version=1
             ),
         )
 
     errors = [r for r in results if isinstance(r, ValidationError)]
-    assert len(errors) == 1 and errors[0].code == "moved_meanwhile", results
+    assert len(errors) == 1 and errors[0].code == "stale", results
     change = ReferralFollowUpChange.objects.get()
     made.refresh_from_db()
     assert made.follow_up_on == change.to_date

@@ -116,7 +116,7 @@ def test_it_moves_the_follow_up_date_without_changing_the_status(referrals, clie
 
     response = client_for("counselor").post(
         f"/interview/referrals/{referral.pk}/follow-up/",
-        {"follow_up_on": "2026-03-20", "reason": "No answer from NAV yet"},
+        {"follow_up_on": "2026-03-20", "reason": "No answer from NAV yet", "seen_version": 1},
         follow=True,
     )
 
@@ -132,7 +132,8 @@ def test_it_refuses_a_follow_up_date_in_the_past_with_a_message(referrals, clien
     referral = referrals["EARLY1980M"]
 
     response = client_for("counselor").post(
-        f"/interview/referrals/{referral.pk}/follow-up/", {"follow_up_on": "2026-03-01", "reason": "No answer"}
+        f"/interview/referrals/{referral.pk}/follow-up/",
+        {"follow_up_on": "2026-03-01", "reason": "No answer", "seen_version": 1},
     )
 
     assert response.status_code == 400
@@ -143,7 +144,8 @@ def test_it_refuses_to_move_the_follow_up_of_a_closed_referral(referrals, client
     referral = referral_set_status(referral=referrals["EARLY1980M"], to_status=S.CANCELLED, by=cast["counselor"])
 
     response = client_for("counselor").post(
-        f"/interview/referrals/{referral.pk}/follow-up/", {"follow_up_on": "2026-03-20", "reason": "No answer"}
+        f"/interview/referrals/{referral.pk}/follow-up/",
+        {"follow_up_on": "2026-03-20", "reason": "No answer", "seen_version": 2},
     )
 
     assert response.status_code == 400

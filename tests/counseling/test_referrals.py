@@ -405,7 +405,7 @@ def test_it_shows_the_referral_history_to_the_coordinator_without_a_status_form(
 
 
 def test_it_changes_the_status_from_the_referral_page(client_for, referral):
-    response = client_for("counselor").post(status_url(referral), {"to_status": S.SENT}, follow=True)
+    response = client_for("counselor").post(status_url(referral), {"to_status": S.SENT, "seen_version": 1}, follow=True)
 
     referral.refresh_from_db()
     assert referral.status == S.SENT
@@ -417,7 +417,7 @@ def test_it_changes_the_status_from_the_referral_page(client_for, referral):
 
 
 def test_it_shows_why_attended_before_sent_is_refused_on_the_page(client_for, referral):
-    response = client_for("counselor").post(status_url(referral), {"to_status": S.ATTENDED})
+    response = client_for("counselor").post(status_url(referral), {"to_status": S.ATTENDED, "seen_version": 1})
 
     assert response.status_code == 400
     assert nb("The referral has not been sent yet, so it cannot be “%(status)s”. Mark it as sent first.") % {
@@ -430,7 +430,9 @@ def test_it_shows_why_attended_before_sent_is_refused_on_the_page(client_for, re
 def test_it_shows_that_reopening_needs_a_reason_on_the_page(client_for, referral, cast):
     move(referral, S.CANCELLED, by=cast["counselor"])
 
-    response = client_for("counselor").post(status_url(referral), {"to_status": S.PROPOSED, "reason": ""})
+    response = client_for("counselor").post(
+        status_url(referral), {"to_status": S.PROPOSED, "reason": "", "seen_version": 2}
+    )
 
     assert response.status_code == 400
     assert nb("Reopening a closed referral needs a reason.") in text_of(response.content)

@@ -8,7 +8,7 @@ import pytest
 
 from health import services
 from health.models import Emergency
-from tests.helpers import nb
+from tests.helpers import STALE_EDIT, nb
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +44,7 @@ def test_it_refuses_a_record_form_opened_before_the_ambulance_was_called(emergen
     assert emergency.ambulance_called_at == at_noon_now()
     assert emergency.notes == ""
     page = response.content.decode()
-    assert (
-        nb(
-            "Someone else saved this record after you opened it. Nothing was saved: check what changed "
-            "below and enter your change again."
-        )
-        in page
-    )
+    assert nb(STALE_EDIT) in page
     assert f"<th scope=\"row\">{nb('Ambulance called')}</th>" in page
     assert "duty" in page
     assert "Responded to naloxone" in page  # what they entered is shown, not lost

@@ -36,6 +36,7 @@ def _corrected(recorded, **values) -> dict:
         "description": recorded.description,
         "action_taken": recorded.action_taken,
         "reason": "The client was identified afterwards",
+        "seen_version": Incident.objects.get(pk=recorded.pk).version,
     }
     data.update(values)
     return data

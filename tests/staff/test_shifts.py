@@ -324,7 +324,7 @@ def test_it_changes_a_shift_s_people(client_for, cast):
     planned = shift(oslo(WEDNESDAY, 8), oslo(WEDNESDAY, 15), duty=cast["duty"])
     data = _shift_form(WEDNESDAY, "09:00", "15:00", cast["duty"], members=[(cast["health"], "health")])
 
-    client_for("coordinator").post(f"/roster/shifts/{planned.pk}/", data)
+    client_for("coordinator").post(f"/roster/shifts/{planned.pk}/", {**data, "seen_version": planned.version})
 
     planned.refresh_from_db()
     assert timezone.localtime(planned.starts_at).hour == 9

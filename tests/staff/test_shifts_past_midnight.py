@@ -130,7 +130,7 @@ def test_it_opens_the_late_shift_for_editing_on_its_start_date_with_its_times(cl
 def test_it_keeps_the_end_on_the_next_day_when_the_late_shift_is_edited(client_for, cast, late_shift):
     data = _shift_form(WEDNESDAY, "19:00", "03:00", cast["duty"])
 
-    client_for("coordinator").post(f"/roster/shifts/{late_shift.pk}/", data)
+    client_for("coordinator").post(f"/roster/shifts/{late_shift.pk}/", {**data, "seen_version": late_shift.version})
 
     late_shift.refresh_from_db()
     assert (late_shift.starts_at, late_shift.ends_at) == (oslo(WEDNESDAY, 19), oslo(THURSDAY, 3))

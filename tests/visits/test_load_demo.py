@@ -46,10 +46,11 @@ def test_it_creates_no_client_data(db):
         model._meta.label
         for model in apps.get_models()
         if model._meta.app_label in {"visits", "counseling", "staff"}
-        # The demo roster (this week's shifts for the demo accounts) is staff data, not client data;
-        # the floor's change counter is a number.
+        # The demo roster (this week's shifts for the demo accounts, and their history) is staff data,
+        # not client data; the floor's change counter is a number.
         and model._meta.label_lower
-        not in settings_models | {"staff.user", "staff.shift", "staff.shiftassignment", "visits.floorstate"}
+        not in settings_models
+        | {"staff.user", "staff.shift", "staff.historicalshift", "staff.shiftassignment", "visits.floorstate"}
         and model.objects.exists()
     ]
     assert filled == []
