@@ -139,13 +139,12 @@ class WithdrawForm(forms.Form):
 
 class VitalSignsForm(forms.Form):
     at = _when(_("Time measured (empty: now)"))
-    breathing_rate = forms.IntegerField(
-        label=_("Breathing rate (per minute)"), min_value=0, max_value=80, required=False
-    )
-    oxygen_saturation = forms.IntegerField(label=_("SpO₂ (%)"), min_value=0, max_value=100, required=False)
-    pulse = forms.IntegerField(label=_("Pulse (per minute)"), min_value=0, max_value=300, required=False)
+    # Short labels: four fields side by side on a tablet.
+    breathing_rate = forms.IntegerField(label=_("Breathing /min"), min_value=0, max_value=80, required=False)
+    oxygen_saturation = forms.IntegerField(label=_("SpO₂ %"), min_value=0, max_value=100, required=False)
+    pulse = forms.IntegerField(label=_("Pulse /min"), min_value=0, max_value=300, required=False)
     consciousness = forms.ChoiceField(
-        label=_("Consciousness (AVPU)"), choices=[("", "—"), *VitalSigns.Consciousness.choices], required=False
+        label=_("AVPU"), choices=[("", "—"), *VitalSigns.Consciousness.choices], required=False
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import ngettext, override
 
 from health import services
 from health.models import Emergency, Intervention
@@ -17,6 +18,11 @@ from tests.helpers import nb
 from tests.visits.factories import NOON
 
 pytestmark = pytest.mark.django_db
+
+STALE = (
+    "Someone else saved this record after you opened it. Nothing was saved: check what changed below and enter "
+    "your change again."
+)
 
 
 def local(value: dt.datetime) -> str:
@@ -207,9 +213,12 @@ def test_it_asks_before_recording_the_same_intervention_again_within_ten_seconds
     response = press(client_for("duty"), emergency)
 
     assert response.status_code == 409
-    question = t(
-        "Naloxone was recorded %(seconds)d seconds ago by %(by)s. Record a second dose?", seconds=3, by="health"
-    )
+    with override("nb"):
+        question = ngettext(
+            "Naloxone was recorded %(seconds)d second ago by %(by)s. Record a second dose?",
+            "Naloxone was recorded %(seconds)d seconds ago by %(by)s. Record a second dose?",
+            3,
+        ) % {"seconds": 3, "by": "health"}
     assert question in said(response)
     assert 'data-testid="confirm-repeat"' in response.content.decode()
     assert Intervention.objects.count() == 1
@@ -379,7 +388,7 @@ def test_it_refuses_a_correction_opened_before_someone_else_corrected_it(naloxon
     assert response.status_code == 409
     assert naloxone.dose_mg == Decimal("0.40")
     shown = said(response)
-    assert nb("Someone else saved this record after you opened it.").split(":")[0] in shown
+    assert nb(STALE).split(":")[0] in shown
     assert f'<th scope="row">{nb("dose (mg)").capitalize()}</th><td>1,8</td><td>0,4</td>' in shown
     assert "duty" in shown
     assert "Two sprays" in shown  # what they entered is shown, not lost
