@@ -12,6 +12,11 @@ from tests.helpers import nb
 
 pytestmark = pytest.mark.django_db
 
+STALE = (
+    "Someone else saved this record after you opened it. Nothing was saved: check what changed below and enter "
+    "your change again."
+)
+
 
 def _record(emergency: Emergency, **changes) -> dict:
     local = dt.datetime.astimezone
@@ -44,7 +49,7 @@ def test_it_refuses_a_record_form_opened_before_the_ambulance_was_called(emergen
     assert emergency.ambulance_called_at == at_noon_now()
     assert emergency.notes == ""
     page = response.content.decode()
-    assert nb("Someone else saved this record after you opened it.").split(":")[0] in page
+    assert nb(STALE).split(":")[0] in page
     assert f"<th scope=\"row\">{nb('Ambulance called')}</th>" in page
     assert "duty" in page
     assert "Responded to naloxone" in page  # what they entered is shown, not lost
