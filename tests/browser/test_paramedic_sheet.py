@@ -61,6 +61,17 @@ def _busy_overdose(cast):
         confirm=True,
     )
     services.intervention_withdraw(intervention=mistaken, by=cast["duty"], reason="Entered twice")
+    first = emergency.interventions.order_by("at").first()
+    services.intervention_correct(
+        intervention=first,
+        by=cast["duty"],
+        at=first.at - dt.timedelta(seconds=40),
+        route="in",
+        dose_mg=Decimal("1.8"),
+        note=first.note,
+        reason="Given before the page was open",
+        now=start + dt.timedelta(minutes=16),
+    )
     for n, (rate, spo2, pulse, avpu) in enumerate(
         [(4, 78, 48, "U"), (6, 84, 52, "P"), (8, 90, 60, "P"), (10, 93, 70, "V"), (12, 95, 76, "V"), (14, 97, 80, "A")]
     ):
@@ -100,6 +111,9 @@ def test_it_prints_the_paramedic_sheet_on_one_a4_page(page, live_server, cast, s
 
     page.goto(f"{live_server.url}/health/emergencies/{emergency.pk}/")
     page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 1")
+    expect(page.get_by_test_id("intervention-history").first).to_contain_text("Given before the page was open")
+    page.get_by_test_id("intervention-fix").first.locator("summary").click()
+    expect(page.get_by_test_id("correct-form").first).to_be_visible()
     shot("emergency-page")
     page.get_by_test_id("sheet-link").click()
     page.wait_for_url(f"{live_server.url}/health/emergencies/{emergency.pk}/sheet/")

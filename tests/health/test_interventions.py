@@ -520,3 +520,9 @@ def test_it_shows_only_the_time_of_an_emergency_today(emergency, client_for):
     header = page(client_for("health"), emergency).split('data-testid="emergency-header"')[1].split("</div>")[0]
     assert "12:00:00" in header
     assert "10.03.2026" not in header
+
+
+def test_it_strikes_a_withdrawn_intervention_through_in_the_clients_health_history(naloxone, client_for, cast):
+    services.intervention_withdraw(intervention=naloxone, by=cast["health"], reason="Entered twice")
+    shown = client_for("health").get(f"/health/clients/{naloxone.emergency.client_id}/").content.decode()
+    assert "<del" in shown and "12:01" in shown.split("<del")[1]
