@@ -526,3 +526,37 @@ def test_it_strikes_a_withdrawn_intervention_through_in_the_clients_health_histo
     services.intervention_withdraw(intervention=naloxone, by=cast["health"], reason="Entered twice")
     shown = client_for("health").get(f"/health/clients/{naloxone.emergency.client_id}/").content.decode()
     assert "<del" in shown and "12:01" in shown.split("<del")[1]
+
+
+def test_it_refuses_a_withdrawal_opened_before_a_correction(naloxone, client_for):
+    opened = Intervention.objects.get(pk=naloxone.pk)
+    correct(client_for("duty"), naloxone, dose_mg="0.4", reason="Checked the syringe")
+
+    response = withdraw(client_for("health"), opened)
+
+    naloxone.refresh_from_db()
+    assert response.status_code == 409
+    assert naloxone.withdrawn_at is None
+    assert "0,4" in said(response).split('data-testid="stale-edit"')[1].split("</table>")[0]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"dose_mg": "1e400"},
+        {"dose_mg": "NaN"},
+        {"dose_mg": "0"},
+        {"route": "iv"},
+        {"at": ""},
+        {"at": "99999-01-01T00:00:00"},
+        {"reason": "x" * 101},
+        {"note": "x" * 501},
+        {"seen_version": "abc"},
+        {"seen_version": "9" * 40},
+    ],
+)
+def test_it_answers_an_odd_correction_with_a_message_never_a_500(naloxone, client_for, changes):
+    response = correct(client_for("health"), naloxone, **changes)
+    naloxone.refresh_from_db()
+    assert response.status_code in (400, 409)
+    assert (naloxone.dose_mg, naloxone.version) == (Decimal("1.80"), 1)
