@@ -29,6 +29,7 @@ class AccessLogEntry(models.Model):
         HEALTH = "health", _("Health record")
         COUNSELING = "counseling", _("Counseling notes")
         EMERGENCY = "emergency", _("Emergency record")
+        PARAMEDIC_SHEET = "paramedic_sheet", _("Paramedic sheet")
         EXPORT = "export", _("Data export")
 
     at = models.DateTimeField(_("at"), db_index=True)

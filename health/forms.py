@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.versioning import VersionedForm, VersionField
 from counseling.models import ReferralService
-from health.models import Emergency, HealthService, Intervention
+from health.models import Emergency, HealthService, Intervention, VitalSigns
 from staff.models import User
 from visits import codes
 from visits.models import Client, EquipmentItem
@@ -108,9 +108,107 @@ class LinkClientForm(forms.Form):
     seen_version = VersionField()
 
 
-class NaloxoneForm(forms.Form):
-    route = forms.ChoiceField(label=pgettext_lazy("naloxone", "Route"), choices=Intervention.Route.choices)
-    dose_mg = forms.DecimalField(label=_("Dose (mg)"), min_value=0.01, max_value=20, decimal_places=2, max_digits=5)
+def _dose_field(*, required: bool = True):
+    return forms.DecimalField(
+        label=_("Dose (mg)"), min_value=0.01, max_value=20, decimal_places=2, max_digits=5, required=required
+    )
+
+
+def _route_field(*, required: bool = True):
+    return forms.ChoiceField(
+        label=pgettext_lazy("naloxone", "Route"), choices=Intervention.Route.choices, required=required
+    )
+
+
+class InterventionForm(forms.Form):
+    """One press of an intervention button. Route and dose count for naloxone only; the time may be earlier."""
+
+    kind = forms.ChoiceField(
+        choices=Intervention.Kind.choices,
+        error_messages={"required": _("Choose an intervention."), "invalid_choice": _("Choose an intervention.")},
+    )
+    at = _when(_("Time done (empty: now)"))
+    route = _route_field(required=False)
+    dose_mg = _dose_field(required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, closed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if closed:
+            self.fields["at"].label = _("Time done (between the start and the end)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Intervention.Kind.NALOXONE:
+            if not data.get("route") and "route" not in self.errors:
+                self.add_error("route", _("Give the naloxone route: intranasal or intramuscular."))
+            if data.get("dose_mg") is None and "dose_mg" not in self.errors:
+                self.add_error("dose_mg", _("Give the naloxone dose in mg."))
+        else:
+            # The naloxone fields are on the same form as the other buttons: ignored for them.
+            for name in ("route", "dose_mg"):
+                self.errors.pop(name, None)
+            data["route"], data["dose_mg"] = "", None
+        return data
+
+
+class InterventionCorrectForm(forms.Form):
+    """Correcting one intervention: its time, route and dose (naloxone), note, and why."""
+
+    at = _when(_("Time done"), required=True)
+    route = _route_field()
+    dose_mg = _dose_field()
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=100,
+        error_messages={"required": _("Give the reason for the correction.")},
+    )
+    seen_version = VersionField()
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind != Intervention.Kind.NALOXONE:
+            del self.fields["route"]
+            del self.fields["dose_mg"]
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing an intervention or a set of vital signs entered by mistake: the reason is required."""
+
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        max_length=500,
+        error_messages={"required": _("Give the reason for withdrawing it.")},
+    )
+    seen_version = VersionField(required=False)
+
+
+class VitalSignsForm(forms.Form):
+    at = _when(_("Time measured (empty: now)"))
+    # Short labels: four fields side by side on a tablet.
+    breathing_rate = forms.IntegerField(label=_("Breathing /min"), min_value=0, max_value=80, required=False)
+    oxygen_saturation = forms.IntegerField(label=_("SpO₂ %"), min_value=0, max_value=100, required=False)
+    pulse = forms.IntegerField(label=_("Pulse /min"), min_value=0, max_value=300, required=False)
+    consciousness = forms.ChoiceField(
+        label=_("AVPU"), choices=[("", "—"), *VitalSigns.Consciousness.choices], required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, closed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if closed:
+            self.fields["at"].label = _("Time measured (between the start and the end)")
+
+    def clean(self):
+        data = super().clean()
+        measures = ("breathing_rate", "oxygen_saturation", "pulse", "consciousness")
+        if not self.errors and all(data.get(name) in (None, "") for name in measures):
+            raise forms.ValidationError(
+                _("Give at least one value: breathing rate, oxygen saturation, pulse or consciousness."), code="empty"
+            )
+        return data
 
 
 class CloseEmergencyForm(forms.Form):

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from health.models import Emergency, HealthService, Intervention
+from health.models import Emergency, HealthService, Intervention, VitalSigns
 from visits.models import Client, Visit
 
 RECENT_OVERDOSE = dt.timedelta(days=7)
@@ -90,3 +96,168 @@ def visits_in_health_room() -> list[Visit]:
         .select_related("client")
         .order_by("location_since")
     )
+
+
+# --- The emergency page's interventions, totals and vital signs, and the paramedic sheet ---------------
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One later version of an intervention: when, by whom, why, and each value before and after."""
+
+    at: dt.datetime
+    by: str
+    reason: str
+    withdrawn: bool
+    changes: list[tuple[str, str, str]]
+
+
+@dataclass
+class InterventionRow:
+    intervention: Intervention
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def corrected(self) -> bool:
+        return any(c.changes for c in self.corrections)
+
+
+def _clock(value: dt.datetime | None, day: dt.date) -> str:
+    """A time to the second, with its date when it is not on ``day`` (the emergency's first day)."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return local.strftime("%H:%M:%S") if local.date() == day else local.strftime("%d.%m.%Y %H:%M:%S")
+
+
+def _intervention_values(row, day: dt.date) -> dict[str, str]:
+    """What staff read of one version of an intervention, by field label."""
+    route = dict(Intervention.Route.choices).get(row.route, "")
+    dose = Intervention(dose_mg=row.dose_mg).dose_display()
+    return {
+        str(_("Time")): _clock(row.at, day),
+        str(_("Route")): str(route) or "—",
+        str(_("Dose (mg)")): dose or "—",
+        str(_("Note")): row.note or "—",
+    }
+
+
+def intervention_rows(emergency: Emergency) -> list[InterventionRow]:
+    """Every intervention, withdrawn ones too, each with its corrections read from its history. Two queries."""
+    day = timezone.localtime(emergency.started_at).date()
+    interventions = list(
+        Intervention.objects.filter(emergency=emergency).select_related("by", "withdrawn_by").order_by("at", "pk")
+    )
+    versions: dict[int, list] = defaultdict(list)
+    for version in (
+        Intervention.history.filter(emergency_id=emergency.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        versions[version.id].append(version)
+    rows = []
+    for intervention in interventions:
+        corrections = []
+        history = versions.get(intervention.pk, [])
+        for before, after in itertools.pairwise(history):
+            old, new = _intervention_values(before, day), _intervention_values(after, day)
+            changes = [(label, old[label], new[label]) for label in old if old[label] != new[label]]
+            withdrawn = before.withdrawn_at is None and after.withdrawn_at is not None
+            if not changes and not withdrawn:
+                continue
+            corrections.append(
+                Correction(
+                    at=after.history_date,
+                    by=after.history_user.display_name if after.history_user else "—",
+                    reason=after.withdrawn_reason if withdrawn else (after.history_change_reason or ""),
+                    withdrawn=withdrawn,
+                    changes=changes,
+                )
+            )
+        rows.append(InterventionRow(intervention=intervention, corrections=corrections))
+    return rows
+
+
+def emergency_totals(emergency: Emergency) -> dict:
+    """The page's figures, withdrawn interventions left out: naloxone doses and mg, interventions. One query."""
+    counted = Q(withdrawn_at__isnull=True)
+    naloxone = counted & Q(kind=Intervention.Kind.NALOXONE)
+    totals = Intervention.objects.filter(emergency=emergency).aggregate(
+        naloxone_mg=Sum("dose_mg", filter=naloxone),
+        naloxone_doses=Count("pk", filter=naloxone),
+        interventions=Count("pk", filter=counted),
+        withdrawn=Count("pk", filter=~counted),
+    )
+    totals["naloxone_mg"] = totals["naloxone_mg"] or Decimal("0")
+    # dose_display reads a dose, more than zero; no naloxone is a plain 0.
+    totals["naloxone_mg_display"] = (
+        Intervention(dose_mg=totals["naloxone_mg"]).dose_display() if totals["naloxone_mg"] else "0"
+    )
+    return totals
+
+
+def emergency_vitals(emergency: Emergency) -> list[VitalSigns]:
+    """Every set of vital signs, withdrawn ones too (struck through on the page), in time order."""
+    return list(
+        VitalSigns.objects.filter(emergency=emergency).select_related("by", "withdrawn_by").order_by("at", "pk")
+    )
+
+
+def vitals_chart(vitals: Iterable[VitalSigns]) -> dict:
+    """The chart's data: times and one series per measure, withdrawn sets left out, gaps as null."""
+    counted = [v for v in vitals if v.withdrawn_at is None]
+    measures = (
+        ("breathing_rate", _("Breathing rate")),
+        ("oxygen_saturation", _("SpO₂ %")),
+        ("pulse", _("Pulse")),
+    )
+    return {
+        "labels": [timezone.localtime(v.at).strftime("%H:%M:%S") for v in counted],
+        "series": [
+            {"key": key, "name": str(name), "values": [getattr(v, key) for v in counted]}
+            for key, name in measures
+            if any(getattr(v, key) is not None for v in counted)
+        ],
+    }
+
+
+def paramedic_sheet(pk: int) -> dict:
+    """What the paramedics are handed: the person, what was taken, what was seen and done, and who was there.
+
+    Withdrawn interventions and vital signs are left out. Raises ``Emergency.DoesNotExist``.
+    """
+    emergency = (
+        Emergency.objects.select_related("client", "visit", "visit__substance", "booth", "started_by", "ended_by")
+        .prefetch_related("staff_involved")
+        .get(pk=pk)
+    )
+    visit = emergency.visit
+    started = timezone.localtime(emergency.started_at)
+    if emergency.client_id:
+        client = emergency.client
+        age = str(client.age_in(started.year))
+        gender = client.get_gender_display()
+    else:
+        age = emergency.get_person_age_band_display() or "—"
+        gender = emergency.get_person_gender_display() or "—"
+    interventions = list(
+        Intervention.objects.filter(emergency=emergency, withdrawn_at__isnull=True)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+    vitals = list(
+        VitalSigns.objects.filter(emergency=emergency, withdrawn_at__isnull=True)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+    return {
+        "emergency": emergency,
+        "age": age,
+        "gender": gender,
+        "visit": visit,
+        "other_substances": [s.label for s in visit.other_substances.all()] if visit else [],
+        "interventions": interventions,
+        "totals": emergency_totals(emergency),
+        "vitals": vitals,
+        "staff": sorted(emergency.staff_involved.all(), key=lambda user: user.display_name.lower()),
+    }

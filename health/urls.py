@@ -1,6 +1,6 @@
 from django.urls import path
 
-from health.views import emergencies, room
+from health.views import emergencies, interventions, room, sheet
 
 app_name = "health"
 
@@ -14,7 +14,12 @@ urlpatterns = [
     path("emergencies/open/", emergencies.emergency_open, name="emergency-open"),
     path("emergencies/unknown/", emergencies.emergency_open_unknown, name="emergency-open-unknown"),
     path("emergencies/<int:pk>/", emergencies.emergency_detail, name="emergency-detail"),
-    path("emergencies/<int:pk>/intervention/", emergencies.emergency_intervention, name="emergency-intervention"),
+    path("emergencies/<int:pk>/intervention/", interventions.emergency_intervention, name="emergency-intervention"),
+    path("emergencies/<int:pk>/vitals/", interventions.emergency_vitals, name="emergency-vitals"),
+    path("emergencies/<int:pk>/sheet/", sheet.emergency_sheet, name="emergency-sheet"),
+    path("interventions/<int:pk>/correct/", interventions.intervention_correct, name="intervention-correct"),
+    path("interventions/<int:pk>/withdraw/", interventions.intervention_withdraw, name="intervention-withdraw"),
+    path("vitals/<int:pk>/withdraw/", interventions.vital_signs_withdraw, name="vitals-withdraw"),
     path("emergencies/<int:pk>/close/", emergencies.emergency_close, name="emergency-close"),
     path("emergencies/<int:pk>/link/", emergencies.emergency_link, name="emergency-link"),
     path("emergencies/<int:pk>/record/", emergencies.emergency_record, name="emergency-record"),

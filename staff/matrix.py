@@ -103,6 +103,11 @@ MATRIX: dict[str, Rule] = {
     "health:emergency-close": Rule("MMMMMMML", "DDAADDDL"),
     "health:emergency-record": Rule("MMMMMMML", "DDAADDDL"),
     "health:emergency-mark": Rule("MMMMMMML", "DDAADDDL"),
+    "health:emergency-vitals": Rule("MMMMMMML", "DDAADDDL"),
+    "health:emergency-sheet": Rule("DDAAADDL", "MMMMMMML"),
+    "health:intervention-correct": Rule("MMMMMMML", "DDAADDDL"),
+    "health:intervention-withdraw": Rule("MMMMMMML", "DDAADDDL"),
+    "health:vitals-withdraw": Rule("MMMMMMML", "DDAADDDL"),
     # --- reports ---
     "reports:dashboard": Rule("DDDAADDL", "DDDAADDL"),
     "reports:index": Rule("DDDDADDL", "DDDDADDL"),

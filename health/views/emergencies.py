@@ -21,12 +21,12 @@ from health.forms import (
     CloseEmergencyForm,
     EmergencyRecordForm,
     LinkClientForm,
-    NaloxoneForm,
     OpenEmergencyForm,
     UnknownPersonEmergencyForm,
 )
-from health.models import Emergency, Intervention
+from health.models import Emergency
 from health.selectors import emergency_history, emergency_with_interventions
+from health.views.emergency_parts import page_parts
 from staff.permissions import permission_required
 from visits.models import Client
 from visits.views.boards import answer
@@ -179,8 +179,9 @@ def _record_initial(emergency: Emergency) -> dict:
 
 
 def _render_detail(
-    request, emergency, *, record_form=None, naloxone_form=None, close_form=None, stale=None, submitted=None, status=200
+    request, emergency, *, record_form=None, close_form=None, stale=None, submitted=None, parts=None, status=200
 ):
+    """The emergency page; ``parts`` are the forms of the interventions, vital signs (see emergency_parts)."""
     can_change = request.user.has_perm("health.change_emergency")
     return render(
         request,
@@ -190,9 +191,6 @@ def _render_detail(
             "emergency": emergency,
             "now": timezone.now(),
             "can_change": can_change,
-            "intervention_kinds": [k for k in Intervention.Kind if k != Intervention.Kind.NALOXONE],
-            "naloxone_form": naloxone_form
-            or NaloxoneForm(initial={"route": Intervention.Route.INTRANASAL, "dose_mg": "1.8"}),
             "close_form": close_form or CloseEmergencyForm(),
             "record_form": record_form
             or EmergencyRecordForm(initial=_record_initial(emergency), closed=emergency.ended_at is not None),
@@ -200,6 +198,7 @@ def _render_detail(
             "stale": stale,
             "submitted": submitted,
             "link_form": LinkClientForm(initial={"seen_version": emergency.version}),
+            **page_parts(request, emergency, can_change=can_change, **(parts or {})),
         },
         status=status,
     )
@@ -213,32 +212,6 @@ def _refused(request, emergency, exc: ValidationError) -> HttpResponse:
     for message in exc.messages:
         messages.error(request, message)
     return redirect("health:emergency-detail", pk=emergency.pk)
-
-
-@require_POST
-@permission_required("health.change_emergency")
-def emergency_intervention(request: HttpRequest, pk: int) -> HttpResponse:
-    emergency = _get(pk)
-    kind = request.POST.get("kind", "")
-    route, dose = "", None
-    if kind == Intervention.Kind.NALOXONE:
-        form = NaloxoneForm(request.POST)
-        if not form.is_valid():
-            emergency = emergency_with_interventions(pk)
-            return _render_detail(request, emergency, naloxone_form=form, status=400)
-        route, dose = form.cleaned_data["route"], form.cleaned_data["dose_mg"]
-    try:
-        intervention = services.emergency_intervention_add(
-            emergency=emergency, kind=kind, by=request.user, route=route, dose_mg=dose
-        )
-    except ValidationError as exc:
-        return _refused(request, emergency, exc)
-    messages.success(
-        request,
-        _("%(what)s recorded at %(time)s.")
-        % {"what": intervention, "time": timezone.localtime(intervention.at).strftime("%H:%M:%S")},
-    )
-    return redirect("health:emergency-detail", pk=pk)
 
 
 @require_POST

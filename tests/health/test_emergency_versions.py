@@ -12,7 +12,6 @@ from tests.helpers import STALE_EDIT, nb
 
 pytestmark = pytest.mark.django_db
 
-
 def _record(emergency: Emergency, **changes) -> dict:
     local = dt.datetime.astimezone
     data = {

@@ -20,6 +20,7 @@ OBJECT_PAGES = {
     "health:client-history": "client",
     "audit:client-report": "client",
     "health:emergency-detail": "emergency",
+    "health:emergency-sheet": "emergency",
     "counseling:referral-detail": "referral",
 }
 PAGES = [

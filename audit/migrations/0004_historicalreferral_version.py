@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_historicalreferralfollowupchange'),
+        ("audit", "0003_check_interval_history"),
     ]
 
     operations = [

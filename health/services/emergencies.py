@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -11,7 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.versioning import version_bump, version_check
-from health.models import Emergency, HealthService, Intervention
+from health.models import Emergency, HealthService
+from health.services.common import history_by as _history_by
+from health.services.common import locked_emergency as _locked
+from health.services.common import to_second
 from staff.models import User
 from visits.models import BoothSession, Client, Visit
 
@@ -43,10 +45,6 @@ RECORD_FIELDS = (
 def _usernames(user_ids) -> str:
     names = sorted(User.objects.filter(pk__in=list(user_ids)).values_list("username", flat=True))
     return ", ".join(names) or "—"
-
-
-def _history_by(instance, by: User) -> None:
-    instance._history_user = by  # who made this change, for the record's history
 
 
 @transaction.atomic
@@ -209,56 +207,6 @@ def emergency_link_client(
     return emergency
 
 
-def _check_time(emergency: Emergency, at: dt.datetime, now: dt.datetime, what: str) -> None:
-    if at > now + dt.timedelta(minutes=1):
-        raise ValidationError(_("%(what)s cannot be in the future.") % {"what": what}, code="future")
-    if at < emergency.started_at:
-        raise ValidationError(
-            _("%(what)s cannot be before the emergency started.") % {"what": what}, code="before_start"
-        )
-    if emergency.ended_at is not None and at > emergency.ended_at:
-        raise ValidationError(_("%(what)s cannot be after the emergency ended.") % {"what": what}, code="after_end")
-
-
-def _locked(emergency: Emergency) -> Emergency:
-    return Emergency.objects.select_for_update().get(pk=emergency.pk)
-
-
-@transaction.atomic
-def emergency_intervention_add(
-    *,
-    emergency: Emergency,
-    kind: str,
-    by: User,
-    route: str = "",
-    dose_mg: Decimal | None = None,
-    at: dt.datetime | None = None,
-    note: str = "",
-    now: dt.datetime | None = None,
-) -> Intervention:
-    """Record one intervention, stamped by the server unless a time is given afterwards."""
-    now = now or timezone.now()
-    emergency = _locked(emergency)
-    at = at or now
-    if kind not in Intervention.Kind.values:
-        raise ValidationError(_("Choose an intervention."), code="bad_kind")
-    _check_time(emergency, at, now, _("The intervention"))
-    if kind == Intervention.Kind.NALOXONE:
-        if route not in Intervention.Route.values:
-            raise ValidationError(_("Give the naloxone route: intranasal or intramuscular."), code="bad_route")
-        if dose_mg is None or dose_mg <= 0 or dose_mg > 20:
-            raise ValidationError(_("Give the naloxone dose in mg (more than 0, at most 20)."), code="bad_dose")
-    else:
-        route, dose_mg = "", None
-    intervention = Intervention(
-        emergency=emergency, kind=kind, at=at, by=by, route=route, dose_mg=dose_mg, note=note.strip()
-    )
-    _history_by(intervention, by)
-    intervention.save()
-    emergency.staff_involved.add(by)
-    return intervention
-
-
 @transaction.atomic
 def emergency_mark(*, emergency: Emergency, what: str, by: User, now: dt.datetime | None = None) -> Emergency:
     """Stamp "ambulance called", "ambulance arrived" or "police called" with the server's time."""
@@ -285,6 +233,10 @@ def emergency_mark(*, emergency: Emergency, what: str, by: User, now: dt.datetim
     return emergency
 
 
+def _last_time(entries) -> dt.datetime | None:
+    return entries.filter(withdrawn_at__isnull=True).order_by("-at").values_list("at", flat=True).first()
+
+
 @transaction.atomic
 def emergency_close(
     *, emergency: Emergency, outcome: str, by: User, ended_at: dt.datetime | None = None, now: dt.datetime | None = None
@@ -300,9 +252,13 @@ def emergency_close(
         raise ValidationError(_("The end cannot be in the future."), code="future")
     if ended_at < emergency.started_at:
         raise ValidationError(_("The end cannot be before the emergency started."), code="before_start")
-    last = emergency.interventions.order_by("-at").values_list("at", flat=True).first()
-    if last is not None and last > ended_at:
+    # To the second, withdrawn entries aside: an intervention in the closing second is inside the record.
+    last = _last_time(emergency.interventions)
+    if last is not None and to_second(last) > to_second(ended_at):
         raise ValidationError(_("An intervention is recorded after that end time."), code="intervention_after_end")
+    last = _last_time(emergency.vital_signs)
+    if last is not None and to_second(last) > to_second(ended_at):
+        raise ValidationError(_("Vital signs are recorded after that end time."), code="vitals_after_end")
     emergency.outcome = outcome
     emergency.ended_at = ended_at
     emergency.ended_by = by
@@ -364,10 +320,19 @@ def emergency_update(
             raise ValidationError(
                 _("%(what)s cannot be before the emergency started.") % {"what": what}, code="before_start"
             )
-    times = list(emergency.interventions.values_list("at", flat=True))
-    if times and (min(times) < started_at or (ended_at is not None and max(times) > ended_at)):
+    times = [
+        to_second(at)
+        for at in [
+            *emergency.interventions.filter(withdrawn_at__isnull=True).values_list("at", flat=True),
+            *emergency.vital_signs.filter(withdrawn_at__isnull=True).values_list("at", flat=True),
+        ]
+    ]
+    if times and (
+        min(times) < to_second(started_at) or (ended_at is not None and max(times) > to_second(ended_at))
+    ):
         raise ValidationError(
-            _("An intervention is recorded outside the start and end times."), code="intervention_outside"
+            _("An intervention or vital signs are recorded outside the start and end times."),
+            code="intervention_outside",
         )
     unknown = [s for s in signs if s not in Emergency.Sign.values]
     if unknown:
