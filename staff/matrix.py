@@ -88,6 +88,8 @@ MATRIX: dict[str, Rule] = {
     "staff:incident-create": Rule("DDDADDDL", "DDDADDDL"),
     "staff:incident-detail": Rule("DDDAADDL", "DDDAADDL"),
     "staff:incident-edit": Rule("DDDADDDL", "DDDADDDL"),
+    # A wall display's link: no login; an unknown, revoked or out-of-range token gets the 403 page.
+    "staff:display-enter": Rule("DDDDDDDD", "MMMMMMMM"),
     # --- health ---
     "health:room": Rule("DDAADDDL", "MMMMMMML"),
     "health:service-create": Rule("DDAADDDL", "DDAADDDL"),
@@ -101,6 +103,10 @@ MATRIX: dict[str, Rule] = {
     "health:emergency-close": Rule("MMMMMMML", "DDAADDDL"),
     "health:emergency-record": Rule("MMMMMMML", "DDAADDDL"),
     "health:emergency-mark": Rule("MMMMMMML", "DDAADDDL"),
+    # The alarm banner on every signed-in page polls this; "I am on it" for anyone who may raise one.
+    "health:alarm": Rule("AAAAAAAL", "MMMMMMML"),
+    "health:display-alarm": Rule("DDDDDDDD", "MMMMMMMM"),
+    "health:emergency-answer": Rule("MMMMMMML", "AAAADDDL"),
     # --- reports ---
     "reports:dashboard": Rule("DDDAADDL", "DDDAADDL"),
     "reports:index": Rule("DDDDADDL", "DDDDADDL"),
@@ -131,6 +137,9 @@ MATRIX: dict[str, Rule] = {
     "visits:visit-move": Rule("MMMMMMML", "AAAADDDL"),
     "visits:visit-check-out": Rule("MMMMMMML", "ADAADDDL"),
     "visits:visit-close": Rule("MMMMMMML", "DDDADDDL"),
+    # A wall display's board: its token (a cookie), never a staff login; without one, the 403 page.
+    "visits:display": Rule("DDDDDDDD", "MMMMMMMM"),
+    "visits:display-board": Rule("DDDDDDDD", "MMMMMMMM"),
     # --- counseling ---
     "counseling:interview": Rule("DADADDDL", "MMMMMMML"),
     "counseling:intake-create": Rule("DADADDDL", "DADADDDL"),
