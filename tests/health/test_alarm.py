@@ -9,6 +9,7 @@ import re
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
@@ -117,8 +118,9 @@ def test_it_records_i_am_on_it_once_per_person(cast, overdose):
 def test_it_refuses_an_answer_to_a_closed_emergency(cast, overdose):
     emergency_close(emergency=overdose, outcome=Emergency.Outcome.RECOVERED, by=cast["health"])
 
-    with pytest.raises(Exception, match="closed"):
+    with pytest.raises(ValidationError) as refused:
         emergency_answer(emergency=overdose, by=cast["duty"])
+    assert refused.value.code == "closed"
     assert not EmergencyResponder.objects.exists()
 
 
