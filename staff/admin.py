@@ -108,7 +108,7 @@ class DisplayAdmin(admin.ModelAdmin):
             obj.new_token = display_services.display_create(display=obj, by=request.user)
 
     def response_add(self, request, obj, post_url_continue=None):
-        url = request.build_absolute_uri(reverse("staff:display-enter", args=[obj.new_token]))
+        url = request.build_absolute_uri(reverse("visits:display-enter", args=[obj.new_token]))
         return TemplateResponse(
             request,
             "admin/staff/display/created.html",

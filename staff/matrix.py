@@ -88,8 +88,6 @@ MATRIX: dict[str, Rule] = {
     "staff:incident-create": Rule("DDDADDDL", "DDDADDDL"),
     "staff:incident-detail": Rule("DDDAADDL", "DDDAADDL"),
     "staff:incident-edit": Rule("DDDADDDL", "DDDADDDL"),
-    # A wall display's link: no login; an unknown, revoked or out-of-range token gets the 403 page.
-    "staff:display-enter": Rule("DDDDDDDD", "MMMMMMMM"),
     # --- health ---
     "health:room": Rule("DDAADDDL", "MMMMMMML"),
     "health:service-create": Rule("DDAADDDL", "DDAADDDL"),
@@ -140,6 +138,7 @@ MATRIX: dict[str, Rule] = {
     # A wall display's board: its token (a cookie), never a staff login; without one, the 403 page.
     "visits:display": Rule("DDDDDDDD", "MMMMMMMM"),
     "visits:display-board": Rule("DDDDDDDD", "MMMMMMMM"),
+    "visits:display-enter": Rule("DDDDDDDD", "MMMMMMMM"),
     # --- counseling ---
     "counseling:interview": Rule("DADADDDL", "MMMMMMML"),
     "counseling:intake-create": Rule("DADADDDL", "DADADDDL"),

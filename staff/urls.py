@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import path
 
 from staff import views
-from staff.views import displays, handover, incidents, roster
+from staff.views import handover, incidents, roster
 
 app_name = "staff"
 
@@ -13,8 +13,6 @@ urlpatterns = [
     path("language/", views.set_language, name="language"),
     path("switch-user/", views.switch_user, name="switch-user"),
     path("session/ping/", views.idle_ping, name="idle-ping"),
-    # A display's secret link (43 characters); shorter words under display/ are the display's own pages.
-    re_path(r"^display/(?P<token>[A-Za-z0-9_-]{20,200})/$", displays.display_enter, name="display-enter"),
     path("roster/", roster.roster, name="roster"),
     path("roster/copy/", roster.roster_copy, name="roster-copy"),
     path("roster/shifts/new/", roster.shift_create, name="shift-create"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, override
 from playwright.sync_api import expect
 
 from staff.models import Display, User
-from staff.services.displays import display_create
+from staff.services.displays import display_create, displays_revoke
 from tests.browser.helpers import login
 from tests.browser.test_floor_board import _booth_card, _open_all_day, _waiting
 from visits.models import Booth, Route, Visit
@@ -161,3 +161,17 @@ def test_a_wall_display_shows_the_board_and_keeps_it_current_without_a_login(pag
     expect(page.get_by_test_id("alarm")).to_contain_text("WALL1985M", timeout=POLL)
     expect(page.get_by_test_id("alarm-answer")).to_have_count(0)
     shot("wall-display")
+
+
+def test_a_revoked_wall_display_shows_why_at_its_next_full_poll(page, live_server, cast):
+    _open_all_day()
+    display = Display(name="Corridor")
+    token = display_create(display=display, by=cast["admin"])
+    page.goto(f"{live_server.url}/display/{token}/")
+    expect(page.get_by_test_id("display-name")).to_contain_text("Corridor")
+
+    displays_revoke(displays=Display.objects.filter(pk=display.pk), by=cast["admin"])
+    # A change on the floor sends the next poll the whole way (so does the minute, in under 65 s).
+    _waiting("GONE1990K", cast["reception"])
+
+    expect(page.get_by_test_id("display-denied")).to_be_visible(timeout=POLL)

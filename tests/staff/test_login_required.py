@@ -27,7 +27,7 @@ OPEN_PAGES = {
     "staff:login",
     "healthz",
     "staff:language",
-    "staff:display-enter",
+    "visits:display-enter",
     "visits:display",
     "visits:display-board",
     "health:display-alarm",
