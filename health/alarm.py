@@ -57,6 +57,8 @@ def banner_context(request: HttpRequest, *, version: str, emergencies: list[Emer
         "alarm_poll_url": f"{poll}?v={quote(poll_token(request, version), safe='')}",
         "alarm_can_answer": display is None and user.has_perm("health.add_emergency"),
         "alarm_can_view": display is None and user.has_perm("health.view_emergency"),
+        # A wall display has no buttons: it sounds until someone answers at a station.
+        "alarm_can_silence": display is None,
         "alarm_next": _page_path(request),
     }
 

@@ -115,6 +115,7 @@ def test_it_shows_no_clinical_detail_and_no_forms(client, cast, wall):
     assert "<form" not in html
     assert 'data-testid="alarm"' in html  # the emergency banner, for all to see
     assert 'data-testid="alarm-answer"' not in html
+    assert 'data-testid="alarm-silence"' not in html  # it sounds until someone answers at a station
     assert "/health/emergencies/" not in html  # no link to the record
 
 
