@@ -13,15 +13,20 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from health.models import Emergency, HealthService, Intervention, VitalSigns
+from health.models import Emergency, EmergencyResponder, HealthService, Intervention, VitalSigns
 from visits.models import Client, Visit
 
 RECENT_OVERDOSE = dt.timedelta(days=7)
 
 
 def open_emergencies() -> list[Emergency]:
+    """The open emergencies with who answered each: one query, and one more only when any is open
+    (Django makes no prefetch query for an empty result). Every page's alarm banner asks it."""
     return list(
-        Emergency.objects.filter(ended_at__isnull=True).select_related("client", "booth").order_by("started_at")
+        Emergency.objects.filter(ended_at__isnull=True)
+        .select_related("client", "booth")
+        .prefetch_related(Prefetch("responders", queryset=EmergencyResponder.objects.select_related("by")))
+        .order_by("started_at", "pk")
     )
 
 

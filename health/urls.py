@@ -1,6 +1,6 @@
 from django.urls import path
 
-from health.views import emergencies, interventions, room, sheet
+from health.views import alarm, emergencies, interventions, room, sheet
 
 app_name = "health"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("stock/", room.stock, name="stock"),
     path("stock/delivery/", room.stock_delivery, name="stock-delivery"),
     path("stock/count/", room.stock_count_view, name="stock-count"),
+    path("alarm/", alarm.alarm, name="alarm"),
+    path("alarm/display/", alarm.display_alarm, name="display-alarm"),
     path("emergencies/open/", emergencies.emergency_open, name="emergency-open"),
     path("emergencies/unknown/", emergencies.emergency_open_unknown, name="emergency-open-unknown"),
     path("emergencies/<int:pk>/", emergencies.emergency_detail, name="emergency-detail"),
@@ -23,6 +25,7 @@ urlpatterns = [
     path("emergencies/<int:pk>/close/", emergencies.emergency_close, name="emergency-close"),
     path("emergencies/<int:pk>/link/", emergencies.emergency_link, name="emergency-link"),
     path("emergencies/<int:pk>/record/", emergencies.emergency_record, name="emergency-record"),
+    path("emergencies/<int:pk>/answer/", alarm.emergency_answer, name="emergency-answer"),  # before the marks
     path(
         "emergencies/<int:pk>/<str:what>/",
         emergencies.emergency_mark,

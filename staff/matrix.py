@@ -108,6 +108,10 @@ MATRIX: dict[str, Rule] = {
     "health:intervention-correct": Rule("MMMMMMML", "DDAADDDL"),
     "health:intervention-withdraw": Rule("MMMMMMML", "DDAADDDL"),
     "health:vitals-withdraw": Rule("MMMMMMML", "DDAADDDL"),
+    # The alarm banner on every signed-in page polls this; "I am on it" for anyone who may raise one.
+    "health:alarm": Rule("AAAAAAAL", "MMMMMMML"),
+    "health:display-alarm": Rule("DDDDDDDD", "MMMMMMMM"),
+    "health:emergency-answer": Rule("MMMMMMML", "AAAADDDL"),
     # --- reports ---
     "reports:dashboard": Rule("DDDAADDL", "DDDAADDL"),
     "reports:index": Rule("DDDDADDL", "DDDDADDL"),
@@ -138,6 +142,10 @@ MATRIX: dict[str, Rule] = {
     "visits:visit-move": Rule("MMMMMMML", "AAAADDDL"),
     "visits:visit-check-out": Rule("MMMMMMML", "ADAADDDL"),
     "visits:visit-close": Rule("MMMMMMML", "DDDADDDL"),
+    # A wall display's board: its token (a cookie), never a staff login; without one, the 403 page.
+    "visits:display": Rule("DDDDDDDD", "MMMMMMMM"),
+    "visits:display-board": Rule("DDDDDDDD", "MMMMMMMM"),
+    "visits:display-enter": Rule("DDDDDDDD", "MMMMMMMM"),
     # --- counseling ---
     "counseling:interview": Rule("DADADDDL", "MMMMMMML"),
     "counseling:intake-create": Rule("DADADDDL", "DADADDDL"),

@@ -37,9 +37,20 @@ class StaffLanguageMiddleware:
         return response
 
 
-# Polls the boards make by themselves every few seconds. They are not a person at the station, so they
-# never extend the session: a board left open is logged out after the idle timeout like any page.
-PASSIVE_URL_NAMES = frozenset({"visits:floor-board", "visits:injection-board", "visits:observation-board"})
+# Polls a page makes by itself every few seconds: the boards', the alarm banner's on every page, and a wall
+# display's. They are not a person at the station, so they never extend the session: a board left open is
+# logged out after the idle timeout like any page. While nothing changed, ``visits.board_poll`` answers
+# them before the session is read.
+PASSIVE_URL_NAMES = frozenset(
+    {
+        "visits:floor-board",
+        "visits:injection-board",
+        "visits:observation-board",
+        "visits:display-board",
+        "health:alarm",
+        "health:display-alarm",
+    }
+)
 IDLE_SESSION_KEY = "last_activity"
 IDLE_RESOLUTION = 30  # seconds
 

@@ -61,6 +61,8 @@ def _admin_permissions() -> list[str]:
     perms = ["staff.use_admin"]
     perms += _model_perms("staff", "user", ("add", "change", "view"))
     perms += _model_perms("auth", "group", ("view",))
+    # Wall displays are revoked, never deleted: when and from where each was last seen stays on record.
+    perms += _model_perms("staff", "display", ("add", "change", "view"))
     for app_label, models_ in _SETTINGS_MODELS.items():
         for model in models_:
             perms += _model_perms(app_label, model)

@@ -1,13 +1,15 @@
-"""A board's poll answered "no change" before the session and the user are read.
+"""A poll answered "no change" before the session and the user are read: the boards' and the alarm banner's.
 
-Each board polls every few seconds, at every station, all day. While nothing on the floor changed the
-answer is 204 and carries nothing, so proving who asks can wait: the board polls with a token signed
-when it was last drawn (``poll_token``), for the session cookie it was drawn for, holding the version
-it shows. ``BoardPollMiddleware`` answers 204 when the token is ours, the cookie is the same and the
-version is still current: one query. Anything else goes the whole way, where login, the idle timeout
-and permissions are checked and the board is drawn. Since the minute is part of the version, every
-board goes the whole way at least once a minute; a session that ended meanwhile gets the login page
-then, and has received nothing but "no change" until then.
+Each board, and the alarm banner on every page, polls every few seconds, at every station, all day.
+While nothing on the floor changed the answer is 204 and carries nothing, so proving who asks can
+wait: the poll carries a token signed when its region was last drawn (``poll_token``), for the cookie
+it was drawn for (a staff session's, or a wall display's), holding the version it shows.
+``BoardPollMiddleware`` answers 204 when the token is ours, the cookie is the same and the version is
+still current: one query. Anything else goes the whole way, where login, the idle timeout, the
+display's token and permissions are checked and the region is drawn. Since the minute is part of the
+version, every poll goes the whole way at least once a minute; a session that ended (or a display
+revoked) meanwhile gets the login page (or the display's 403) then, and has received nothing but
+"no change" until then. Which URLs are polls is ``staff.middleware.PASSIVE_URL_NAMES``.
 """
 
 from __future__ import annotations
@@ -20,19 +22,21 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from staff.displays import DISPLAY_COOKIE
+from staff.middleware import PASSIVE_URL_NAMES
 from visits.selectors.floor import floor_version
 
 _signer = signing.Signer(salt="visits.board-poll")
-BOARD_URL_NAMES = ("visits:floor-board", "visits:injection-board", "visits:observation-board")
 
 
 def _cookie_tag(request: HttpRequest) -> str:
-    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    return hashlib.sha256(cookie.encode()).hexdigest()[:16]
+    """The staff session's cookie and a wall display's: whichever the poll's region was drawn for."""
+    cookies = f"{request.COOKIES.get(settings.SESSION_COOKIE_NAME, '')}|{request.COOKIES.get(DISPLAY_COOKIE, '')}"
+    return hashlib.sha256(cookies.encode()).hexdigest()[:16]
 
 
 def poll_token(request: HttpRequest, version: str) -> str:
-    """What a board drawn at ``version`` for this request's session polls with."""
+    """What a board (or banner) drawn at ``version`` for this request's session or display polls with."""
     return _signer.sign(f"{version}~{_cookie_tag(request)}")
 
 
@@ -53,8 +57,8 @@ def unchanged(request: HttpRequest) -> bool:
 
 
 @cache
-def _board_paths() -> frozenset[str]:
-    return frozenset(reverse(name) for name in BOARD_URL_NAMES)
+def _poll_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in PASSIVE_URL_NAMES)
 
 
 class BoardPollMiddleware:
@@ -64,7 +68,7 @@ class BoardPollMiddleware:
     def __call__(self, request: HttpRequest):
         if (
             request.method == "GET"
-            and request.path_info in _board_paths()
+            and request.path_info in _poll_paths()
             and request.headers.get("HX-Request") == "true"
             and unchanged(request)
         ):

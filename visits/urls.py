@@ -1,6 +1,7 @@
 from django.urls import path
 
-from visits.views import bans, floor, injection, observation, reception
+from staff.views import displays
+from visits.views import bans, display, floor, injection, observation, reception
 
 app_name = "visits"
 
@@ -20,6 +21,10 @@ urlpatterns = [
     path("observation/board/", observation.observation_board, name="observation-board"),
     path("floor/", floor.floor, name="floor"),
     path("floor/board/", floor.floor_board, name="floor-board"),
+    path("display/", display.display, name="display"),
+    path("display/board/", display.display_board, name="display-board"),
+    # A wall display's secret link (its view is the staff app's: who a display is); after the board's.
+    path("display/<str:token>/", displays.display_enter, name="display-enter"),
     path("visits/<int:pk>/assign-booth/", injection.booth_assign_view, name="booth-assign"),
     path("booth-sessions/<int:pk>/end/", injection.booth_end_view, name="booth-end"),
     path("visits/<int:pk>/hand-out/", injection.visit_hand_out_view, name="visit-hand-out"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.versioning import version_bump, version_check
-from health.models import Emergency, HealthService
+from health.models import Emergency, EmergencyResponder, HealthService
 from health.services.common import history_by as _history_by
 from health.services.common import locked_emergency as _locked
 from health.services.common import to_second
@@ -235,6 +235,30 @@ def emergency_mark(*, emergency: Emergency, what: str, by: User, now: dt.datetim
 
 def _last_time(entries) -> dt.datetime | None:
     return entries.filter(withdrawn_at__isnull=True).order_by("-at").values_list("at", flat=True).first()
+
+
+@transaction.atomic
+def emergency_answer(
+    *, emergency: Emergency, by: User, now: dt.datetime | None = None
+) -> tuple[EmergencyResponder, bool]:
+    """Record that ``by`` answered the alarm ("I am on it"), stamped now. Once per person.
+
+    Returns ``(responder, created)``: a second press (a double click, or the same person at another
+    station) returns the first answer and writes nothing. The first answer stops the alarm's sound at
+    every station; the database raises the floor version, so every banner shows who answered.
+    """
+    now = now or timezone.now()
+    emergency = _locked(emergency)  # against a close in the same instant
+    if emergency.ended_at is not None:
+        raise ValidationError(_("This emergency is already closed."), code="closed")
+    existing = EmergencyResponder.objects.filter(emergency=emergency, by=by).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return EmergencyResponder.objects.create(emergency=emergency, by=by, at=now), True
+    except IntegrityError:  # one answer per person: the constraint settles what the lock did not
+        return EmergencyResponder.objects.get(emergency=emergency, by=by), False
 
 
 @transaction.atomic

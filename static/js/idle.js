@@ -49,10 +49,11 @@
 
   if (stay) stay.addEventListener("click", stayLoggedIn);
   // A request a person caused (a search, a form sent with htmx) counts on the server too; a board's
-  // poll (an element marked data-board) does not.
+  // poll (an element marked data-board) and the alarm banner's (data-passive) do not.
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail && event.detail.elt;
     if (elt && elt.closest && elt.closest("[data-board]")) return;
+    if (elt && elt.hasAttribute && elt.hasAttribute("data-passive")) return;
     lastActivity = Date.now();
   });
   window.setInterval(tick, 1000);

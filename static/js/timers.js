@@ -7,6 +7,7 @@
  * the tab becomes visible again. No inline script: everything is read from data attributes.
  *
  *   [data-board]           a board; data-server-now, data-label-* (translated texts, "{time}" marks the time)
+ *   [data-ticks]           not a board but ticks like one (the alarm banner on every page); data-server-now
  *   [data-since]           counts up from the timestamp
  *   [data-until]           counts down to the timestamp, then shows how far past it
  *   [data-timer-card]      a card whose status follows data-due-soon / data-deadline (a booth) or
@@ -17,6 +18,9 @@
  */
 (function () {
   "use strict";
+  // Loaded on every page (for the alarm banner) and again by the board pages: one copy runs.
+  if (window.__boardTimers) return;
+  window.__boardTimers = true;
 
   var busyRequests = 0;
 
@@ -123,8 +127,12 @@
     return document.querySelectorAll("[data-board]");
   }
 
+  function tickers() {
+    return document.querySelectorAll("[data-board], [data-ticks]");
+  }
+
   function tickAll() {
-    boards().forEach(tick);
+    tickers().forEach(tick);
   }
 
   // A refresh must not wipe what someone is typing or choosing. Polls wait while someone types or
@@ -272,6 +280,10 @@
       if (carried) restore(board, carried);
       tick(board);
     });
+    document.querySelectorAll("[data-ticks]").forEach(function (region) {
+      sync(region);
+      tick(region);
+    });
     carried = null;
     showMessage();
   });
@@ -296,7 +308,7 @@
   });
 
   function start() {
-    boards().forEach(sync);
+    tickers().forEach(sync);
     tickAll();
     window.setInterval(tickAll, 1000);
   }

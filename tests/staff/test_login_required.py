@@ -21,8 +21,17 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from reports.urls import MonthConverter
 
 # Pages open before login, by URL name: the login page itself, the load balancer's probe and the
-# language switch (POST-only, so a GET is refused with 405 rather than redirected).
-OPEN_PAGES = {"staff:login", "healthz", "staff:language"}
+# language switch (POST-only, so a GET is refused with 405 rather than redirected); and a wall display's
+# pages, which ask for the display's token instead (a 403 page without it: tests/staff/test_displays.py).
+OPEN_PAGES = {
+    "staff:login",
+    "healthz",
+    "staff:language",
+    "visits:display-enter",
+    "visits:display",
+    "visits:display-board",
+    "health:display-alarm",
+}
 
 SAMPLES = {
     IntConverter: "1",

@@ -270,11 +270,28 @@ def floor_version(language: str | None = None) -> str:
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         counter, settings = cursor.fetchone()
+    return _version_word(counter, settings, language)
+
+
+def page_floor_version(language: str | None = None) -> str:
+    """``floor_version``, from the facility row the request reads anyway: no query of its own.
+
+    For a page drawn whole (the alarm banner on every page): the counter was read with the facility,
+    before anything the page shows, so a change committed since makes the next poll draw it again.
+    """
+    facility = current_facility()
+    if facility is None or not hasattr(facility, "floor_counter"):
+        return floor_version(language)
+    return _version_word(facility.floor_counter, facility.settings_version, language)
+
+
+def _version_word(counter: int | None, settings: str | None, language: str | None) -> str:
     return f"{counter or 0}.{(settings or '-')[:8]}.{int(time.time() // 60)}.{language or get_language() or ''}"
 
 
-def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False) -> FloorBoard:
-    """Everything the floor, injection and observation boards show."""
+def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False, clinical: bool = True) -> FloorBoard:
+    """Everything the floor, injection and observation boards show; without ``clinical``, no recent-overdose
+    flags (a wall display's board)."""
     now = now or timezone.now()
     facility = current_facility()
     due_soon = dt.timedelta(minutes=facility.due_soon_minutes) if facility else DEFAULT_DUE_SOON
@@ -284,7 +301,7 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False)
         .select_related("client", "substance")
         .order_by("location_since", "checked_in_at", "pk")
     )
-    at_risk, recent_emergencies = _clients_at_risk(visits, now)
+    at_risk, recent_emergencies = _clients_at_risk(visits, now) if clinical else (set(), [])
     checks = _checks_by_visit()
     _answer_flags(checks, visits, recent_emergencies)
     rows: dict[str, list[PersonRow]] = {

@@ -19,7 +19,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from visits.models import Facility
+from django.db.models import Subquery
+
+from visits.models import Facility, FloorState
 from visits.models.facility import new_settings_version
 
 T = TypeVar("T")
@@ -35,13 +37,21 @@ def settings_changed() -> None:
     Facility.objects.filter(pk=1).update(settings_version=new_settings_version())
 
 
+def _read_facility() -> Facility | None:
+    # The floor's change counter rides along in the same query (``floor_counter``): every page's alarm
+    # banner polls with the version it shows, and gets it here without a query of its own
+    # (``visits.selectors.floor.page_floor_version``).
+    counter = FloorState.objects.filter(pk=1).values("version")[:1]
+    return Facility.objects.filter(pk=1).annotate(floor_counter=Subquery(counter)).first()
+
+
 def current_facility() -> Facility | None:
     """The facility row, read once per request."""
     memo = _request.get()
     if memo is None:
-        return Facility.objects.filter(pk=1).first()
+        return _read_facility()
     if "facility" not in memo:
-        memo["facility"] = Facility.objects.filter(pk=1).first()
+        memo["facility"] = _read_facility()
     return memo["facility"]
 
 
