@@ -2,6 +2,7 @@
 
 from health.services.emergencies import (
     RECORD_FIELDS,
+    emergency_answer,
     emergency_close,
     emergency_link_client,
     emergency_mark,
@@ -21,6 +22,7 @@ from health.services.vitals import vital_signs_record, vital_signs_withdraw
 __all__ = [
     "RECORD_FIELDS",
     "REPEAT_WINDOW",
+    "emergency_answer",
     "emergency_close",
     "emergency_intervention_add",
     "emergency_link_client",

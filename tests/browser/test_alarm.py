@@ -39,7 +39,7 @@ def test_an_emergency_sounds_at_reception_and_i_am_on_it_shows_at_both(page, bro
 
     User.objects.update(language=lang)
     _open_all_day()
-    _in_booth("ALRM1985M", cast)
+    _waiting("ALRM1985M", cast["reception"])  # in the queue, waiting for a booth
 
     # Reception at its own computer; a click on the page lets the browser play sound.
     login(page, live_server, "reception")
@@ -53,16 +53,14 @@ def test_an_emergency_sounds_at_reception_and_i_am_on_it_shows_at_both(page, bro
         nurse.set_default_timeout(POLL)
         login(nurse, live_server, "health")
         nurse.goto(f"{live_server.url}/injection/")
-        booth = nurse.locator("[data-testid=booth-card]").filter(
-            has=nurse.get_by_role("heading", name=t("Booth %(label)s") % {"label": "2"}, exact=True)
-        )
-        booth.get_by_test_id("open-emergency").click()
+        queued = nurse.get_by_test_id("person-row").filter(has_text="ALRM1985M")
+        queued.get_by_test_id("open-emergency").click()
         nurse.wait_for_url(f"{live_server.url}/health/emergencies/*/")
 
         # Within the poll interval the reception's page shows the alarm, sounding.
         alarm = page.get_by_test_id("alarm")
         expect(alarm).to_contain_text("ALRM1985M", timeout=POLL)
-        expect(alarm).to_contain_text(t("Booth"))
+        expect(alarm).to_contain_text(t("Reception or waiting room"))
         expect(alarm).to_have_attribute("data-alarm", "sounding")
         wrap = page.locator("[data-alarm-wrap]")
         expect(wrap).to_have_attribute("data-sound", "playing")

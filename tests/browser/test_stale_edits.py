@@ -173,7 +173,7 @@ def test_it_refuses_the_second_of_two_emergency_record_saves_and_keeps_the_first
         record.get_by_label(nb("Notes")).fill("Responded to naloxone after two minutes")
         with hanne.expect_navigation():
             record.get_by_role("button", name=nb("Save the record")).click()
-        expect(hanne.get_by_role("alert").first).to_contain_text(
+        expect(hanne.locator("#main [role=alert]").first).to_contain_text(
             nb("The record is saved. The earlier version is kept in its history.")
         )
 
