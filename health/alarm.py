@@ -1,9 +1,9 @@
 """The alarm banner on every page: the open emergencies, who answered, and what the banner polls with.
 
 Drawn on a page from base.html (``{% alarm_banner %}``, health/templatetags/alarm.py) and by its own
-poll (health/views/alarm.py). On a page it costs one query (the open emergencies; who answered is a
-second only while one is open): the version it polls with comes with the facility row every request
-reads (``page_floor_version``). Its poll is a board's poll (``visits.board_poll``): 204 in one query
+poll (health/views/alarm.py). On a page it costs no query of its own while no emergency is open:
+whether one is, and the version it polls with, come with the facility row every request reads
+(``health.apps``, ``page_floor_version``); while one is, the emergencies and who answered are two. Its poll is a board's poll (``visits.board_poll``): 204 in one query
 while nothing changed.
 """
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from health.models import Emergency, EmergencyResponder
 from health.selectors import open_emergencies
 from visits.board_poll import poll_token
+from visits.selectors.settings import current_facility
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,16 @@ def shows_alarm(request: HttpRequest) -> bool:
 
 
 def banner_context(request: HttpRequest, *, version: str, emergencies: list[Emergency] | None = None) -> dict:
-    """``emergencies``: the open ones as the page already read them (a board's), else read here."""
+    """``emergencies``: the open ones as read after ``version`` (a board's, a poll's). Without them, a
+    page's banner reads them here only if the facility row said one was open: that row carried the
+    version too (``page_floor_version``), so both are as of the same moment."""
     display = getattr(request, "display", None)
     user = request.user
     me = user.pk if user.is_authenticated else None
     alarms = []
-    for emergency in open_emergencies() if emergencies is None else emergencies:
+    if emergencies is None:
+        emergencies = open_emergencies() if _any_open(request) else []
+    for emergency in emergencies:
         responders = list(emergency.responders.all())
         alarms.append(
             Alarm(emergency=emergency, responders=responders, answered_by_me=any(r.by_id == me for r in responders))
@@ -61,6 +66,16 @@ def banner_context(request: HttpRequest, *, version: str, emergencies: list[Emer
         "alarm_can_silence": display is None,
         "alarm_next": _page_path(request),
     }
+
+
+def _any_open(request: HttpRequest) -> bool:
+    """Whether an emergency was open when the request read the facility row (no query of its own).
+
+    Read with the floor's counter the banner polls with: an emergency opened since raises the counter,
+    so the next poll draws the banner with it.
+    """
+    facility = current_facility()
+    return True if facility is None else getattr(facility, "emergency_open", True)
 
 
 def _page_path(request: HttpRequest) -> str:

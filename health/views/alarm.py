@@ -13,6 +13,7 @@ from bergen_injection.http import safe_next_url
 from health import services
 from health.alarm import banner_context
 from health.models import Emergency
+from health.selectors import open_emergencies
 from staff.displays import display_required
 from staff.permissions import permission_required
 from visits.board_poll import shown_version
@@ -24,7 +25,9 @@ def _poll(request: HttpRequest) -> HttpResponse:
     version = floor_version()
     if shown_version(request) == version:
         return HttpResponse(status=204)
-    return render(request, "health/partials/_alarm.html", banner_context(request, version=version))
+    return render(
+        request, "health/partials/_alarm.html", banner_context(request, version=version, emergencies=open_emergencies())
+    )
 
 
 @require_GET
@@ -52,7 +55,11 @@ def emergency_answer(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as problem:
         error = " ".join(problem.messages)
     if request.htmx:
-        return render(request, "health/partials/_alarm.html", banner_context(request, version=floor_version()))
+        return render(
+            request,
+            "health/partials/_alarm.html",
+            banner_context(request, version=floor_version(), emergencies=open_emergencies()),
+        )
     if error:
         messages.error(request, error)
     else:

@@ -37,12 +37,25 @@ def settings_changed() -> None:
     Facility.objects.filter(pk=1).update(settings_version=new_settings_version())
 
 
+_read_along: dict[str, Callable[[], Any]] = {}
+
+
+def read_with_facility(name: str, expression: Callable[[], Any]) -> None:
+    """Have every request's facility row carry one more value, ``expression()`` annotated as ``name``.
+
+    For what an app above this one asks on every page: the health app asks whether any emergency is
+    open, so that a page's alarm banner reads the emergencies only when one is (``health.apps``).
+    """
+    _read_along[name] = expression
+
+
 def _read_facility() -> Facility | None:
     # The floor's change counter rides along in the same query (``floor_counter``): every page's alarm
     # banner polls with the version it shows, and gets it here without a query of its own
     # (``visits.selectors.floor.page_floor_version``).
     counter = FloorState.objects.filter(pk=1).values("version")[:1]
-    return Facility.objects.filter(pk=1).annotate(floor_counter=Subquery(counter)).first()
+    along = {name: expression() for name, expression in _read_along.items()}
+    return Facility.objects.filter(pk=1).annotate(floor_counter=Subquery(counter), **along).first()
 
 
 def current_facility() -> Facility | None:

@@ -77,27 +77,32 @@ def _url(name: str) -> str:
 # Stamped forms -----------------------------------------------------------------------------------------
 
 _CODE = "STAMPEDCLIENTCODE"  # where the client's code goes; letters only, so escaping leaves it alone
+_CLIENT_PK = 2_147_483_646  # where the client's id goes
 
 
 class _StandIn:
-    """What a stamped template may use of a visit: its id and its client's code."""
+    """What a stamped template may use of a visit: its id, its client's id and its client's code."""
 
     pk = _PK
+    client_id = _CLIENT_PK
     client = type("Client", (), {"code": _CODE})()
 
 
 @register.simple_tag(takes_context=True)
-def stamp(context, template_name: str, visit) -> str:
+def stamp(context, template_name: str, visit, **variant) -> str:
     """``{% include template_name with visit=visit %}``, drawn once per page and stamped for each visit.
 
-    The boards draw the same forms (a check, a check-out, equipment) on every card; only the visit's
-    id and its client's code differ. The template may use nothing else of the visit.
+    The boards draw the same forms (a check, a check-out, equipment, the emergency button) on every
+    card; only the visit's id, its client's id and its client's code differ. The template may use
+    nothing else of the visit. ``variant`` (``short=True``) is given to the template too, and each
+    variant is drawn once.
     """
     drawn = context.render_context.dicts[0].setdefault("stamped", {})
-    if template_name not in drawn:
-        with context.push(visit=_StandIn()):
-            drawn[template_name] = context.template.engine.get_template(template_name).render(context)
-    html = drawn[template_name].replace(str(_PK), str(int(visit.pk)))
+    key = (template_name, tuple(sorted(variant.items())))
+    if key not in drawn:
+        with context.push(visit=_StandIn(), **variant):
+            drawn[key] = context.template.engine.get_template(template_name).render(context)
+    html = drawn[key].replace(str(_PK), str(int(visit.pk))).replace(str(_CLIENT_PK), str(int(visit.client_id)))
     return mark_safe(html.replace(_CODE, str(conditional_escape(visit.client.code))))  # noqa: S308 - escaped
 
 

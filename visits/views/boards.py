@@ -57,6 +57,8 @@ def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
         # What was used and how, and the checks' details, are health data: clinical staff only.
         # Everyone on the floor sees the timers and a flagged check.
         "clinical": user.has_perm("visits.view_boothsession") or user.has_perm("visits.add_observationcheck"),
+        # Asked once for the emergency button on every person's row and card.
+        "can_open_emergency": user.has_perm("health.add_emergency"),
     }
 
 
