@@ -13,6 +13,8 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visits.models import Client
+
 
 class Emergency(models.Model):
     """A medical emergency from the first click to its outcome. Corrections are kept in its history."""
@@ -61,12 +63,8 @@ class Emergency(models.Model):
         AGE_50_59 = "50_59", _("50–59")
         AGE_60_PLUS = "60_plus", _("60 and over")
 
-    class Gender(models.TextChoices):
-        """The client code's gender letters, for a person who has no code."""
-
-        MAN = "M", _("Man")
-        WOMAN = "K", _("Woman")
-        OTHER = "A", _("Other / not stated")
+    # A person without a code is described with the code's gender letters.
+    Gender = Client.Gender
 
     # Empty for a person who is not registered or not known ("unknown person"); linked to a client
     # code later when one is found, the link kept in the history.
