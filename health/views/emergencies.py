@@ -152,8 +152,6 @@ def emergency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         emergency = emergency_with_interventions(pk)
     except Emergency.DoesNotExist:
         return render(request, "404.html", status=404)
-    if emergency.client_id is not None:  # an unknown person's record belongs to no client's record
-        access_log_record(request=request, client=emergency.client, kind=AccessLogEntry.Kind.EMERGENCY)
     return _render_detail(request, emergency)
 
 
@@ -181,7 +179,12 @@ def _record_initial(emergency: Emergency) -> dict:
 def _render_detail(
     request, emergency, *, record_form=None, close_form=None, stale=None, submitted=None, parts=None, status=200
 ):
-    """The emergency page; ``parts`` are the forms of the interventions, vital signs (see emergency_parts)."""
+    """The emergency page; ``parts`` are the forms of the interventions, vital signs (see emergency_parts).
+
+    Every drawing of it shows the record, a refused form's too: each one writes the access entry.
+    """
+    if emergency.client_id is not None:  # an unknown person's record belongs to no client's record
+        access_log_record(request=request, client=emergency.client, kind=AccessLogEntry.Kind.EMERGENCY)
     can_change = request.user.has_perm("health.change_emergency")
     return render(
         request,

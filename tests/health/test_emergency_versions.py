@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from audit.models import AccessLogEntry
 from health import services
 from health.models import Emergency
 from tests.helpers import STALE_EDIT, nb
@@ -70,3 +71,14 @@ def test_it_keeps_the_start_to_the_second_when_the_form_is_saved_unchanged(emerg
     saved = Emergency.objects.get(pk=emergency.pk)
     assert saved.started_at == emergency.started_at
     assert saved.started_at.second == 39
+
+
+def test_it_logs_the_view_of_the_record_when_a_stale_save_is_refused(emergency, client_for, cast, at_noon):
+    stale = _record(emergency, notes="Responded to naloxone")
+    services.emergency_mark(emergency=emergency, what="ambulance_called", by=cast["duty"])
+
+    client_for("health").post(f"/health/emergencies/{emergency.pk}/record/", stale)
+
+    assert AccessLogEntry.objects.filter(
+        user=cast["health"], client=emergency.client, kind=AccessLogEntry.Kind.EMERGENCY
+    ).exists()
