@@ -222,8 +222,9 @@ def _counts() -> dict[str, int]:
         return {models[i]._meta.label: n for i, n in cursor.fetchall()}
 
 
-# Tables a refused request may still touch: the session (messages live there) and the login record.
-VOLATILE = {"sessions.Session", "staff.User"}
+# Tables a refused request may still touch: the session (messages live there), the login record, and
+# the access log (a refused form is drawn again on the record's page, which is a view of the record).
+VOLATILE = {"sessions.Session", "staff.User", "audit.AccessLogEntry"}
 
 
 def _changed(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:
