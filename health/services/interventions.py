@@ -100,8 +100,10 @@ def emergency_intervention_add(
     ``REPEAT_WINDOW`` of the last one's entry raises ``ValidationError`` code ``"repeat"`` with the
     question to ask, unless ``confirm``.
     """
+    # Two presses at once: the second waits here for the first to commit, and is stamped after it, so
+    # it sees the first dose as within the repeat window.
+    emergency = locked_emergency(emergency)
     now = now or timezone.now()
-    emergency = locked_emergency(emergency)  # two presses at once: the second waits here, then sees the first
     if kind not in Intervention.Kind.values:
         raise ValidationError(_("Choose an intervention."), code="bad_kind")
     at = time_or_now(emergency, at, now)
