@@ -2,25 +2,41 @@
 
 Run daily by ``manage.py retention``. Anonymising keeps every figure the reports compute: the visits,
 events, timers, birth year, gender, registration date, substances, routes and outcomes all stay;
-what goes is what could point to a person: the code (replaced by a token) and every free-text note,
-in the records and in their change history. Who viewed the record stays in the access log, now
-pointing at the token.
+what goes is what could point to a person:
+
+- the code, replaced by a token (``ANONAAAB0000A``) in the client row and everywhere else it is
+  written: every text and JSON column of every table, the change history, a handover's snapshot of the
+  open visits, another client's notes, shift notes, the addresses in the access log (``audit.mentions``);
+- every free-text note in the client's own records and in their change history, blanked (a dash);
+- the duty officer's accounts that tell of the client: the text of an incident the client was involved
+  in, a handover's notes on its clients of concern when the client was one, and any field of a handover
+  or an incident that names the client's code. These are blanked whole, not just the code: the words
+  around a code describe the person it names. They are older than the retention period by then (the
+  client has not come for that long), so what the next shift needed from them is long used.
+
+Text elsewhere that names the client (another client's note, a shift note) keeps its words with the
+token in place of the code: it is someone else's record, blanked in its own time. Who viewed the record
+stays in the access log, now pointing at the token. One run is one transaction, in a number of queries
+that does not grow with the number of clients anonymised (every hundred codes add one search per column).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
+from audit.mentions import chunks, code_regex, replace_in, rows_naming, text_columns
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
-from health.models import Emergency, HealthService, Intervention
-from staff.models import Incident
+from health.models import Emergency, HealthService, Intervention, VitalSigns
+from staff.models import Handover, Incident
 from visits.models import (
     Ban,
     Client,
@@ -52,13 +68,28 @@ _FREE_TEXT: list[tuple[type[models.Model], str, list[str]]] = [
     (Referral, "client", ["note"]),
     (ReferralStatusChange, "referral__client", ["reason"]),
     (ReferralFollowUpChange, "referral__client", ["reason"]),
-    (Emergency, "client", ["notes"]),
-    (Intervention, "emergency__client", ["note"]),
+    (Emergency, "client", ["person_description", "notes"]),
+    (Intervention, "emergency__client", ["note", "withdrawn_reason"]),
+    (VitalSigns, "emergency__client", ["note", "withdrawn_reason"]),
     (HealthService, "client", ["site", "treatment", "note"]),
     # An incident's text tells of everyone involved; it goes with the first of them to be anonymised
     # (by then the incident is older than the retention period). Its kind, time and place stay counted.
     (Incident, "clients", ["description", "action_taken", "other_party"]),
+    # A handover's notes on its clients of concern tell of each of them; they go with the first likewise.
+    (Handover, "clients_of_concern", ["concern_notes"]),
 ]
+
+# The duty officer's accounts: a field of these that names the client is blanked whole (see above).
+_ACCOUNTS: set[tuple[type[models.Model], str]] = {
+    (Handover, "concern_notes"),
+    (Handover, "incidents_note"),
+    (Handover, "open_matters"),
+    (Handover, "stock_problems"),
+    (Handover, "other_notes"),
+    (Incident, "description"),
+    (Incident, "action_taken"),
+    (Incident, "other_party"),
+}
 
 
 def anonymous_code(client_id: int) -> str:
@@ -141,32 +172,70 @@ def clients_to_anonymise(*, now: dt.datetime, years: int) -> models.QuerySet:
     )
 
 
-@transaction.atomic
 def client_anonymise(*, client: Client) -> None:
     """Replace the code with a token and blank every free-text note, in the records and their history."""
-    token = anonymous_code(client.pk)
+    clients_anonymise(clients=[client])
+
+
+@transaction.atomic
+def clients_anonymise(*, clients: Sequence[Client]) -> None:
+    """Anonymise ``clients`` at once: one transaction, a number of queries independent of how many."""
+    clients = [client for client in clients if not ANONYMOUS_CODE.match(client.code)]
+    if not clients:
+        return
+    ids = [client.pk for client in clients]
+    tokens = {client.code.casefold(): anonymous_code(client.pk) for client in clients}
+    # A code corrected once is in the history (and perhaps in text written before): it goes too.
+    for pk, code in Client.history.model._base_manager.filter(id__in=ids).values_list("id", "code"):
+        tokens.setdefault(code.casefold(), anonymous_code(pk))
     for model, path, fields in _FREE_TEXT:
-        rows = model.objects.filter(**{path: client})
-        pks = list(rows.values_list("pk", flat=True))
-        if not pks:
-            continue
-        history = getattr(model, "history", None)
-        past = history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}) if history else None
-        for name in fields:
-            # A text that was written becomes a dash, one that was empty stays empty: constraints that
-            # ask for a reason (a refused intake's) still hold, and nothing of the words is left.
-            model.objects.filter(pk__in=pks).exclude(**{name: ""}).update(**{name: REDACTED})
-            if past is not None:
-                past.exclude(**{name: ""}).update(**{name: REDACTED})
-        if past is not None:  # the reason given for a change (an incident's correction) is free text too
-            past.exclude(history_change_reason__isnull=True).exclude(history_change_reason="").update(
-                history_change_reason=REDACTED
-            )
-    Client.history.model.objects.filter(id=client.pk).update(code=token)
-    client.code = token
-    # Saved, not updated, so that the change history shows the anonymisation (with the token only).
-    client._change_reason = "retention"
-    client.save(update_fields=["code"])
+        _blank(model, model._base_manager.filter(**{f"{path}__in": ids}).values("pk"), fields)
+    for client in clients:
+        client.code = anonymous_code(client.pk)
+    # Through the history, so that the change history shows the anonymisation (with the token only).
+    bulk_update_with_history(clients, Client, ["code"], default_change_reason="retention")
+    _replace_codes(tokens)
+
+
+def _blank(model: type[models.Model], pks: models.QuerySet, fields: list[str]) -> None:
+    """Blank ``fields`` of the rows ``pks`` and of their history, two queries a field."""
+    history = getattr(model, "history", None)
+    past = history.model._base_manager.filter(**{f"{model._meta.pk.attname}__in": pks}) if history else None
+    for name in fields:
+        # A text that was written becomes a dash, one that was empty stays empty: constraints that
+        # ask for a reason (a refused intake's) still hold, and nothing of the words is left.
+        model._base_manager.filter(pk__in=pks).exclude(**{name: ""}).update(**{name: REDACTED})
+        if past is not None:
+            past.exclude(**{name: ""}).update(**{name: REDACTED})
+    if past is not None:  # the reason given for a change (an incident's correction) is free text too
+        past.exclude(history_change_reason__isnull=True).exclude(history_change_reason="").update(
+            history_change_reason=REDACTED
+        )
+
+
+def _replace_codes(tokens: dict[str, str]) -> None:
+    """Put the token in place of the old code in every text column, or blank an account that names it.
+
+    One search a column (for each hundred codes), then the rows found are written in bulk.
+    """
+    codes = list(tokens)
+    for column in text_columns():
+        name = column.field.name
+        blank_whole = (column.record_model, name) in _ACCOUNTS
+        limit = None if column.is_json else column.field.max_length
+        for some in chunks(codes):
+            pattern = code_regex(some)
+            changed = []
+            for pk, value in rows_naming(column, some).values_list("pk", name):
+                if blank_whole:
+                    new = REDACTED if pattern.search(value or "") else value
+                else:
+                    new = replace_in(value, pattern, lambda m: tokens[m.group(0).casefold()])
+                if new != value:
+                    # A token is longer than most codes; a full column keeps what fits.
+                    changed.append(column.model(pk=pk, **{name: new[:limit] if limit else new}))
+            if changed:
+                column.model._base_manager.bulk_update(changed, [name], batch_size=500)
 
 
 def client_deregister(*, client: Client) -> None:
@@ -182,13 +251,12 @@ def retention_run(
     now = now or timezone.now()
     months = months if months is not None else settings.DEREGISTER_AFTER_MONTHS
     years = years if years is not None else settings.RETENTION_YEARS
-    deregistered = anonymised = 0
-    for client in clients_to_deregister(now=now, months=months):
-        client_deregister(client=client)
-        deregistered += 1
-    for client in clients_to_anonymise(now=now, years=years):
-        client_anonymise(client=client)
-        anonymised += 1
     with transaction.atomic():
+        deregistered = 0
+        for client in clients_to_deregister(now=now, months=months):
+            client_deregister(client=client)
+            deregistered += 1
+        due = list(clients_to_anonymise(now=now, years=years))
+        clients_anonymise(clients=due)
         unknown = unknown_person_emergencies_anonymise(before=_months_before(now, years * 12))
-    return RetentionResult(deregistered=deregistered, anonymised=anonymised, unknown_persons=unknown)
+    return RetentionResult(deregistered=deregistered, anonymised=len(due), unknown_persons=unknown)
