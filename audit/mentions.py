@@ -127,7 +127,7 @@ def names(value: Any, pattern: re.Pattern) -> bool:
     return False
 
 
-def others_redacted(value: Any, code: str) -> Any:
-    """``value`` with every client code but ``code`` (anything shaped like one) replaced by ``[…]``."""
-    own = code.casefold()
-    return replace_in(value, _ANY_CODE, lambda m: m.group(0) if m.group(0).casefold() == own else OTHER_PERSON)
+def others_redacted(value: Any, codes: Iterable[str]) -> Any:
+    """``value`` with every client code but ``codes`` (anything shaped like one) replaced by ``[…]``."""
+    own = {code.casefold() for code in codes}
+    return replace_in(value, _ANY_CODE, lambda m: m.group(0) if m.group(0).casefold() in own else OTHER_PERSON)

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from audit.mentions import code_regex, names, others_redacted, rows_naming, text_columns
 from audit.models import AccessLogEntry
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
-from health.models import Emergency, HealthService, Intervention
-from staff.models import Incident
+from health.models import Emergency, HealthService, Intervention, VitalSigns
+from staff.models import Handover, Incident
 from visits.models import (
     Ban,
     BoothSession,
@@ -115,16 +116,118 @@ def access_by_staff(*, user=None, start: dt.date | None = None, end: dt.date | N
     return entries
 
 
+# Of an incident, what is the client's: not the others involved (clients, staff, "others involved").
+_INCIDENT_FIELDS = [
+    "id",
+    "kind",
+    "occurred_at",
+    "area",
+    "room_id",
+    "police_called",
+    "recorded_at",
+    "recorded_by_id",
+    "description",
+    "action_taken",
+]
+_HISTORY_FIELDS = ["history_id", "history_date", "history_type", "history_user_id", "history_change_reason"]
+_HANDOVER_TEXT = ["concern_notes", "incidents_note", "open_matters", "stock_problems", "other_notes"]
+
+
+def _text_fields(model: type[Model]) -> set[str]:
+    return {column.field.attname for column in text_columns() if column.model is model}
+
+
+def _ids_naming(model: type[Model], codes: list[str]) -> set[int]:
+    """The rows of ``model`` with a text column that names one of ``codes``."""
+    pattern = code_regex(codes)
+    found = set()
+    for column in text_columns():
+        if column.model is model:
+            name = column.field.name
+            found |= {pk for pk, value in rows_naming(column, codes).values_list("pk", name) if names(value, pattern)}
+    return found
+
+
+class _Export:
+    """The export being put together: the records, and which rows are in it already."""
+
+    def __init__(self, client: Client) -> None:
+        # Every code the client has had: one corrected since is theirs too, not another person's.
+        self.codes = {client.code, *Client.history.filter(id=client.pk).values_list("code", flat=True)}
+        self.data: dict = {}
+        self.exported: set[tuple[str, int]] = set()
+
+    def add(self, model: type[Model], queryset: QuerySet, fields: list[str] | None = None) -> None:
+        text = _text_fields(model)
+        rows = []
+        for row in queryset.order_by("pk").values(*(fields or ())):
+            self.exported.add((model._meta.label, row[model._meta.pk.attname]))
+            rows.append({k: others_redacted(v, self.codes) if k in text else v for k, v in row.items()})
+        self.data[model._meta.label] = rows
+
+    def add_with_history(self, model: type[Model], queryset: QuerySet, fields: list[str] | None = None) -> None:
+        self.add(model, queryset, fields)
+        history = getattr(model, "history", None)
+        if history is not None:
+            past = history.model._base_manager.filter(**{f"{model._meta.pk.attname}__in": queryset.values("pk")})
+            self.add(history.model, past, fields and [*fields, *_HISTORY_FIELDS])
+
+
+def _handover_part(handover: Handover, codes: set[str], of_concern: bool) -> dict:
+    """What a handover says of the client with ``codes``: their line of the snapshot, the text naming them."""
+    own = code_regex(codes)
+    part = {
+        "id": handover.pk,
+        "written_at": handover.written_at,
+        "written_by_id": handover.written_by_id,
+        "shift_id": handover.shift_id,
+        "client_of_concern": of_concern,
+        "open_visits": [entry for entry in handover.open_visits if names(entry, own)],
+    }
+    for name in _HANDOVER_TEXT:
+        value = getattr(handover, name)
+        if names(value, own) or (name == "concern_notes" and of_concern and value):
+            part[name] = others_redacted(value, codes)
+    return part
+
+
 def client_export(client: Client) -> dict:
-    """Every record the facility holds about ``client``, for an access request (GDPR art. 15)."""
-    data: dict = {}
+    """Everything the facility holds about ``client``, for an access request (GDPR art. 15).
+
+    Their own records with the change history of each; of an incident or a handover that names them,
+    their part; and every other text in the database that names their code (``mentions``: which record,
+    which field, the text). Nobody else's details: another client's code anywhere in it is replaced by
+    ``[…]``, another client's line of a handover's snapshot is left out, and so are the others involved
+    in an incident.
+    """
+    export = _Export(client)
+    codes = sorted(export.codes)
     for model, queryset in _client_record_querysets(client):
-        data[model._meta.label] = list(queryset.order_by("pk").values())
-    data[VisitEvent._meta.label] = list(VisitEvent.objects.filter(visit__client=client).order_by("pk").values())
-    data[ReferralStatusChange._meta.label] = list(
-        ReferralStatusChange.objects.filter(referral__client=client).order_by("pk").values()
-    )
-    data[AccessLogEntry._meta.label] = list(
-        AccessLogEntry.objects.filter(client=client).order_by("pk").values("at", "user_id", "kind")
-    )
-    return data
+        if model is not Incident:
+            export.add_with_history(model, queryset)
+    export.add_with_history(VisitEvent, VisitEvent.objects.filter(visit__client=client))
+    export.add_with_history(ReferralStatusChange, ReferralStatusChange.objects.filter(referral__client=client))
+    export.add_with_history(VitalSigns, VitalSigns.objects.filter(emergency__client=client))
+    export.add(AccessLogEntry, AccessLogEntry.objects.filter(client=client), ["id", "at", "user_id", "kind"])
+
+    incident_ids = set(Incident.objects.filter(clients=client).values_list("pk", flat=True))
+    incident_ids |= _ids_naming(Incident, codes)
+    export.add_with_history(Incident, Incident.objects.filter(pk__in=incident_ids), _INCIDENT_FIELDS)
+
+    concern = set(Handover.objects.filter(clients_of_concern=client).values_list("pk", flat=True))
+    handovers = Handover.objects.filter(pk__in=concern | _ids_naming(Handover, codes)).order_by("pk")
+    export.data[Handover._meta.label] = [_handover_part(h, export.codes, h.pk in concern) for h in handovers]
+
+    pattern = code_regex(codes)
+    mentions = []
+    for column in text_columns():
+        label, name = column.model._meta.label, column.field.name
+        if column.record_model in (Incident, Handover):
+            continue
+        for pk, value in rows_naming(column, codes).values_list("pk", name).order_by("pk"):
+            if (label, pk) not in export.exported and names(value, pattern):
+                mentions.append(
+                    {"record": label, "id": pk, "field": name, "text": others_redacted(value, export.codes)}
+                )
+    export.data["mentions"] = mentions
+    return export.data
