@@ -11,8 +11,8 @@ what goes is what could point to a person:
 - the duty officer's accounts that tell of the client: the text of an incident the client was involved
   in, a handover's notes on its clients of concern when the client was one, and any field of a handover
   or an incident that names the client's code. These are blanked whole, not just the code: the words
-  around a code describe the person it names. They are older than the retention period by then (the
-  client has not come for that long), so what the next shift needed from them is long used.
+  around a code describe the person it names. Nearly always they are older than the retention period
+  by then (the client has not come for that long), so what the next shift needed from them is long used.
 
 Text elsewhere that names the client (another client's note, a shift note) keeps its words with the
 token in place of the code: it is someone else's record, blanked in its own time. Who viewed the record
