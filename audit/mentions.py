@@ -23,10 +23,10 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
 
-# Columns that hold nobody's words: secrets, keys and encoded data. A session is signed and encoded,
-# holds no code (only who is logged in and when they were last active) and expires.
+# Columns that hold nobody's words: secrets, keys, random tokens and encoded data. A session is signed
+# and encoded, holds no code (only who is logged in and when they were last active) and expires.
 _SKIPPED_MODELS = {"auth.Permission", "contenttypes.ContentType", "sessions.Session"}
-_SKIPPED_FIELDS = {"password", "token_hash", "session_key", "session_data", "session_hash"}
+_SKIPPED_FIELDS = {"password", "token_hash", "session_key", "session_data", "session_hash", "settings_version"}
 _TEXT_TYPES = {"CharField", "TextField", "JSONField"}
 
 # How many codes one search asks for at once: a search is one query per column whatever the number of
@@ -36,7 +36,8 @@ CODES_PER_SEARCH = 100
 # Written where another person's code stood in an export (GDPR art. 15(4): not another's data).
 OTHER_PERSON = "[…]"
 # Any client code, or anything shaped like one (the anonymous tokens too), in text.
-_ANY_CODE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,8}[0-9]{4}[MKAmka](?![^\W_])")
+# Like ``code_regex``, nothing may stand right after it: "KARI1985Ks" is KARI1985K's too.
+_ANY_CODE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,8}[0-9]{4}[MKAmka]")
 
 
 @dataclass(frozen=True)
