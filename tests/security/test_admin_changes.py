@@ -307,6 +307,21 @@ def test_it_answers_a_garbled_filter_with_a_message(client_for):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"user": "9" * 30},
+        {"user": "-1"},
+        {"start": "0001-01-01", "end": "9999-12-31"},
+        {"page": "9" * 30},
+        {"page": "-5"},
+        {"start": "x" * 5000},
+    ],
+)
+def test_it_answers_odd_filters_with_a_page_or_a_message(client_for, query):
+    assert client_for("coordinator").get("/access-log/admin-changes/", query).status_code in (200, 400)
+
+
 def _rename_booth(times: int, by) -> None:
     booth = Booth.objects.order_by("pk").first()
     booth._admin_audit_by = by
