@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audit"
     verbose_name = _("Access and change log")
+
+    def ready(self) -> None:
+        from audit import signals
+
+        signals.connect()

@@ -38,3 +38,12 @@ class AccessReviewForm(forms.Form):
         if start and end and end < start:
             raise forms.ValidationError(_("The period ends before it starts."))
         return cleaned
+
+
+class AdminChangeFilterForm(AccessReviewForm):
+    """The administrative changes made by one person (or anyone) in a period."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label = _("Changed by")
+        self.fields["user"].empty_label = _("Anyone")

@@ -1,15 +1,17 @@
-"""Reading the logs: one client's trail of views and changes, one staff member's views, a client's data."""
+"""Reading the logs: one client's trail of views and changes, one staff member's views, a client's data,
+the administrative changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from audit.mentions import code_regex, names, others_redacted, rows_naming, text_columns
-from audit.models import AccessLogEntry
+from audit.models import AccessLogEntry, AdminChange
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from staff.models import Handover, Incident
@@ -231,3 +233,62 @@ def client_export(client: Client) -> dict:
                 )
     export.data["mentions"] = mentions
     return export.data
+
+
+def admin_changes(*, user=None, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
+    """Administrative changes, newest first, narrowed to who made them and a period (both days included)."""
+    entries = AdminChange.objects.select_related("user", "content_type")
+    if user is not None:
+        entries = entries.filter(user=user)
+    if start is not None:
+        entries = entries.filter(at__date__gte=start)
+    if end is not None:
+        entries = entries.filter(at__date__lte=end)
+    return entries
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AdminChangeRow:
+    entry: AdminChange
+    what: str  # the kind of record, e.g. "booth"
+    fields: list[FieldChange]
+
+
+def _shown(value) -> str:
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or str(_("none"))
+    return str(value)
+
+
+def admin_change_rows(entries) -> list[AdminChangeRow]:
+    """The rows of a page of ``admin_changes``: each changed field with its label, before and after.
+
+    No query beyond the page's own: the kind of record comes with it, the labels from the model."""
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        fields = []
+        for name, change in sorted(entry.changes.items()):
+            try:
+                label = str(model._meta.get_field(name).verbose_name) if model else name
+            except FieldDoesNotExist:
+                label = name
+            fields.append(
+                FieldChange(label=label, before=_shown(change.get("before")), after=_shown(change.get("after")))
+            )
+        what = str(model._meta.verbose_name) if model else entry.content_type.model
+        rows.append(AdminChangeRow(entry=entry, what=what, fields=fields))
+    return rows

@@ -9,4 +9,5 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_report, name="client-report"),
     path("clients/<int:pk>/export/", views.client_export_view, name="client-export"),
     path("staff/", views.access_review, name="access-review"),
+    path("admin-changes/", views.admin_changes_view, name="admin-changes"),
 ]

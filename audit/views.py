@@ -1,4 +1,5 @@
-"""The coordinator's pages: who viewed or changed one client's record, access by staff member, exports."""
+"""The coordinator's pages: who viewed or changed one client's record, access by staff member, exports,
+and who changed staff access or the facility's settings."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.forms import AccessReviewForm, ClientCodeForm
+from audit.forms import AccessReviewForm, AdminChangeFilterForm, ClientCodeForm
 from audit.models import AccessLogEntry
-from audit.selectors import access_by_staff, client_audit_trail, client_export
+from audit.selectors import access_by_staff, admin_change_rows, admin_changes, client_audit_trail, client_export
 from audit.services import access_log_record
 from staff.permissions import permission_required
 from visits.models import Client
@@ -59,6 +60,30 @@ def access_review(request: HttpRequest) -> HttpResponse:
         request,
         "audit/access_review.html",
         {"active_station": "audit", "form": form, "page": page},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+ADMIN_CHANGES_PER_PAGE = 100
+
+
+@require_GET
+@permission_required("audit.review_access")
+def admin_changes_view(request: HttpRequest) -> HttpResponse:
+    """Who changed staff members' roles and permissions or the facility's settings: before and after."""
+    form = AdminChangeFilterForm(request.GET or None)
+    rows, page = [], None
+    if form.is_valid() or not form.is_bound:
+        filters = form.cleaned_data if form.is_bound else {}
+        entries = admin_changes(user=filters.get("user"), start=filters.get("start"), end=filters.get("end"))
+        page = Paginator(entries, ADMIN_CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+        rows = admin_change_rows(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/admin_changes.html",
+        {"active_station": "audit", "form": form, "page": page, "rows": rows, "query": query.urlencode()},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

@@ -128,10 +128,14 @@ LOGIN_REDIRECT_URL = "staff:landing"
 LOGOUT_REDIRECT_URL = "staff:login"
 
 # Shared station computers: a username is locked at one address after AXES_FAILURE_LIMIT failed logins
-# in a row, for AXES_COOLOFF minutes; a successful login resets the count.
+# in a row, for AXES_COOLOFF minutes; a successful login resets the count at that address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Guessing spread over many addresses: a username is locked at every address after this many failed logins
+# within AXES_COOLOFF minutes, wherever they came from (staff.lockout; a higher limit than the one above).
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20, minimum=1)
+AXES_HANDLER = "staff.lockout.StaffAxesHandler"
 # Behind reverse proxies (a load balancer, nginx) the station's address comes from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "bergen_injection.http.client_ip"

@@ -161,6 +161,7 @@ MATRIX: dict[str, Rule] = {
     "audit:client-report": Rule("DDDDADDL", "MMMMMMML"),
     "audit:client-export": Rule("DDDDADDL", "MMMMMMML"),
     "audit:access-review": Rule("DDDDADDL", "MMMMMMML"),
+    "audit:admin-changes": Rule("DDDDADDL", "MMMMMMML"),
 }
 
 # Every page of a model in the Django admin (list, add, change, delete, history, and the unnamed
@@ -198,6 +199,16 @@ def render_markdown() -> str:
         "Object rules inside pages: counseling notes only for counselors and coordinators; clinical detail",
         "(consumption, checks, health services, emergencies) only for health workers, duty officers and",
         "coordinators; reception sees a client's flags, not the notes behind them.",
+        "",
+        "Who holds which role is decided in the admin, and every such change is kept: a user's groups,",
+        "permissions and active, staff and superuser flags, a role's permissions, and every facility",
+        "setting, with who, when, before and after (`audit/signals.py`). Coordinators read them on",
+        "`audit:admin-changes`; nobody can change or delete them.",
+        "",
+        "Logging in: a username is locked at one address after `AXES_FAILURE_LIMIT` (5) failures, and at",
+        "every address after `AXES_USERNAME_FAILURE_LIMIT` (20) failures within `AXES_COOLOFF` minutes from",
+        "any addresses (`staff/lockout.py`). The second lock shuts the right person out as well, wherever",
+        "they are; it lifts after the cool-off, or at once with `manage.py axes_reset_username <name>`.",
         "",
         header,
         "|" + "---|" * (len(ROLES) + 2),

@@ -33,8 +33,18 @@ def display_create(*, display: Display, by: User, now: dt.datetime | None = None
 
 @transaction.atomic
 def displays_revoke(*, displays: QuerySet[Display], by: User, now: dt.datetime | None = None) -> int:
-    """Revoke the displays not revoked yet; returns how many. Each stops within a minute (see staff.displays)."""
-    return displays.filter(revoked_at__isnull=True).update(revoked_at=now or timezone.now(), revoked_by=by)
+    """Revoke the displays not revoked yet; returns how many. Each stops within a minute (see staff.displays).
+
+    Saved one by one (the rows locked), not updated in bulk, so that the log of administrative changes
+    sees each.
+    """
+    count = 0
+    for display in displays.filter(revoked_at__isnull=True).select_for_update():
+        display.revoked_at, display.revoked_by = now or timezone.now(), by
+        display._admin_audit_by = by
+        display.save(update_fields=["revoked_at", "revoked_by"])
+        count += 1
+    return count
 
 
 def display_seen(*, display: Display, address: str | None, now: dt.datetime | None = None) -> bool:

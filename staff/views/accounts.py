@@ -22,11 +22,13 @@ class LoginView(auth_views.LoginView):
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """The login page again, saying the username is locked here for a while (django-axes calls this)."""
+    """The login page again, saying the username is locked here, or everywhere, for a while (django-axes calls this)."""
     form = LoginForm(request, initial={"username": (credentials or {}).get("username", "")})
     context = {
         "form": form,
         "locked_out": True,
+        # Locked at every computer (staff.lockout), not only at this one.
+        "locked_everywhere": getattr(request, "axes_username_locked", False),
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "staff/login.html", context, status=429)

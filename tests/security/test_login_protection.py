@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.management import call_command
 from django.test import override_settings
+from django.utils.translation import ngettext, override
 
 from tests.conftest import PASSWORD
 from tests.helpers import nb
@@ -243,3 +247,98 @@ def test_behind_a_proxy_a_header_that_is_no_address_counts_as_the_proxy(client, 
 
     assert proxied(client, "reception", PASSWORD, "not-an-address").status_code == 429
     assert proxied(client, "reception", PASSWORD, "192.168.1.21").status_code == 302
+
+
+# Guessing spread over many addresses -------------------------------------------------------------------
+
+
+def locked_everywhere_message(minutes: int) -> str:
+    """What the login page says, in bokmål, when a username is locked at every computer."""
+    singular = (
+        "Too many failed logins for this username, from several computers: it is locked at every computer. "
+        "Try again in %(minutes)s minute, or ask an administrator to lift the lock."
+    )
+    with override("nb"):
+        return ngettext(singular, singular.replace("minute,", "minutes,"), minutes) % {"minutes": minutes}
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, AXES_USERNAME_FAILURE_LIMIT=6, AXES_COOLOFF_TIME=dt.timedelta(minutes=15))
+def test_it_locks_the_username_at_every_address_after_the_higher_limit(client, cast, clock):
+    for n in range(5):
+        # Never more than one guess from any address: the limit per address is never reached.
+        assert attempt(client, "reception", "wrong", ip=f"10.1.0.{n}").status_code == 200
+
+    response = attempt(client, "reception", "wrong", ip="10.1.0.99")
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert 'data-scope="username"' in html
+    assert locked_everywhere_message(15) in html
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, AXES_USERNAME_FAILURE_LIMIT=6)
+def test_the_username_lock_shuts_out_the_right_password_at_another_address_too(client, cast, clock):
+    for n in range(6):
+        attempt(client, "reception", "wrong", ip=f"10.1.0.{n}")
+
+    response = attempt(client, "reception", PASSWORD, ip="10.0.0.77")
+
+    assert response.status_code == 429
+    assert 'data-scope="username"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, AXES_USERNAME_FAILURE_LIMIT=6)
+def test_the_username_lock_leaves_other_usernames_alone(client, cast, clock):
+    for n in range(6):
+        attempt(client, "reception", "wrong", ip=f"10.1.0.{n}")
+
+    assert attempt(client, "health", PASSWORD, ip="10.1.0.1").status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, AXES_USERNAME_FAILURE_LIMIT=6, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_guessing_from_many_stations_locks_the_username(client, cast, clock):
+    for n in range(6):
+        proxied(client, "reception", "wrong", f"192.168.1.{n}")
+
+    response = proxied(client, "reception", PASSWORD, "192.168.1.200")
+
+    assert response.status_code == 429
+    assert 'data-scope="username"' in response.content.decode()
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, AXES_USERNAME_FAILURE_LIMIT=6, AXES_COOLOFF_TIME=dt.timedelta(minutes=15))
+def test_the_username_lock_lifts_after_the_cooloff(client, cast, clock):
+    for n in range(6):
+        attempt(client, "reception", "wrong", ip=f"10.1.0.{n}")
+
+    clock.shift(dt.timedelta(minutes=16))
+
+    assert attempt(client, "reception", PASSWORD, ip="10.0.0.77").status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, AXES_USERNAME_FAILURE_LIMIT=6)
+def test_resetting_the_username_lifts_the_lock_at_once(client, cast, clock):
+    for n in range(6):
+        attempt(client, "reception", "wrong", ip=f"10.1.0.{n}")
+
+    call_command("axes_reset_username", "reception", stdout=io.StringIO())
+
+    assert attempt(client, "reception", PASSWORD, ip="10.0.0.77").status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, AXES_USERNAME_FAILURE_LIMIT=6)
+def test_the_limit_at_one_address_still_comes_first(client, cast, clock):
+    for _ in range(3):
+        attempt(client, "reception", "wrong")
+
+    response = attempt(client, "reception", PASSWORD)
+
+    assert response.status_code == 429
+    assert 'data-scope="username"' not in response.content.decode()
+    assert attempt(client, "reception", PASSWORD, ip="10.0.0.6").status_code == 302
+
+
+def test_the_username_limit_is_higher_than_the_one_per_address_by_default():
+    assert settings.AXES_USERNAME_FAILURE_LIMIT == 20
+    assert settings.AXES_USERNAME_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
