@@ -12,9 +12,9 @@ from django.test import Client as HttpClient
 
 from health import services
 from health.models import Intervention
-from tests.visits.rooms_helpers import NOON, checked_in, postgres_only, race
+from tests.visits.rooms_helpers import NOON, checked_in, race
 
-pytestmark = [postgres_only, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _emergency(cast):

@@ -29,13 +29,12 @@ from tests.visits.rooms_helpers import (
     in_booth,
     in_observation,
     injection,
-    postgres_only,
     race,
     t,
 )
 from visits.models import Booth, BoothSession, Observation, Visit, VisitEvent
 
-pytestmark = [postgres_only, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def browser(user) -> HttpClient:
