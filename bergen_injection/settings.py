@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bergen_injection.errors.DatabaseBusyMiddleware",  # a write that waited too long: 503 "busy, try again"
     "visits.board_poll.BoardPollMiddleware",  # "no change" to a board's poll, before session and user
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "visits.selectors.settings.SettingsMiddleware",
