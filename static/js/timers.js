@@ -253,6 +253,8 @@
       var board = elt.closest("[data-board]") || boards()[0];
       if (board) htmx.trigger(board, "board-refresh");
       pendingTimer = window.setTimeout(showMessage, 2000);
+    } else {
+      showMessage(); // "the database is busy, try again" (503): nothing changed, the form keeps its values
     }
   });
 
