@@ -1,6 +1,7 @@
 """Two health workers at two computers give the last free booth at the same moment, on whichever database
 the run uses (SQLite, the default, or PostgreSQL with DATABASE_URL): one client gets the booth, the other
-station is told that no booth is free, and neither sees an error page.
+station is told that no booth is free, and neither sees an error page. A write that waited too long for
+another station's is told "the database is busy, try again" above the board, and the next try works.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import datetime as dt
 import time
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,7 +18,7 @@ from staff.roles import Role
 from tests.browser.helpers import login
 from tests.conftest import make_user
 from tests.helpers import nb
-from tests.visits.rooms_helpers import checked_in, in_booth
+from tests.visits.rooms_helpers import another_station_writing, checked_in, in_booth
 from visits.models import Booth, BoothSession, OpeningHours, OpeningHoursPeriod, Visit
 
 pytestmark = pytest.mark.browser
@@ -77,3 +79,29 @@ def test_it_gives_the_last_booth_to_one_of_two_stations_clicking_at_once_and_tel
     won = nb("%(code)s is in %(booth)s.") % {"code": winner.visit.client.code, "booth": winner.booth}
     assert messages[winner.visit.client.code] == won
     assert messages[loser.client.code] == nb("No booth is free. The client stays in the queue.")
+
+
+def test_it_says_the_database_is_busy_above_the_board_and_the_next_try_assigns_the_booth(
+    page, live_server, cast, monkeypatch
+):
+    # The live server keeps a browser's connection open, and with it its database connection: here each
+    # request opens its own, so that the short wait set below applies to the click.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    _open_all_day()
+    checked_in("FF1980M", cast["reception"], now=timezone.now())
+    login(page, live_server, "health")
+    page.goto(f"{live_server.url}/injection/")
+    assign = page.get_by_role("button", name=f"{nb('Assign booth')} FF1980M")
+
+    with another_station_writing():
+        assign.click()
+        expect(page.get_by_test_id("database-busy")).to_have_text(
+            nb(
+                "The database is busy: several stations saved at the same moment. "
+                "Nothing from the last action was saved. Try again."
+            )
+        )
+    assign.click()
+
+    expect(page.get_by_test_id("board-notice")).to_contain_text("FF1980M")
+    assert BoothSession.objects.filter(visit__client__code="FF1980M", ended_at__isnull=True).count() == 1

@@ -6,42 +6,14 @@ while the action is posted, and the wait is cut short so that the action gives u
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from django.db import connection, connections
 from django.test import Client as HttpClient
 
 from tests.helpers import nb
-from tests.visits.rooms_helpers import NOON, checked_in, heroin, injection
+from tests.visits.rooms_helpers import NOON, another_station_writing, checked_in, heroin, injection
 from visits.models import BoothSession, Visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def another_station_writing(monkeypatch):
-    """Hold the database's write lock (SQLite) or every visit row (PostgreSQL) from a second connection."""
-    if connection.vendor == "sqlite":
-        monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.2)
-        connection.close()  # the next query connects with the short busy timeout
-        other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        yield
-        other.rollback()
-        other.close()
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout = '200ms'")
-    other = connections.create_connection("default")
-    other.set_autocommit(False)
-    with other.cursor() as cursor:
-        cursor.execute("SELECT id FROM visits_visit FOR UPDATE")
-    yield
-    other.rollback()
-    other.close()
-    with connection.cursor() as cursor:
-        cursor.execute("RESET lock_timeout")
 
 
 @pytest.fixture
@@ -61,10 +33,9 @@ def health_browser(cast):
     return browser
 
 
-def test_it_answers_503_with_a_try_again_page_when_the_write_waited_too_long(health_browser, waiting, request):
-    request.getfixturevalue("another_station_writing")
-
-    response = assign(health_browser, waiting)
+def test_it_answers_503_with_a_try_again_page_when_the_write_waited_too_long(health_browser, waiting):
+    with another_station_writing():
+        response = assign(health_browser, waiting)
 
     assert response.status_code == 503
     assert response["Retry-After"] == "1"
@@ -73,10 +44,9 @@ def test_it_answers_503_with_a_try_again_page_when_the_write_waited_too_long(hea
     assert nb("Several stations saved at the same moment. Nothing from the last action was saved. Try again.") in page
 
 
-def test_it_puts_the_try_again_message_above_the_board_for_an_htmx_action(health_browser, waiting, request):
-    request.getfixturevalue("another_station_writing")
-
-    response = assign(health_browser, waiting, HTTP_HX_REQUEST="true")
+def test_it_puts_the_try_again_message_above_the_board_for_an_htmx_action(health_browser, waiting):
+    with another_station_writing():
+        response = assign(health_browser, waiting, HTTP_HX_REQUEST="true")
 
     assert response.status_code == 503
     assert response["HX-Retarget"] == "#board-messages"
@@ -89,16 +59,18 @@ def test_it_puts_the_try_again_message_above_the_board_for_an_htmx_action(health
     )
 
 
-def test_it_saves_nothing_of_the_action_that_gave_up(health_browser, waiting, request):
-    request.getfixturevalue("another_station_writing")
-
-    assign(health_browser, waiting)
+def test_it_saves_nothing_of_the_action_that_gave_up(health_browser, waiting):
+    with another_station_writing():
+        assign(health_browser, waiting)
 
     assert not BoothSession.objects.filter(visit=waiting).exists()
     assert Visit.objects.get(pk=waiting.pk).location == Visit.Location.QUEUE
 
 
 def test_it_assigns_the_booth_once_the_other_station_is_done(health_browser, waiting):
+    with another_station_writing():
+        assign(health_browser, waiting)
+
     response = assign(health_browser, waiting, HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
