@@ -54,7 +54,7 @@ def database_busy_response(request: HttpRequest | None) -> HttpResponse:
     if request is not None and request.headers.get("HX-Request") == "true":
         body = loader.get_template("partials/_database_busy.html").render()
         response = HttpResponse(body, status=503)
-        # htmx swaps a 503 (see htmx-config in base.html); the message lands where the board's answers do.
+        # Where a board's answers land; a board page shows it though htmx swaps no 503 (static/js/timers.js).
         response["HX-Retarget"] = HTMX_MESSAGE_TARGET
         response["HX-Reswap"] = "innerHTML"
     else:

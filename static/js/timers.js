@@ -254,7 +254,9 @@
       if (board) htmx.trigger(board, "board-refresh");
       pendingTimer = window.setTimeout(showMessage, 2000);
     } else {
-      showMessage(); // "the database is busy, try again" (503): nothing changed, the form keeps its values
+      // Refused without a change, as "the database is busy, try again" (a 503, which htmx does not swap; its
+      // message was kept above): shown at once, and the form keeps its values for the next try.
+      showMessage();
     }
   });
 
