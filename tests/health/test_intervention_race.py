@@ -1,5 +1,6 @@
-"""Two staff pressing "Naloxone given" at the same moment, raced for real on PostgreSQL: the emergency's row
-lock settles it, one dose is recorded and the other press is asked about, never a 500."""
+"""Two staff pressing "Naloxone given" at the same moment, raced for real on either database: the emergency's
+row lock (PostgreSQL) or the write lock taken as the transaction begins (SQLite) settles it, one dose is
+recorded and the other press is asked about, never a 500."""
 
 from __future__ import annotations
 

@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
-import pytest
-from django.conf import settings
 from django.db import connection, connections
 
 from staff.models import User
@@ -22,11 +20,6 @@ from visits.services.rooms import booth_assign, booth_end
 OSLO = ZoneInfo("Europe/Oslo")
 # A Tuesday at noon: the facility is open and admitting.
 NOON = dt.datetime(2024, 3, 5, 12, 0, tzinfo=OSLO)
-
-postgres_only = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="race tests need PostgreSQL (set DATABASE_URL)",
-)
 
 
 def heroin() -> Substance:
