@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bergen_injection.errors.DatabaseBusyMiddleware",  # a write that waited too long: 503 "busy, try again"
     "visits.board_poll.BoardPollMiddleware",  # "no change" to a board's poll, before session and user
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "visits.selectors.settings.SettingsMiddleware",
@@ -109,9 +110,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that tests may close and reopen the connection.
+    # A file, not memory, so that tests may close and reopen the connection (and threads share it).
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The embedded default, set up for a few stations writing at once (see the README):
+    # - the write-ahead log lets pages read while another request writes, and a write wait for the one before;
+    # - every transaction takes the write lock as it begins (IMMEDIATE), so two services never both read and
+    #   then both try to write: the second waits for the first to commit, then reads what it wrote. That is
+    #   what select_for_update (which SQLite ignores) gives on PostgreSQL, so the loser of a race gets the
+    #   same message. A deferred transaction could not wait: SQLite answers "database is locked" at once;
+    # - the busy timeout is how long a write waits for the lock before the 503 "try again" page.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "staff.User"

@@ -253,6 +253,10 @@
       var board = elt.closest("[data-board]") || boards()[0];
       if (board) htmx.trigger(board, "board-refresh");
       pendingTimer = window.setTimeout(showMessage, 2000);
+    } else {
+      // Refused without a change, as "the database is busy, try again" (a 503, which htmx does not swap; its
+      // message was kept above): shown at once, and the form keeps its values for the next try.
+      showMessage();
     }
   });
 

@@ -10,9 +10,6 @@ import re
 from html import unescape
 from zoneinfo import ZoneInfo
 
-import pytest
-from django.conf import settings
-
 from counseling.models import ReferralService, Topic
 from staff.models import User
 from tests.visits.rooms_helpers import race  # noqa: F401  the race tests of counseling run the same way
@@ -104,9 +101,3 @@ def closed_visit(client: Client, *, by: User, at: dt.datetime, minutes: int = 60
         note="Slow breathing",
     )
     return visit
-
-
-postgres_only = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="race tests need PostgreSQL's row locks (set DATABASE_URL)",
-)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from counseling.models import Referral, ReferralFollowUpChange
 from counseling.selectors import referrals_follow_up_due
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
-from tests.counseling.helpers import NOON, TUESDAY, make_client, postgres_only, race, service, text_of
+from tests.counseling.helpers import NOON, TUESDAY, make_client, race, service, text_of
 from tests.helpers import STALE_EDIT, nb
 
 S = Referral.Status
@@ -322,8 +322,6 @@ def test_it_shows_the_move_on_the_client_timeline(referral, client_for, cast, ro
 # Two staff at once ------------------------------------------------------------------------------------
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_refuses_the_second_of_two_moves_made_at_once_from_the_same_page(cast, facility):
     with time_machine.travel(NOON, tick=False):
@@ -345,8 +343,6 @@ def test_it_refuses_the_second_of_two_moves_made_at_once_from_the_same_page(cast
     assert change.from_date == MADE_FOR
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_records_both_moves_one_after_the_other_when_neither_says_what_it_saw(cast, facility):
     with time_machine.travel(NOON, tick=False):

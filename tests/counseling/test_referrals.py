@@ -19,7 +19,6 @@ from tests.counseling.helpers import (
     heroin,
     make_client,
     oslo,
-    postgres_only,
     race,
     service,
     text_of,
@@ -538,11 +537,9 @@ def test_it_shows_this_months_take_up_in_the_interview_room(client_for, referral
     assert "NAV 1 1 0" in text_of(take_up)
 
 
-# Races on PostgreSQL ----------------------------------------------------------------------------------
+# Races, on either database ----------------------------------------------------------------------------------
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_makes_one_referral_when_two_stations_refer_to_the_same_service_at_once(cast, facility):
     person = make_client(by=cast["reception"])
@@ -557,8 +554,6 @@ def test_it_makes_one_referral_when_two_stations_refer_to_the_same_service_at_on
     assert Referral.objects.count() == 1
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_records_one_change_when_two_staff_close_a_referral_at_once(cast, facility):
     person = make_client(by=cast["reception"])

@@ -1,5 +1,6 @@
-"""Two staff pressing "Naloxone given" at the same moment, raced for real on PostgreSQL: the emergency's row
-lock settles it, one dose is recorded and the other press is asked about, never a 500."""
+"""Two staff pressing "Naloxone given" at the same moment, raced for real on either database: the emergency's
+row lock (PostgreSQL) or the write lock taken as the transaction begins (SQLite) settles it, one dose is
+recorded and the other press is asked about, never a 500."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.test import Client as HttpClient
 
 from health import services
 from health.models import Intervention
-from tests.visits.rooms_helpers import NOON, checked_in, postgres_only, race
+from tests.visits.rooms_helpers import NOON, checked_in, race
 
-pytestmark = [postgres_only, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _emergency(cast):

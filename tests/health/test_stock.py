@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -99,10 +98,6 @@ def test_it_shows_the_stock_to_the_roles_that_keep_or_report_it(facility, client
     assert client_for(role).get("/health/stock/").status_code == status
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="needs PostgreSQL"
-)
 @pytest.mark.django_db(transaction=True)
 def test_it_books_concurrent_hand_outs_each_exactly_once(facility, cast):
     item = syringes()

@@ -1,4 +1,4 @@
-"""Contended actions raced for real on PostgreSQL: threads released together, each with its own connection.
+"""Contended actions raced for real, on either database: threads released together, each with its own connection.
 
 The services' races live beside their features (check-in in ``tests/visits/test_checkin_race.py``, booths
 in ``test_booths.py``, release in ``test_observation.py``, hand-outs in ``tests/health/test_stock.py``,
@@ -29,13 +29,12 @@ from tests.visits.rooms_helpers import (
     in_booth,
     in_observation,
     injection,
-    postgres_only,
     race,
     t,
 )
 from visits.models import Booth, BoothSession, Observation, Visit, VisitEvent
 
-pytestmark = [postgres_only, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def browser(user) -> HttpClient:

@@ -21,7 +21,7 @@ from tests.staff.factories import (
     second_duty_officer,
     shift,
 )
-from tests.visits.rooms_helpers import postgres_only, race
+from tests.visits.rooms_helpers import race
 
 
 @pytest.fixture
@@ -199,8 +199,6 @@ def test_it_lets_the_database_settle_two_acknowledgements_at_once(kari, handover
     assert HandoverAcknowledgement.objects.count() == 1
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_records_one_acknowledgement_for_two_clicks_at_once(kari, handover):
     results = race(

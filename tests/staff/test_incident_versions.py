@@ -12,7 +12,7 @@ from staff.models import Incident
 from staff.services.incidents import incident_correct
 from tests.helpers import STALE_EDIT, nb
 from tests.staff.factories import incident, oslo, page_text, registered_client
-from tests.visits.rooms_helpers import postgres_only, race
+from tests.visits.rooms_helpers import race
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +131,6 @@ def test_it_answers_a_missing_or_garbled_version_with_a_form_error(client_for, r
     assert recorded.description == "Threatened another client in the queue"
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_saves_one_of_two_corrections_made_at_once_from_the_same_version_and_refuses_the_other(cast, facility):
     with time_machine.travel(oslo(), tick=False):

@@ -24,7 +24,7 @@ from tests.staff.factories import (
     second_duty_officer,
     shift,
 )
-from tests.visits.rooms_helpers import postgres_only, race
+from tests.visits.rooms_helpers import race
 
 WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 
@@ -408,8 +408,6 @@ def test_it_shows_my_shifts_to_every_role(client_for, cast):
     assert nb("No shifts.") in page_text(response.content.decode())
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_lets_only_one_of_two_overlapping_shifts_planned_at_once_through(cast):
     from django.core.exceptions import ValidationError

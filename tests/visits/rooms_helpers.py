@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
-import pytest
-from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from staff.models import User
 from tests.helpers import nb
@@ -20,11 +20,6 @@ from visits.services.rooms import booth_assign, booth_end
 OSLO = ZoneInfo("Europe/Oslo")
 # A Tuesday at noon: the facility is open and admitting.
 NOON = dt.datetime(2024, 3, 5, 12, 0, tzinfo=OSLO)
-
-postgres_only = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="race tests need PostgreSQL (set DATABASE_URL)",
-)
 
 
 def heroin() -> Substance:
@@ -88,6 +83,36 @@ def race(*actions: Callable[[], object]) -> list[object]:
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+@contextmanager
+def another_station_writing(*, wait_seconds: float = 0.2) -> Iterator[None]:
+    """Inside: a second connection holds the write lock (SQLite) or every visit's row (PostgreSQL).
+
+    Connections opened inside (this thread's, and a live server's) wait only ``wait_seconds`` for it, so
+    that a write gives up as it would after the busy timeout. For ``transaction=True`` tests.
+    """
+    options = connection.settings_dict["OPTIONS"]  # the dict every thread's connection is made from
+    saved = dict(options)
+    if connection.vendor == "sqlite":
+        options["timeout"] = wait_seconds
+        other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+    else:
+        options["options"] = f"-c lock_timeout={int(wait_seconds * 1000)}"
+        other = connections.create_connection("default")
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT id FROM visits_visit FOR UPDATE")
+    connection.close()  # reopened with the short wait
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+        options.clear()
+        options.update(saved)
+        connection.close()
 
 
 def t(msgid: str, **values: object) -> str:

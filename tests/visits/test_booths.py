@@ -18,7 +18,6 @@ from tests.visits.rooms_helpers import (
     heroin,
     in_booth,
     injection,
-    postgres_only,
     race,
     section,
     t,
@@ -373,11 +372,9 @@ def test_it_lists_the_queue_in_arrival_order_with_the_waiting_time(client_for, c
     assert ">7:00<" in queue and ">2:00<" in queue
 
 
-# Races on PostgreSQL -----------------------------------------------------------------------------
+# Races, on either database -----------------------------------------------------------------------------
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @time_machine.travel(NOON, tick=True)
 def test_it_gives_the_last_booth_to_one_of_two_staff_and_tells_the_other(cast):
@@ -397,8 +394,6 @@ def test_it_gives_the_last_booth_to_one_of_two_staff_and_tells_the_other(cast):
     assert BoothSession.objects.filter(booth=last, ended_at__isnull=True).count() == 1
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @time_machine.travel(NOON, tick=True)
 def test_it_gives_two_next_free_booth_requests_different_booths(cast):
@@ -415,8 +410,6 @@ def test_it_gives_two_next_free_booth_requests_different_booths(cast):
     assert sorted(r.booth.label for r in results) == ["1", "2", "3"]
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @time_machine.travel(NOON, tick=True)
 def test_it_records_one_session_when_the_same_assignment_arrives_twice_at_once(cast):
@@ -434,8 +427,6 @@ def test_it_records_one_session_when_the_same_assignment_arrives_twice_at_once(c
     assert VisitEvent.objects.filter(visit=visit, kind=VisitEvent.Kind.BOOTH_STARTED).count() == 1
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @time_machine.travel(NOON, tick=True)
 def test_it_ends_a_session_once_when_two_staff_end_it_at_once(cast):

@@ -1,4 +1,4 @@
-"""Two receptionists checking in the same client at the same moment, on PostgreSQL: one visit, one clear no.
+"""Two receptionists checking in the same client at the same moment, on either database: one visit, one clear no.
 
 Each thread has its own database connection, as two gunicorn workers would; a barrier starts them together.
 """
@@ -20,13 +20,7 @@ from tests.visits.pages import marked_text
 from visits.models import Visit, VisitEvent
 from visits.services.checkin import CheckInBlocked, visit_check_in
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only(db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite has no row locks to race on")
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

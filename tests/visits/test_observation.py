@@ -16,7 +16,6 @@ from tests.visits.rooms_helpers import (
     in_booth,
     in_observation,
     observation_card,
-    postgres_only,
     race,
     section,
     t,
@@ -205,11 +204,9 @@ def test_it_forbids_reception_to_release(client_for, cast):
     assert client_for("reception").post(f"/observations/{observation.pk}/release/").status_code == 403
 
 
-# Races on PostgreSQL -----------------------------------------------------------------------------
+# Races, on either database -----------------------------------------------------------------------------
 
 
-@postgres_only
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @time_machine.travel(MINIMUM_AT, tick=True)
 def test_it_releases_once_when_two_staff_release_at_once(cast):
