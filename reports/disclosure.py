@@ -5,8 +5,8 @@ it knows: a total is the sum of its breakdown, a subtotal of its lines, one coun
 (clients are at most visits). Withholding a small count alone is not enough: an outsider can solve
 those relations for it, within a section and across sections. The audit a statistical office runs is
 a linear program per withheld cell: its smallest and largest value given every published cell, every
-relation, that counts are not negative, and what the marks themselves say ("<10" is 1 to 9, ":" is 10
-or more, since only counts that would have been published are withheld beside a small one).
+relation, and what the marks themselves say ("<10" is 1 to 9, ":" is 1 or more: a count withheld
+beside a small one, or a small one whose "at most 9" would give a total away; 0 is never withheld).
 
 ``withhold`` keeps withholding until that interval is at least ``PROTECTION_WIDTH`` wide for every
 withheld cell. It solves those linear programs itself, exactly (fractions, no rounding), with a small
@@ -71,16 +71,17 @@ def at_most(part: str | Iterable[str], whole: str | Iterable[str]) -> Relation:
 
 
 def withhold(values: Mapping[str, int], relations: Sequence[Relation]) -> set[str]:
-    """The cells to withhold besides the small ones, each chosen as small as will do, in report order.
+    """The cells to show as ":" (withheld, 1 or more), chosen as few and as small as will do, in report order.
 
-    Every small count is withheld. Then, while some withheld cell can be narrowed below
-    ``PROTECTION_WIDTH``, one more published count is withheld: of the counts in a relation with it
-    (failing those, tied to it through other relations), the smallest one that makes it safe, or else
-    the one that widens it most. Withholding a count only ever widens every interval, so the cells
-    made safe stay safe, and the loop ends: at worst everything tied to a cell is withheld.
+    Every small count is withheld ("<10": 1 to 9). Then, while some withheld cell can be narrowed
+    below ``PROTECTION_WIDTH``, one more step is taken for it: withhold a published count in a
+    relation with it (failing those, tied to it through other relations), the smallest that makes
+    it safe; when none is left, show a small count as ":" instead of "<10" (itself first), so that
+    its "at most 9" no longer pins a total of many small lines. Each step only widens every
+    interval, so cells found safe stay safe, and the loop ends: at worst everything tied to a cell
+    is withheld as ":".
     """
     audit = Audit(values, relations)
-    complements: set[str] = set()
     hopeless: set[str] = set()
     while True:
         exposed = next(
@@ -88,8 +89,8 @@ def withhold(values: Mapping[str, int], relations: Sequence[Relation]) -> set[st
             None,
         )
         if exposed is None:
-            return complements
-        candidates = audit.candidates(exposed)
+            return audit.open
+        candidates = audit.candidates(exposed) or audit.openable(exposed)
         if not candidates:
             hopeless.add(exposed)  # nothing left to withhold; the tests prove this never happens
             continue
@@ -102,7 +103,7 @@ def withhold(values: Mapping[str, int], relations: Sequence[Relation]) -> set[st
             if width > best_width:
                 best, best_width = candidate, width
         audit.withheld.add(best)
-        complements.add(best)
+        audit.open.add(best)
 
 
 class Audit:
@@ -116,22 +117,41 @@ class Audit:
         self.relations = list(relations)
         self.order = {key: index for index, key in enumerate(values)}
         self.withheld = {key for key, value in values.items() if is_small(value)}
+        self.open: set[str] = set()  # withheld and shown as ":", which says only "1 or more"
+        self.safe: set[str] = set()
         self.touching: dict[str, list[Relation]] = {key: [] for key in values}
         for relation in self.relations:
             for key in set(relation.keys):
                 self.touching[key].append(relation)
 
-    def bounds(self, key: str) -> tuple[int, int | None]:
-        """What the mark itself tells: "<10" is 1 to 9, ":" (a count that would have been shown) 10 or more."""
-        return (1, SMALL_COUNT_LIMIT - 1) if is_small(self.values[key]) else (SMALL_COUNT_LIMIT, None)
+    def bounds(self, key: str, opened: set[str] | None = None) -> tuple[int, int | None]:
+        """What the mark itself tells: "<10" is 1 to 9, ":" 1 or more (0 is never withheld)."""
+        return (1, None) if key in (self.open if opened is None else opened) else (1, SMALL_COUNT_LIMIT - 1)
 
     def protected(self, key: str) -> bool:
-        return self.width(key) >= PROTECTION_WIDTH
+        # Withholding more only widens intervals: a cell found safe stays safe.
+        if key not in self.safe and self.width(key) >= PROTECTION_WIDTH:
+            self.safe.add(key)
+        return key in self.safe
 
     def width(self, key: str, *, extra: str | None = None) -> Fraction:
         """max − min of the cell over everything published (a very large number when unbounded)."""
         low, high = self.interval(key, extra=extra)
         return Fraction(10**9) if high is None else high - low
+
+    def _tied(self, key: str) -> list[str]:
+        """The cells in a relation with ``key``, then those tied to it further, nearest first."""
+        seen, layer = [key], [key]
+        while layer:
+            following = []
+            for k in layer:
+                for relation in self.touching[k]:
+                    for other in relation.keys:
+                        if other not in seen:
+                            seen.append(other)
+                            following.append(other)
+            layer = following
+        return seen
 
     def candidates(self, key: str) -> list[str]:
         """Published counts to withhold for ``key``: those in a relation with it, else any tied to it."""
@@ -140,21 +160,16 @@ class Audit:
             chosen = {k for k in keys if k not in self.withheld and self.values[k] >= SMALL_COUNT_LIMIT}
             return sorted(chosen, key=lambda k: (self.values[k], self.order[k]))
 
-        near = published(k for relation in self.touching[key] for k in relation.keys)
-        if near:
-            return near
-        seen, todo = {key}, [key]
-        while todo:
-            for relation in self.touching[todo.pop()]:
-                for k in relation.keys:
-                    if k not in seen:
-                        seen.add(k)
-                        todo.append(k)
-        return published(seen)
+        return published(k for relation in self.touching[key] for k in relation.keys) or published(self._tied(key))
+
+    def openable(self, key: str) -> list[str]:
+        """Small counts that could show ":" instead of "<10": ``key`` itself first, then the nearest."""
+        return [k for k in self._tied(key) if k in self.withheld and k not in self.open]
 
     def interval(self, key: str, *, extra: str | None = None) -> tuple[Fraction, Fraction | None]:
         """The smallest and largest value of a withheld cell an outsider can work out (None: no limit)."""
         withheld = self.withheld | {extra} if extra else self.withheld
+        opened = self.open | {extra} if extra else self.open
         # Only the withheld cells tied to this one through relations matter; the rest are constants.
         cells, todo = [key], [key]
         relations: list[Relation] = []
@@ -170,7 +185,7 @@ class Audit:
                         cells.append(k)
                         todo.append(k)
         column = {k: i for i, k in enumerate(cells)}
-        lows = [self.bounds(k)[0] for k in cells]
+        lows = [self.bounds(k, opened)[0] for k in cells]
         # Variables y = x − low ≥ 0. Rows: each relation, then each upper bound.
         rows: list[tuple[list[Fraction], Fraction, bool]] = []
         for relation in relations:
@@ -184,54 +199,56 @@ class Audit:
                     rhs -= c * self.values[k]
             rows.append((row, rhs, relation.at_most))
         for k in cells:
-            high = self.bounds(k)[1]
+            high = self.bounds(k, opened)[1]
             if high is not None:
                 row = [Fraction(0)] * len(cells)
                 row[column[k]] = Fraction(1)
                 rows.append((row, Fraction(high - lows[column[k]]), True))
-        low = _minimise(rows, len(cells), 0, +1)
-        high = _minimise(rows, len(cells), 0, -1)
+        tableau, basis = _feasible(rows, len(cells))
+        low = _optimum(tableau, basis, 0, +1)
+        high = _optimum(tableau, basis, 0, -1)
+        assert low is not None  # y ≥ 0: never unbounded below
         return lows[0] + low, None if high is None else lows[0] - high
 
 
-def _minimise(rows: list[tuple[list[Fraction], Fraction, bool]], n: int, j: int, sign: int) -> Fraction | None:
-    """min sign × y_j subject to the rows (``row · y = rhs``, or ``≤`` when flagged) and y ≥ 0.
+def _feasible(rows: list[tuple[list[Fraction], Fraction, bool]], n: int) -> tuple[list[list[Fraction]], list[int]]:
+    """A feasible basis for the rows (``row · y = rhs``, or ``≤`` when flagged) and y ≥ 0.
 
-    Standard form with a slack per inequality, then the two-phase simplex with Bland's rule (which
-    cannot cycle), in exact fractions. None when unbounded below. The true figures are always a
+    Standard form with a slack per inequality, then phase 1 of the simplex: an artificial variable
+    per row, their sum minimised, then driven out of the basis. The true figures are always a
     solution, so the program is never infeasible.
     """
     slacks = sum(1 for _row, _rhs, at_most in rows if at_most)
     width = n + slacks
-    a: list[list[Fraction]] = []
-    b: list[Fraction] = []
+    tableau: list[list[Fraction]] = []
     s = n
-    for row, rhs, at_most in rows:
+    for i, (row, rhs, at_most) in enumerate(rows):
         full = row + [Fraction(0)] * slacks
         if at_most:
             full[s] = Fraction(1)
             s += 1
         if rhs < 0:
             full, rhs = [-v for v in full], -rhs
-        a.append(full)
-        b.append(rhs)
-    m = len(a)
-    # Phase 1: an artificial variable per row, minimise their sum.
-    tableau = [a[i] + [Fraction(int(i == r)) for r in range(m)] + [b[i]] for i in range(m)]
+        tableau.append(full + [Fraction(int(i == r)) for r in range(len(rows))] + [rhs])
+    m = len(tableau)
     basis = [width + i for i in range(m)]
     _simplex(tableau, basis, [Fraction(0)] * width + [Fraction(1)] * m)
     if sum(tableau[i][-1] for i in range(m) if basis[i] >= width):
         raise ValueError("The published figures contradict the relations.")
-    # Drive the artificials left (at zero) out of the basis; a row with nothing else is redundant.
     for i in reversed(range(m)):
         if basis[i] >= width:
             pivot = next((c for c in range(width) if tableau[i][c] != 0), None)
-            if pivot is None:
+            if pivot is None:  # a redundant row
                 del tableau[i], basis[i]
             else:
                 _pivot(tableau, basis, i, pivot)
-    tableau = [row[:width] + [row[-1]] for row in tableau]
-    cost = [Fraction(0)] * width
+    return [row[:width] + [row[-1]] for row in tableau], basis
+
+
+def _optimum(tableau: list[list[Fraction]], basis: list[int], j: int, sign: int) -> Fraction | None:
+    """min sign × y_j from the feasible basis (left as it was); None when unbounded below."""
+    tableau, basis = [row[:] for row in tableau], basis[:]
+    cost = [Fraction(0)] * (len(tableau[0]) - 1 if tableau else j + 1)
     cost[j] = Fraction(sign)
     if not _simplex(tableau, basis, cost):
         return None
@@ -239,15 +256,14 @@ def _minimise(rows: list[tuple[list[Fraction], Fraction, bool]], n: int, j: int,
 
 
 def _simplex(tableau: list[list[Fraction]], basis: list[int], cost: list[Fraction]) -> bool:
-    """Minimise ``cost`` from a feasible basis; False when unbounded."""
+    """Minimise ``cost`` from a feasible basis, Bland's rule (it cannot cycle); False when unbounded."""
     columns = len(tableau[0]) - 1 if tableau else 0
     while True:
+        priced = [(row, cost[b]) for row, b in zip(tableau, basis, strict=True) if cost[b]]
+        in_basis = set(basis)
         entering = None
         for c in range(columns):
-            if c in basis:
-                continue
-            reduced = cost[c] - sum((cost[basis[i]] * tableau[i][c] for i in range(len(basis))), Fraction(0))
-            if reduced < 0:
+            if c not in in_basis and cost[c] - sum(row[c] * price for row, price in priced) < 0:
                 entering = c
                 break
         if entering is None:
@@ -265,9 +281,12 @@ def _simplex(tableau: list[list[Fraction]], basis: list[int], cost: list[Fractio
 
 def _pivot(tableau: list[list[Fraction]], basis: list[int], r: int, c: int) -> None:
     pivot = tableau[r][c]
-    tableau[r] = [v / pivot for v in tableau[r]]
+    if pivot != 1:
+        tableau[r] = [v / pivot if v else v for v in tableau[r]]
+    nonzero = [(k, p) for k, p in enumerate(tableau[r]) if p]
     for i, row in enumerate(tableau):
-        if i != r and row[c] != 0:
+        if i != r and row[c]:
             factor = row[c]
-            tableau[i] = [v - factor * p for v, p in zip(row, tableau[r], strict=True)]
+            for k, p in nonzero:
+                row[k] -= factor * p
     basis[r] = c

@@ -50,7 +50,7 @@ class Indicator:
     basis: int | None = None
     mg: bool = False  # an amount in milligrams (naloxone), to two decimals
     key: str = ""  # names the indicator in the report's relations
-    complement: bool = False  # withheld so that no small count can be worked out (external only)
+    complement: bool = False  # shown as ":" so that no small count can be worked out (external only)
 
     @property
     def measured(self) -> bool:
@@ -67,10 +67,10 @@ class Indicator:
 
     def text(self, external: bool, *, localize: bool = True) -> str:
         """The value as shown: on the page in the reader's number format, in the CSV as plain digits."""
-        if external and self.small:
-            return WITHHELD if self.measured else SUPPRESSED
         if external and self.complement:
             return COMPLEMENT
+        if external and self.small:
+            return WITHHELD if self.measured else SUPPRESSED
         if self.value is None:
             return "–" if localize else ""
         if self.mg:
