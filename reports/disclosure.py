@@ -16,9 +16,12 @@ numerical library; the tests attack the result with SciPy's HiGHS as an independ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+
+logger = logging.getLogger(__name__)
 
 SMALL_COUNT_LIMIT = 10
 # A withheld count must keep at least five possible values for an outsider: max − min ≥ 4.
@@ -91,8 +94,9 @@ def withhold(values: Mapping[str, int], relations: Sequence[Relation]) -> set[st
         if exposed is None:
             return audit.open
         candidates = audit.candidates(exposed) or audit.openable(exposed)
-        if not candidates:
-            hopeless.add(exposed)  # nothing left to withhold; the tests prove this never happens
+        if not candidates:  # nothing left to withhold; the tests have never found such a month
+            logger.warning("Withheld cell %s stays narrower than the protection interval", exposed)
+            hopeless.add(exposed)
             continue
         best, best_width = candidates[0], Fraction(-1)
         for candidate in candidates:
