@@ -123,7 +123,7 @@ def monthly_csv(request: HttpRequest, month: dt.date) -> HttpResponse:
         [
             _("Report"),
             _("Version"),
-            _("external: counts from 1 to 9 shown as <10, and : beside one in a breakdown")
+            _("external: counts from 1 to 9 as <10; : withheld so that none can be worked out")
             if external
             else _("internal: all counts"),
         ]

@@ -5,10 +5,13 @@ to 9 as "<10", as Health Canada does for supervised consumption sites (0 stays 0
 identifies no one). A median or percentile resting on fewer than 10 events is withheld the same way,
 since with so few it would describe a handful of people.
 
-A breakdown (clients by gender, consumption by substance ...) adds up to a total the report shows, so
-one small count withheld alone could be worked out by subtraction. Where a breakdown withholds exactly
-one count, the next smallest count of that breakdown is withheld too and shown as ":" (the mark
-Statistics Norway uses for figures withheld for confidentiality): complementary suppression.
+Counts add up across the whole report: a breakdown to its total, overdoses to their kinds, the
+outcomes to every emergency, clients to at most the visits. ``report_sections`` states every such
+relation beside the indicators it builds (an indicator in none must be named as standing alone, or
+the report refuses to build), and ``reports.disclosure.withhold`` withholds further counts, shown as
+":" (the mark Statistics Norway uses for figures withheld for confidentiality), until no withheld
+count can be narrowed by any combination of published ones: complementary suppression, audited by
+linear programming over the whole report.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from health.models import Emergency
 from reports.aggregates import DurationStats
+from reports.disclosure import SMALL_COUNT_LIMIT, Relation, at_most, equal, withhold
 from reports.periods import Period
 from reports.selectors.figures import Line, PeriodFigures, period_figures
 
-SMALL_COUNT_LIMIT = 10
 SUPPRESSED = "<10"
 WITHHELD = "n<10"
 COMPLEMENT = ":"
@@ -45,8 +49,8 @@ class Indicator:
     minutes: bool = False
     basis: int | None = None
     mg: bool = False  # an amount in milligrams (naloxone), to two decimals
-    breakdown: str = ""  # the lines of one breakdown, which add up to a total, share it
-    complement: bool = False  # withheld beside a small count of the same breakdown (external only)
+    key: str = ""  # names the indicator in the report's relations
+    complement: bool = False  # shown as ":" so that no small count can be worked out (external only)
 
     @property
     def measured(self) -> bool:
@@ -63,10 +67,10 @@ class Indicator:
 
     def text(self, external: bool, *, localize: bool = True) -> str:
         """The value as shown: on the page in the reader's number format, in the CSV as plain digits."""
-        if external and self.small:
-            return WITHHELD if self.measured else SUPPRESSED
         if external and self.complement:
             return COMPLEMENT
+        if external and self.small:
+            return WITHHELD if self.measured else SUPPRESSED
         if self.value is None:
             return "–" if localize else ""
         if self.mg:
@@ -81,28 +85,16 @@ class Section:
     title: str
     indicators: list[Indicator] = field(default_factory=list)
 
-    def add(self, label: str, value, **kwargs) -> None:
-        self.indicators.append(Indicator(str(label), value, **kwargs))
+    def add(self, label: str, value, *, key: str, **kwargs) -> str:
+        """Add one indicator; its key names it in the relations of ``report_sections``."""
+        self.indicators.append(Indicator(str(label), value, key=key, **kwargs))
+        return key
 
-    def add_lines(self, lines: list[Line], template: str | None = None, *, breakdown: str = "") -> None:
-        breakdown = breakdown or f"{self.title}/{template or ''}"
-        for line in lines:
-            label = template % {"name": line.label} if template else line.label
-            self.add(label, line.value, breakdown=breakdown)
-
-    def protect_breakdowns(self) -> None:
-        """Where a breakdown withholds one small count alone, withhold its next smallest count too."""
-        breakdowns: dict[str, list[int]] = {}
-        for index, indicator in enumerate(self.indicators):
-            if indicator.breakdown:
-                breakdowns.setdefault(indicator.breakdown, []).append(index)
-        for members in breakdowns.values():
-            if sum(1 for i in members if self.indicators[i].small) != 1:
-                continue
-            others = [i for i in members if not self.indicators[i].small and (self.indicators[i].value or 0) > 0]
-            if others:
-                chosen = min(others, key=lambda i: self.indicators[i].value)
-                self.indicators[chosen] = replace(self.indicators[chosen], complement=True)
+    def add_lines(self, lines: list[Line], template: str | None = None, *, key: str) -> list[str]:
+        return [
+            self.add(template % {"name": line.label} if template else line.label, line.value, key=f"{key}:{line.key}")
+            for line in lines
+        ]
 
 
 @dataclass(frozen=True)
@@ -116,83 +108,164 @@ class MonthlyReport:
         return [(section.title, indicator) for section in self.sections for indicator in section.indicators]
 
 
-def _times(section: Section, label: str, stats: DurationStats) -> None:
+def _times(section: Section, label: str, stats: DurationStats, *, key: str) -> None:
     section.add(
-        _("%(what)s, median (minutes)") % {"what": label}, stats.median_minutes, minutes=True, basis=stats.count
+        _("%(what)s, median (minutes)") % {"what": label},
+        stats.median_minutes,
+        minutes=True,
+        basis=stats.count,
+        key=f"{key}-median",
     )
     section.add(
-        _("%(what)s, 90th percentile (minutes)") % {"what": label}, stats.p90_minutes, minutes=True, basis=stats.count
+        _("%(what)s, 90th percentile (minutes)") % {"what": label},
+        stats.p90_minutes,
+        minutes=True,
+        basis=stats.count,
+        key=f"{key}-p90",
     )
 
 
 def monthly_report(month: dt.date, *, now: dt.datetime) -> MonthlyReport:
     period = Period.for_month(month)
-    f = period_figures(period, now=now)
+    figures = period_figures(period, now=now)
+    return MonthlyReport(month=period.first, period=period, figures=figures, sections=report_sections(figures))
 
+
+def report_sections(f: PeriodFigures) -> list[Section]:
+    """The report's sections, the external version's complements marked.
+
+    Every count is a cell of the disclosure audit. The relations below are everything a reader knows
+    ties the counts together; adding an indicator means adding it to a relation or to ``alone``.
+    """
     visits = Section(_("Visits and clients"))
-    visits.add(_("Visits"), f.visits)
-    visits.add(_("Unique clients (each counted once in the month)"), f.unique_clients)
-    visits.add(_("New registrations"), f.new_registrations)
+    n_visits = visits.add(_("Visits"), f.visits, key="visits")
+    clients = visits.add(_("Unique clients (each counted once in the month)"), f.unique_clients, key="clients")
+    registrations = visits.add(_("New registrations"), f.new_registrations, key="registrations")
 
     people = Section(_("Unique clients by gender and age"))
-    people.add_lines(f.demographics.by_gender, _("Gender: %(name)s"))
-    people.add_lines(f.demographics.by_age_band, _("Age: %(name)s"))
+    genders = people.add_lines(f.demographics.by_gender, _("Gender: %(name)s"), key="gender")
+    ages = people.add_lines(f.demographics.by_age_band, _("Age: %(name)s"), key="age")
 
     consumption = Section(_("Consumption"))
-    consumption.add(_("Consumption events"), f.consumption_events)
-    consumption.add_lines(f.consumption_by_substance, _("Substance: %(name)s"))
-    consumption.add_lines(f.consumption_by_route, _("Route: %(name)s"))
+    events = consumption.add(_("Consumption events"), f.consumption_events, key="consumption")
+    substances = consumption.add_lines(f.consumption_by_substance, _("Substance: %(name)s"), key="substance")
+    routes = consumption.add_lines(f.consumption_by_route, _("Route: %(name)s"), key="route")
 
     e = f.emergencies
     emergencies = Section(_("Overdoses and other medical emergencies"))
-    emergencies.add(_("Overdoses"), e.overdoses)
-    emergencies.add(_("Overdoses treated with naloxone"), e.overdoses_with_naloxone)
-    emergencies.add(_("Emergencies in which naloxone was given"), e.naloxone_events)
-    emergencies.add(_("Naloxone doses given"), e.naloxone_doses)
-    emergencies.add(_("Naloxone given in total (mg)"), e.naloxone_mg, mg=True, basis=e.naloxone_doses)
-    emergencies.add(_("Other medical emergencies"), e.other)
-    emergencies.add_lines(e.by_kind, _("Kind: %(name)s"))
-    emergencies.add(_("Ambulance calls"), e.ambulance_calls)
-    emergencies.add_lines(e.by_outcome, _("Outcome: %(name)s"))
+    overdoses = emergencies.add(_("Overdoses"), e.overdoses, key="overdoses")
+    overdoses_naloxone = emergencies.add(
+        _("Overdoses treated with naloxone"), e.overdoses_with_naloxone, key="overdoses-naloxone"
+    )
+    naloxone_events = emergencies.add(
+        _("Emergencies in which naloxone was given"), e.naloxone_events, key="naloxone-events"
+    )
+    doses = emergencies.add(_("Naloxone doses given"), e.naloxone_doses, key="naloxone-doses")
+    mg = emergencies.add(
+        _("Naloxone given in total (mg)"), e.naloxone_mg, mg=True, basis=e.naloxone_doses, key="naloxone-mg"
+    )
+    other = emergencies.add(_("Other medical emergencies"), e.other, key="other-emergencies")
+    kinds = emergencies.add_lines(e.by_kind, _("Kind: %(name)s"), key="emergency-kind")
+    overdose_kinds = [key for key, line in zip(kinds, e.by_kind, strict=True) if line.key in Emergency.OVERDOSE_KINDS]
+    other_kinds = [key for key in kinds if key not in overdose_kinds]
+    ambulance = emergencies.add(_("Ambulance calls"), e.ambulance_calls, key="ambulance")
+    outcomes = emergencies.add_lines(e.by_outcome, _("Outcome: %(name)s"), key="outcome")
 
     health = Section(_("Health services on site"))
-    health.add(_("Health services"), f.health_services)
-    health.add_lines(f.health_services_by_kind)
+    services = health.add(_("Health services"), f.health_services, key="health")
+    service_kinds = health.add_lines(f.health_services_by_kind, key="health-kind")
 
     counseling = Section(_("Counseling and referrals"))
-    counseling.add(_("Counseling sessions"), f.counseling_sessions)
-    counseling.add(_("Clients counseled"), f.counseling_clients)
-    counseling.add(_("Referrals made"), f.referrals_made)
-    counseling.add(_("Referrals accepted by the service"), f.referrals_accepted)
-    counseling.add(_("Referrals attended"), f.referrals_attended)
-    for line in f.referrals:  # each of the three adds up, over the services, to its total above
-        counseling.add(_("%(service)s: made") % {"service": line.label}, line.made, breakdown="made")
-        counseling.add(_("%(service)s: accepted") % {"service": line.label}, line.accepted, breakdown="accepted")
-        counseling.add(_("%(service)s: attended") % {"service": line.label}, line.attended, breakdown="attended")
+    sessions = counseling.add(_("Counseling sessions"), f.counseling_sessions, key="counseling")
+    counseled = counseling.add(_("Clients counseled"), f.counseling_clients, key="counseled")
+    made = counseling.add(_("Referrals made"), f.referrals_made, key="made")
+    accepted = counseling.add(_("Referrals accepted by the service"), f.referrals_accepted, key="accepted")
+    attended = counseling.add(_("Referrals attended"), f.referrals_attended, key="attended")
+    take_up: list[tuple[str, str, str]] = []
+    for line in f.referrals:
+        take_up.append(
+            (
+                counseling.add(_("%(service)s: made") % {"service": line.label}, line.made, key=f"made:{line.key}"),
+                counseling.add(
+                    _("%(service)s: accepted") % {"service": line.label}, line.accepted, key=f"accepted:{line.key}"
+                ),
+                counseling.add(
+                    _("%(service)s: attended") % {"service": line.label}, line.attended, key=f"attended:{line.key}"
+                ),
+            )
+        )
 
     equipment = Section(_("Equipment handed out"))
-    for line in f.handed_out:
-        equipment.add(f"{line.label} ({line.unit})", line.value)
+    items = [
+        equipment.add(f"{line.label} ({line.unit})", line.value, key=f"equipment:{line.key}") for line in f.handed_out
+    ]
 
     refusals = Section(_("Refusals and exclusions"))
-    refusals.add(_("Refusals at the door"), f.refusals)
-    refusals.add_lines(f.refusals_by_reason, _("Reason: %(name)s"))
-    refusals.add_lines(f.refusals_by_substance, _("Substance brought: %(name)s"))
-    refusals.add(_("Bans started"), f.bans_started)
-    refusals.add(_("Bans in force at the end of the month"), f.bans_active)
+    refused = refusals.add(_("Refusals at the door"), f.refusals, key="refusals")
+    reasons = refusals.add_lines(f.refusals_by_reason, _("Reason: %(name)s"), key="refusal-reason")
+    brought = refusals.add_lines(f.refusals_by_substance, _("Substance brought: %(name)s"), key="refusal-substance")
+    bans_started = refusals.add(_("Bans started"), f.bans_started, key="bans-started")
+    bans_active = refusals.add(_("Bans in force at the end of the month"), f.bans_active, key="bans-active")
 
     incidents = Section(_("Security incidents"))
-    incidents.add(_("Security incidents"), f.incidents_total)
-    incidents.add(_("Community-side incidents"), f.incidents_community)
-    incidents.add(_("Incidents with police called"), f.incidents_police)
-    incidents.add_lines(f.incidents_by_kind, _("Kind: %(name)s"))
+    incident_total = incidents.add(_("Security incidents"), f.incidents_total, key="incidents")
+    community = incidents.add(_("Community-side incidents"), f.incidents_community, key="incidents-community")
+    police = incidents.add(_("Incidents with police called"), f.incidents_police, key="incidents-police")
+    incident_kinds = incidents.add_lines(f.incidents_by_kind, _("Kind: %(name)s"), key="incident-kind")
 
     times = Section(_("Times"))
-    _times(times, _("Waiting time for a booth"), f.booth_wait)
-    _times(times, _("Time in the booth"), f.booth_time)
-    _times(times, _("Time in observation"), f.observation_time)
+    # Medians and percentiles add up to nothing; each is withheld by the events it rests on.
+    _times(times, _("Waiting time for a booth"), f.booth_wait, key="booth-wait")
+    _times(times, _("Time in the booth"), f.booth_time, key="booth-time")
+    _times(times, _("Time in observation"), f.observation_time, key="observation-time")
+
+    relations = [
+        at_most(clients, n_visits),  # each client counted visited at least once
+        equal(clients, genders),
+        equal(clients, ages),
+        equal(events, substances),  # every booth session has one substance and one route
+        equal(events, routes),
+        equal(overdoses, overdose_kinds),
+        equal(other, other_kinds),
+        equal([overdoses, other], outcomes),  # every emergency has an outcome, "not yet closed" included
+        at_most(ambulance, [overdoses, other]),
+        at_most(overdoses_naloxone, overdoses),
+        at_most(overdoses_naloxone, naloxone_events),
+        at_most(naloxone_events, [overdoses_naloxone, other]),
+        at_most(naloxone_events, doses),
+        equal(services, service_kinds),
+        at_most(counseled, sessions),
+        equal(made, [line[0] for line in take_up]),
+        equal(accepted, [line[1] for line in take_up]),
+        equal(attended, [line[2] for line in take_up]),
+        *(at_most(line[1], line[0]) for line in take_up),  # attended counts as accepted too
+        *(at_most(line[2], line[1]) for line in take_up),
+        equal(refused, reasons),
+        at_most(brought, refused),  # a refusal names at most one substance brought
+        equal(incident_total, incident_kinds),
+        at_most(community, incident_total),
+        at_most(police, incident_total),
+    ]
+    alone = [registrations, *items, bans_started, bans_active]  # tied to no other count of the report
 
     sections = [visits, people, consumption, emergencies, health, counseling, equipment, refusals, incidents, times]
+    # The milligrams tell roughly how many doses were given: withheld with them.
+    follows = {mg: doses}
+    _mark_complements(sections, relations, alone, follows)
+    return sections
+
+
+def _mark_complements(
+    sections: list[Section], relations: list[Relation], alone: list[str], follows: dict[str, str]
+) -> None:
+    """Withhold, beside the small counts, what the disclosure audit asks; a measure follows its count."""
+    counts = {i.key: i.value for section in sections for i in section.indicators if not i.measured}
+    unstated = set(counts) - {key for relation in relations for key in relation.keys} - set(alone)
+    if unstated:
+        raise ValueError(f"Indicators in no relation and not declared alone: {sorted(unstated)}")
+    complements = withhold(counts, relations)
     for section in sections:
-        section.protect_breakdowns()
-    return MonthlyReport(month=period.first, period=period, figures=f, sections=sections)
+        section.indicators = [
+            replace(i, complement=True) if i.key in complements or follows.get(i.key) in complements else i
+            for i in section.indicators
+        ]

@@ -18,3 +18,12 @@ def april_15(facility):
 @pytest.fixture
 def march(cast, april_15):
     return build_march(cast)
+
+
+@pytest.fixture
+def coordinator_en(cast, client):
+    """The coordinator, reading in English: the report's labels are the source texts."""
+    cast["coordinator"].language = "en"
+    cast["coordinator"].save()
+    client.force_login(cast["coordinator"])
+    return client
