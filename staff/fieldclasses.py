@@ -127,3 +127,48 @@ class Reads:
 
 def classes_of(user) -> Iterable[FieldClass]:
     return [fc for fc in FieldClass if may_read(user, fc)]
+
+
+# The pages that draw a client's record, each under the rule above (tests/security/test_field_classes.py
+# opens every one as every role).
+PAGES_APPLIED = (
+    "reception and its search",
+    "client card (refused at intake: the date, not the reason)",
+    "client timeline",
+    "referral list and referral page (note and reasons)",
+    "interview room (session notes, next steps)",
+    "floor, injection and observation boards (substance brought and used, checks)",
+    "wall display (operational only)",
+    "health room, health history, emergency page, paramedic sheet (clinical roles only)",
+    "handovers (codes and places)",
+    "access report and access-request export (coordinators: every class)",
+)
+
+
+def render_markdown() -> list[str]:
+    """The field-class table for docs/permissions.md."""
+    roles = [Role.RECEPTION, Role.COUNSELOR, Role.HEALTH, Role.DUTY, Role.COORDINATOR, Role.ADMIN]
+    lines = [
+        "## Fields by class",
+        "",
+        "Inside the pages a role may open, each field of a client's record belongs to one class, and only",
+        "the roles below read it (`staff/fieldclasses.py`; a template draws a field under `reads.counseling`",
+        "or `reads.clinical`, a selector fetches it only for a reader). A field a role may not read is not",
+        "in the page at all. Reception sees the flags (banned, intake not done, refused at intake on a date,",
+        "referred and the referral's status, a recent overdose), not the text behind them. Flags drawn",
+        "from clinical fields (an overdose in the last 7 days, a check flagged hard to rouse or",
+        "unresponsive, that an emergency is open and where) are operational: everyone on the floor sees",
+        "them, for safety. Duty officers follow referrals up and write intakes without reading the",
+        "counseling text of others: they see the status, dates and who, and write their own reason.",
+        "",
+        "| field class | fields | " + " | ".join(role.value for role in roles) + " |",
+        "|" + "---|" * (len(roles) + 2),
+    ]
+    for field_class in FieldClass:
+        fields = ", ".join(f"`{name.split('.', 1)[1]}`" for name in FIELDS[field_class])
+        if field_class == FieldClass.OPERATIONAL:
+            fields = "codes, status and flags, places, times, who; free text: " + fields
+        cells = " | ".join("reads" if role in READERS[field_class] else "–" for role in roles)
+        lines.append(f"| {field_class.value} | {fields} | {cells} |")
+    lines += ["", "Pages that apply it: " + "; ".join(PAGES_APPLIED) + ".", ""]
+    return lines
