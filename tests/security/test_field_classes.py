@@ -24,7 +24,7 @@ from counseling.models import CounselingSession, Intake, Referral, ReferralServi
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from staff.fieldclasses import FieldClass, may_read
-from staff.models import Display, Handover
+from staff.models import Display, Handover, Incident
 from staff.roles import Role
 from staff.services.displays import display_create
 from tests.counseling.helpers import oslo
@@ -90,6 +90,7 @@ class Records:
     referral: Referral
     emergency: Emergency
     handover: Handover
+    incident: Incident
 
 
 def _client(code: str, by, status=Client.Status.ACTIVE) -> Client:
@@ -293,7 +294,17 @@ def _seed(cast) -> Records:
         written_by=duty,
         open_visits=[{"code": queued.code, "location": Visit.Location.QUEUE}],
     )
-    return Records(queued, in_booth, in_observation, pending, referral, emergency, handover)
+    incident = Incident.objects.create(
+        kind=Incident.Kind.THREATS,
+        area=Incident.Area.ENTRANCE,
+        occurred_at=NOW - dt.timedelta(hours=1),
+        description="Shouted at the door",
+        action_taken="Talked him down",
+        recorded_at=NOW - dt.timedelta(minutes=50),
+        recorded_by=duty,
+    )
+    incident.clients.set([queued])
+    return Records(queued, in_booth, in_observation, pending, referral, emergency, handover, incident)
 
 
 @dataclass(frozen=True)
@@ -380,6 +391,8 @@ PAGES = [
     Page("handover list", lambda r: "/handovers/", {}),
     Page("handover", lambda r: f"/handovers/{r.handover.pk}/", {}),
     Page("new handover", lambda r: "/handovers/new/", {}),
+    Page("incident list", lambda r: "/incidents/", {}),
+    Page("incident", lambda r: f"/incidents/{r.incident.pk}/", {}),
     Page("access report", lambda r: f"/access-log/clients/{r.queued.pk}/", {}),
     Page(
         "access-request export",
