@@ -19,11 +19,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.apps import apps
 
 from counseling.models import CounselingSession, Intake, Referral, ReferralService
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
 from health.models import Emergency, HealthService, Intervention, VitalSigns
-from staff.fieldclasses import FieldClass, may_read
+from staff.fieldclasses import FIELDS, FieldClass, may_read
 from staff.models import Display, Handover, Incident
 from staff.roles import Role
 from staff.services.displays import display_create
@@ -488,3 +489,17 @@ def test_a_wall_display_shows_the_floor_without_counseling_or_clinical_fields(cl
         for field_class in (COUNSELING, CLINICAL):
             shown = sorted(marker for marker in MARKERS[field_class].values() if marker in body)
             assert not shown, f"page {url}, wall display, class {field_class.value}: shows {shown}"
+
+
+@pytest.mark.parametrize("field_class", list(FieldClass), ids=[fc.value for fc in FieldClass])
+def test_the_table_names_real_fields(field_class):
+    for dotted in FIELDS[field_class]:
+        app_label, model, field = dotted.split(".")
+        assert apps.get_model(app_label, model)._meta.get_field(field), dotted
+
+
+def test_the_marked_fields_are_the_classes_fields():
+    """Each planted marker sits in a field of the class it is counted for."""
+    for field_class, markers in MARKERS.items():
+        named = {dotted.split(".", 1)[1] for dotted in FIELDS[field_class]}
+        assert set(markers) <= named, (field_class.value, set(markers) - named)
