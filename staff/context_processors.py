@@ -44,4 +44,5 @@ def on_duty(request) -> dict:
 def field_classes(request) -> dict:
     """``reads.counseling`` and ``reads.clinical``: which classes of a client's fields this user may
     read (``staff.fieldclasses``). Every page that shows client data draws a field only under its flag."""
-    return {"reads": Reads.of(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    return {"reads": SimpleLazyObject(lambda: Reads.of(user))}  # lazy: a page that draws no client costs nothing
