@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "staff.context_processors.navigation",
                 "staff.context_processors.on_duty",
+                "staff.context_processors.field_classes",
                 "visits.context_processors.facility",
             ],
         },

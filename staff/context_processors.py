@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from staff.fieldclasses import Reads
 from staff.navigation import stations_for
 
 
@@ -38,3 +39,10 @@ def on_duty(request) -> dict:
         "understaffed": SimpleLazyObject(lambda: list(understaffed_now(now, on_duty=duty))),
         "unread_handovers": SimpleLazyObject(unread),
     }
+
+
+def field_classes(request) -> dict:
+    """``reads.counseling`` and ``reads.clinical``: which classes of a client's fields this user may
+    read (``staff.fieldclasses``). Every page that shows client data draws a field only under its flag."""
+    user = getattr(request, "user", None)
+    return {"reads": SimpleLazyObject(lambda: Reads.of(user))}  # lazy: a page that draws no client costs nothing

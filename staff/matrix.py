@@ -14,10 +14,10 @@ Each rule is two strings of one letter per role, in ``ROLES`` order, for GET and
 - ``M`` method not allowed: 405 (pages are GET-only, state changes POST-only);
 - ``P`` the Django admin's own model permissions decide (allowed or forbidden, never a login).
 
-Beyond the page guards, object rules hold inside pages (tests/staff/test_object_rules.py): counseling
-notes are shown only to counselors and coordinators; clinical detail (consumption, checks, health
-services, emergencies) only to health workers, duty officers and coordinators; reception sees a
-client's flags (banned, pending intake, overdose this week), not the notes behind them.
+Beyond the page guards, what of a client's record a page shows is decided by field class, in one
+table: ``staff.fieldclasses`` (counseling free text for counselors and coordinators; clinical fields for
+health workers, duty officers and coordinators; reception sees a client's flags, not the notes behind
+them), proved by ``tests/security/test_field_classes.py`` over every page and role.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from staff.fieldclasses import render_markdown as field_class_table
 
 ROLES: tuple[str, ...] = ("reception", "counselor", "health", "duty", "coordinator", "admin", "norole", "anonymous")
 
@@ -196,9 +198,8 @@ def render_markdown() -> str:
         "**forbidden** (403), **login** (sent to the login page), **wrong method** (405: pages are GET-only,",
         "changes POST-only), **admin permissions** (the Django admin's model permissions decide).",
         "",
-        "Object rules inside pages: counseling notes only for counselors and coordinators; clinical detail",
-        "(consumption, checks, health services, emergencies) only for health workers, duty officers and",
-        "coordinators; reception sees a client's flags, not the notes behind them.",
+        "Object rules inside pages: what of a client's record each role reads is decided by field class,",
+        "in the table under [Fields by class](#fields-by-class).",
         "",
         "Who holds which role is decided in the admin, and every such change is kept: a user's groups,",
         "permissions and active, staff and superuser flags, a role's permissions, and every facility",
@@ -219,4 +220,5 @@ def render_markdown() -> str:
         for method, letters in (("GET", rule.get), ("POST", rule.post)):
             cells = " | ".join(words[letter] for letter in letters)
             lines.append(f"| `{name}` | {method} | {cells} |")
-    return "\n".join(lines) + "\n"
+    lines += ["", *field_class_table()]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -119,10 +119,19 @@ def test_it_needs_a_reason_to_refuse(counselor, new_client):
     assert not Intake.objects.exists()
 
 
-def test_it_shows_the_refusal_on_the_client_card(counselor, new_client, client_for):
+def test_it_shows_reception_the_refusal_on_the_client_card_but_not_its_reason(counselor, new_client, client_for):
     record(counselor, new_client, outcome=Intake.Outcome.REFUSED, refusal_reason="Uses amphetamine only")
 
-    card = client_for("reception").get(f"/clients/{new_client.pk}/")
+    card = text_of(client_for("reception").get(f"/clients/{new_client.pk}/").content)
+
+    assert nb("Refused at intake on %(date)s.") % {"date": "10. mars 2026"} in card
+    assert "Uses amphetamine only" not in card
+
+
+def test_it_shows_a_counselor_the_reason_for_the_refusal_on_the_client_card(counselor, new_client, client_for):
+    record(counselor, new_client, outcome=Intake.Outcome.REFUSED, refusal_reason="Uses amphetamine only")
+
+    card = client_for("counselor").get(f"/clients/{new_client.pk}/")
 
     assert "Uses amphetamine only" in text_of(card.content)
 

@@ -146,12 +146,13 @@ def test_it_fills_in_the_client_from_the_interview_room(client_for, person):
     assert 'value="11:30"' in html and 'value="12:00"' in html
 
 
-def test_it_shows_the_duty_officer_the_session_but_not_the_notes(client_for, person, cast):
+def test_it_shows_the_duty_officer_the_session_but_not_the_next_steps_or_the_notes(client_for, person, cast):
     record(person, cast)
 
     text = text_of(client_for("duty").get("/interview/").content)
 
-    assert "Call the housing office together on Thursday." in text
+    assert person.code in text
+    assert "Call the housing office together on Thursday." not in text
     assert "sleeping at a friend's" not in text
 
 

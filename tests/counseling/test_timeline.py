@@ -293,11 +293,11 @@ def test_it_shows_counseling_and_intake_notes_to_counselors_and_coordinators(cli
     assert INTAKE_NOTES in text(client_for, role, history, "2026-01")
 
 
-def test_it_shows_the_duty_officer_the_session_and_next_steps_but_not_the_notes(client_for, history, at_noon):
+def test_it_shows_the_duty_officer_the_session_but_not_the_next_steps_or_the_notes(client_for, history, at_noon):
     page = text(client_for, "duty", history)
 
     assert SESSION in page
-    assert "Meet again on Friday" in page
+    assert "Meet again on Friday" not in page
     assert SESSION_NOTES not in page
     assert INTAKE_NOTES not in text(client_for, "duty", history, "2026-01")
 

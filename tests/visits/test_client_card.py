@@ -243,7 +243,9 @@ def test_it_uses_the_same_number_of_queries_for_a_client_waiting_for_intake(rece
     with CaptureQueriesContext(connection) as refused:
         response = card(reception, pending)
 
-    assert "Not from Bergen" in marked_text(response.content, "intake-alert")
+    alert = marked_text(response.content, "intake-alert")
+    assert nb("Refused at intake on %(date)s.").split(" %(date)s")[0] in alert
+    assert "Not from Bergen" not in alert  # the counselor's reason is not for reception
     assert len(refused) == len(accepted)
 
 

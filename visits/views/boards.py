@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from staff.fieldclasses import FieldClass, may_read
 from staff.navigation import STATION_BY_SLUG
 from visits.board_poll import poll_token, shown_version
 from visits.selectors.floor import floor_board, floor_version
@@ -54,9 +55,9 @@ def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
         "board": floor_board(now=timezone.now(), with_left_open=closer and panel.slug == "floor"),
         "board_url_name": panel.board_url_name,
         "page_url": panel.station.url,
-        # What was used and how, and the checks' details, are health data: clinical staff only.
+        # What was brought and used and how, and the checks' details, are clinical (staff.fieldclasses).
         # Everyone on the floor sees the timers and a flagged check.
-        "clinical": user.has_perm("visits.view_boothsession") or user.has_perm("visits.add_observationcheck"),
+        "clinical": may_read(user, FieldClass.CLINICAL),
         # Asked once for the emergency button on every person's row and card.
         "can_open_emergency": user.has_perm("health.add_emergency"),
     }

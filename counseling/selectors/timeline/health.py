@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from counseling.selectors.timeline.fetch import _Nested, _own, _parts, _person, _record, _sorted_parts
 from counseling.selectors.timeline.items import Detail, Row, Step, TimelineItem, TimelineSource, _duration, _who
 from health.models import Emergency, HealthService, Intervention
-
-EMERGENCY_DETAIL = "health.view_emergency"
+from staff.fieldclasses import FieldClass, may_read
 
 
 def _emergency_fields(user) -> dict:
-    if not user.has_perm(EMERGENCY_DETAIL):
+    if not may_read(user, FieldClass.CLINICAL):
         return _own("started_at", "ended_at")
     return {
         **_own(
@@ -115,7 +114,7 @@ def _health_service_item(row: Row) -> TimelineItem:
 
 
 HEALTH_SOURCES = [
-    # Anyone who may see the timeline learns that an emergency happened; the detail needs EMERGENCY_DETAIL.
+    # Anyone who may see the timeline learns that an emergency happened; the detail is clinical.
     TimelineSource(
         "emergency",
         "visits.view_client",

@@ -39,6 +39,7 @@ from counseling.selectors.timeline.items import (
     _duration,
     _who,
 )
+from staff.fieldclasses import FieldClass, may_read
 from visits.models import (
     Ban,
     Booth,
@@ -52,9 +53,9 @@ from visits.models import (
     VisitEvent,
 )
 
-NOTES = "counseling.view_counseling_notes"
-CONSUMPTION = "visits.view_boothsession"
-CHECKS = "visits.view_observationcheck"
+# What of each record is drawn for whom: staff.fieldclasses. A field the user may not read is not fetched.
+COUNSELING = FieldClass.COUNSELING
+CLINICAL = FieldClass.CLINICAL
 
 
 # Registration -----------------------------------------------------------------------------------------
@@ -77,18 +78,19 @@ def _registration_item(row: Row) -> TimelineItem:
 
 
 def _intake_fields(user) -> dict:
-    fields = {**_own("at", "outcome", "refusal_reason"), "by": _person("by")}
-    if user.has_perm(NOTES):
-        fields["notes"] = F("notes")
+    fields = {**_own("at", "outcome"), "by": _person("by")}
+    if may_read(user, COUNSELING):
+        fields |= _own("refusal_reason", "notes")
     return fields
 
 
 def _intake_item(row: Row) -> TimelineItem:
     intake = _record(Intake, row)
     details = [Detail(_("Counselor"), _who(row["by"]))]
-    if intake.refusal_reason:
-        details.append(Detail(_("Reason"), intake.refusal_reason))
-    if notes := row.get("notes"):  # fetched only for those who may read them
+    # The reason and the notes are fetched only for those who may read them.
+    if reason := row.get("refusal_reason"):
+        details.append(Detail(_("Reason"), reason))
+    if notes := row.get("notes"):
         details.append(Detail(_("Notes"), notes))
     return TimelineItem(
         at=intake.at,
@@ -105,26 +107,24 @@ _EVENT_STEPS = (VisitEvent.Kind.MOVED, VisitEvent.Kind.OVERRIDE, VisitEvent.Kind
 
 
 def _visit_fields(user) -> dict:
-    consumption = user.has_perm(CONSUMPTION)
+    clinical = may_read(user, CLINICAL)
     booth_values = {
         **_own("started_at", "ended_at", "duration_seconds", "time_limit_minutes"),
         "booth": F("booth__label"),
     }
-    if consumption:
+    if clinical:
         booth_values |= {"substance": _name("substance"), "route": _name("route")}
+    observation_values = _own("started_at", "ended_at", "duration_seconds", "min_minutes")
+    if clinical:
+        observation_values |= _own("early_release_reason")
     fields = {
         **_own("checked_in_at", "ended_at", "duration_seconds", "override_reason", "end_note"),
         "events": _parts(VisitEvent.objects.filter(kind__in=_EVENT_STEPS), "visit", **_own("at", "kind", "location")),
         "booth_sessions": _parts(BoothSession.objects.all(), "visit", **booth_values),
-        "observations": _parts(
-            Observation.objects.all(),
-            "visit",
-            **_own("started_at", "ended_at", "duration_seconds", "min_minutes", "early_release_reason"),
-        ),
+        "observations": _parts(Observation.objects.all(), "visit", **observation_values),
     }
-    if consumption:
+    if clinical:
         fields |= {**_own("dose", "intoxication"), "substance": _name("substance")}
-    if user.has_perm(CHECKS):
         fields["checks"] = _parts(ObservationCheck.objects.all(), "visit", **_own("at", "state", "note", "flagged"))
     return fields
 
@@ -149,13 +149,14 @@ def _visit_steps(visit: Visit, row: Row) -> list[Step]:
             text += f" · {_label(part['substance'])}, {_label(part['route'])}"
         over = session.duration_seconds is not None and session.duration_seconds > session.time_limit_minutes * 60
         steps.append(Step(session.started_at, text, tone="warning" if over else ""))
-    for observation in (_record(Observation, part) for part in _sorted_parts(row, "observations")):
+    for part in _sorted_parts(row, "observations"):
+        observation = _record(Observation, part)
         text = _("Observation, %(duration)s (minimum %(minimum)d min)") % {
             "duration": _duration(observation.duration_seconds) if observation.ended_at else _("still running"),
             "minimum": observation.min_minutes,
         }
-        if observation.early_release_reason:
-            text += " · " + _("released early: %(reason)s") % {"reason": observation.early_release_reason}
+        if reason := part.get("early_release_reason"):  # clinical: fetched only for those who may read it
+            text += " · " + _("released early: %(reason)s") % {"reason": reason}
         steps.append(Step(observation.started_at, text))
     for check in (_record(ObservationCheck, part) for part in _sorted_parts(row, "checks")):
         text = _("Check: %(state)s") % {"state": check.display("state")}
@@ -203,7 +204,7 @@ def _visit_item(row: Row) -> TimelineItem:
 
 def _refusal_fields(user) -> dict:
     fields = _own("at", "reason", "note")
-    if user.has_perm(CONSUMPTION):
+    if may_read(user, CLINICAL):
         fields["substance"] = _name("substance")
     return fields
 
@@ -245,7 +246,7 @@ def _contact_item(row: Row) -> TimelineItem:
 def _session_fields(user) -> dict:
     topics = Topic.objects.filter(sessions=OuterRef("pk")).order_by().values("sessions")
     fields = {
-        **_own("started_at", "ended_at", "duration_seconds", "next_steps"),
+        **_own("started_at", "ended_at", "duration_seconds"),
         "counselor": _person("counselor"),
         "topics": _Nested(
             Subquery(
@@ -255,8 +256,8 @@ def _session_fields(user) -> dict:
             )
         ),
     }
-    if user.has_perm(NOTES):
-        fields["notes"] = F("notes")
+    if may_read(user, COUNSELING):
+        fields |= _own("next_steps", "notes")
     return fields
 
 
@@ -267,9 +268,10 @@ def _session_item(row: Row) -> TimelineItem:
         Detail(_("Counselor"), _who(row["counselor"])),
         Detail(_("Topics"), ", ".join(_label({"name": t["name"], "name_en": t["name_en"]}) for t in topics)),
     ]
-    if session.next_steps:
-        details.append(Detail(_("Agreed next steps"), session.next_steps))
-    if notes := row.get("notes"):  # fetched only for those who may read them
+    # The next steps and the notes are fetched only for those who may read them.
+    if next_steps := row.get("next_steps"):
+        details.append(Detail(_("Agreed next steps"), next_steps))
+    if notes := row.get("notes"):
         details.append(Detail(_("Notes"), notes))
     return TimelineItem(
         at=session.started_at,
@@ -281,13 +283,15 @@ def _session_item(row: Row) -> TimelineItem:
 
 
 def _referral_fields(user) -> dict:
-    return {
-        **_own("at", "from_status", "to_status", "reason"),
+    fields = {
+        **_own("at", "from_status", "to_status"),
         "referral": F("referral_id"),
-        "note": F("referral__note"),
         "service": _name("referral__service"),
         "by": _person("by"),
     }
+    if may_read(user, COUNSELING):
+        fields |= {**_own("reason"), "note": F("referral__note")}
+    return fields
 
 
 def _referral_item(row: Row) -> TimelineItem:
@@ -296,15 +300,15 @@ def _referral_item(row: Row) -> TimelineItem:
     details = [Detail(_("By"), _who(row["by"]))]
     if not change.from_status:
         title = _("Referred to %(service)s") % {"service": service}
-        if row["note"]:
-            details.append(Detail(_("Note"), row["note"]))
+        if note := row.get("note"):  # counseling text: fetched only for those who may read it
+            details.append(Detail(_("Note"), note))
     else:
         title = _("Referral to %(service)s: %(status)s") % {
             "service": service,
             "status": change.display("to_status"),
         }
-    if change.reason:
-        details.append(Detail(_("Reason"), change.reason))
+    if reason := row.get("reason"):
+        details.append(Detail(_("Reason"), reason))
     return TimelineItem(
         at=change.at,
         kind="referral",
@@ -316,12 +320,15 @@ def _referral_item(row: Row) -> TimelineItem:
 
 
 def _referral_follow_up_fields(user) -> dict:
-    return {
-        **_own("at", "from_date", "to_date", "reason"),
+    fields = {
+        **_own("at", "from_date", "to_date"),
         "referral": F("referral_id"),
         "service": _name("referral__service"),
         "by": _person("by"),
     }
+    if may_read(user, COUNSELING):
+        fields |= _own("reason")
+    return fields
 
 
 def _referral_follow_up_item(row: Row) -> TimelineItem:
@@ -335,7 +342,8 @@ def _referral_follow_up_item(row: Row) -> TimelineItem:
             "from": formats.date_format(change.from_date, "j.n.Y") if change.from_date else "–",
             "to": formats.date_format(change.to_date, "j.n.Y"),
         },
-        details=(Detail(_("By"), _who(row["by"])), Detail(_("Reason"), change.reason)),
+        details=(Detail(_("By"), _who(row["by"])),)
+        + ((Detail(_("Reason"), row["reason"]),) if row.get("reason") else ()),
         url=reverse("counseling:referral-detail", args=[row["referral"]]),
     )
 
