@@ -16,6 +16,7 @@ numerical library; the tests attack the result with SciPy's HiGHS as an independ
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -74,6 +75,17 @@ def at_most(part: str | Iterable[str], whole: str | Iterable[str]) -> Relation:
 
 
 def withhold(values: Mapping[str, int], relations: Sequence[Relation]) -> set[str]:
+    """The cells to show as ":"; see ``_withhold``. Kept per process for the same figures (a month's
+    report is read many times, and the audit takes up to a second), so only the first reading pays."""
+    return set(_withhold_kept(tuple(values.items()), tuple(relations)))
+
+
+@functools.lru_cache(maxsize=256)
+def _withhold_kept(values: tuple[tuple[str, int], ...], relations: tuple[Relation, ...]) -> frozenset[str]:
+    return frozenset(_withhold(dict(values), relations))
+
+
+def _withhold(values: Mapping[str, int], relations: Sequence[Relation]) -> set[str]:
     """The cells to show as ":" (withheld, 1 or more), chosen as few and as small as will do, in report order.
 
     Every small count is withheld ("<10": 1 to 9). Then, while some withheld cell can be narrowed
