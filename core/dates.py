@@ -28,8 +28,8 @@ def in_range(day: dt.date) -> bool:
 def out_of_range_message() -> str:
     """ "Choose a date between 1 January 2000 and 31 December 2100.", in the page's language."""
     return _("Choose a date between %(earliest)s and %(latest)s.") % {
-        "earliest": date_format(EARLIEST, "j. F Y"),
-        "latest": date_format(LATEST, "j. F Y"),
+        "earliest": date_format(EARLIEST),
+        "latest": date_format(LATEST),
     }
 
 
