@@ -153,7 +153,12 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("staff.plan_roster")
 def roster_copy(request: HttpRequest) -> HttpResponse:
     """Fill an empty week with the week before's shifts, as a start to edit from."""
-    monday = _week_param(request, request.POST.get("week"), week_start(timezone.localdate()))
+    asked = request.POST.get("week")
+    day = day_from_query(request, asked)
+    if asked and day is None:
+        # The message says what was wrong with the week; copying into another week instead would surprise.
+        return redirect("staff:roster")
+    monday = week_start(day or timezone.localdate())
     try:
         made = roster_services.roster_copy_week(
             source_monday=monday - dt.timedelta(days=7), target_monday=monday, by=request.user

@@ -7,11 +7,15 @@ addresses below.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.utils.translation import gettext, override
 
 from core.dates import out_of_range_message
+from staff.models import Shift
+from staff.services.roster import shift_create
 from tests.counseling.helpers import text_of
 from tests.visits.rooms_helpers import NOON
 
@@ -119,3 +123,19 @@ def test_asking_for_a_month_out_of_range_shows_last_month_with_the_message(clien
 
     assert response.redirect_chain[-1][0] == "/reports/monthly/2024-02/"
     assert message in text_of(response.content)
+
+
+def test_copying_into_a_week_out_of_range_copies_nothing(client_for, cast, message):
+    # Last week's shift: a copy into "this week" instead of the week asked for would take it.
+    shift_create(
+        starts_at=NOON - dt.timedelta(days=7),
+        ends_at=NOON - dt.timedelta(days=7, hours=-3),
+        duty_officer=cast["duty"],
+        by=cast["coordinator"],
+    )
+
+    with time_machine.travel(NOON, tick=False):
+        response = client_for("coordinator").post("/roster/copy/", {"week": "9999-12-27"}, follow=True)
+
+    assert message in text_of(response.content)
+    assert Shift.objects.count() == 1
