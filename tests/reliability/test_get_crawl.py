@@ -125,6 +125,7 @@ SWEEP = [
     if value
     not in {"9999-W52", "0001-01-01T00:00", "01.01.0001", "-0001-01-01", "1e309", "\u202e\u200b", "//evil.example"}
     and value not in {"' OR 1=1 --", "https://evil.example/", "javascript:alert(1)", "week", "1", "on", str(2**31)}
+    and value not in {"9999-12-31T23:59:59", "ÆØÅ" * 1000, " ", "../../etc/passwd", "<script>alert(1)</script>"}
 ]
 # Names a view may read that the source scan below does not see (the admin's, and likely ones).
 LIKELY_PARAMETERS = [
@@ -164,6 +165,8 @@ LIKELY_PARAMETERS = [
     "_popup",
     "_to_field",
 ]
+# Read by many pages: where to go back to, a page of a list, a board's version token.
+COMMON_PARAMETERS = {"next", "page", "v"}
 APPS = ("audit", "counseling", "health", "reports", "staff", "visits", "bergen_injection")
 
 
@@ -209,7 +212,7 @@ class Route:
     def parameters(self) -> list[str]:
         """The GET parameters the view's module reads, and those every page may be sent."""
         source = _source_of(self.module)
-        return sorted((_read_in(source) if source.exists() else set()) | {"next", "page", "v"})
+        return sorted((_read_in(source) if source.exists() else set()) | COMMON_PARAMETERS)
 
     @property
     def is_admin(self) -> bool:
@@ -465,6 +468,8 @@ def test_it_answers_every_value_in_every_parameter_a_page_reads(world):
     browser.force_login(world["everyone"])
     problems: list[str] = []
     for route in APP_ROUTES:
+        if set(route.parameters) <= COMMON_PARAMETERS:
+            continue  # those every address is sent in the crawl above and below
         path = _sample_path(route, world["ids"])
         if browser.get(path).status_code == 405:
             continue  # an action, POST only: it reads no query
