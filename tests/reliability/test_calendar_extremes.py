@@ -11,12 +11,13 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils.translation import gettext, override
+from django.utils.translation import override
 
 from core.dates import out_of_range_message
 from staff.models import Shift
 from staff.services.roster import shift_create
 from tests.counseling.helpers import text_of
+from tests.helpers import nb
 from tests.visits.rooms_helpers import NOON
 
 
@@ -50,8 +51,7 @@ def test_the_roster_refuses_a_week_out_of_range_and_shows_this_week(client_for, 
 def test_the_roster_says_when_the_week_is_not_a_date(client_for, at_noon):
     text = text_of(client_for("coordinator").get("/roster/?week=next").content)
 
-    with override("nb"):
-        assert gettext("“%(value)s” is not a date; use the form YYYY-MM-DD.") % {"value": "next"} in text
+    assert nb("“%(value)s” is not a date; use the form YYYY-MM-DD.") % {"value": "next"} in text
 
 
 def test_a_new_shift_on_a_day_out_of_range_starts_from_today(client_for, at_noon, message):
@@ -80,8 +80,7 @@ def test_the_incident_list_refuses_a_range_past_the_calendar(client_for, at_noon
 def test_the_incident_list_refuses_a_range_that_ends_before_it_starts(client_for, at_noon):
     response = client_for("duty").get("/incidents/?date_from=2024-03-05&date_to=2024-03-01")
 
-    with override("nb"):
-        assert gettext("The period ends before it starts.") in text_of(response.content)
+    assert nb("The period ends before it starts.") in text_of(response.content)
 
 
 def test_the_access_review_refuses_a_range_past_the_calendar(client_for, at_noon, message):
@@ -104,8 +103,7 @@ def test_a_monthly_report_out_of_range_is_not_found(client_for, at_noon, month, 
     response = client_for("coordinator").get(f"/reports/monthly/{month}/{csv}")
 
     assert response.status_code == 404
-    with override("nb"):
-        assert gettext("The page or record you asked for does not exist.") in text_of(response.content)
+    assert nb("The page or record you asked for does not exist.") in text_of(response.content)
 
 
 def test_the_first_and_last_months_link_no_further(client_for, at_noon):
