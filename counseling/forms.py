@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDateField
 from core.versioning import VersionedForm, VersionField
-from counseling.models import Intake, Referral, ReferralFollowUpChange, ReferralService, Topic
+from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralService, Topic
 from staff.forms import ClockTimeField
 from visits import codes
 from visits.models import Client
@@ -103,7 +104,7 @@ class OutlineSubmit(Submit):
 
 
 def _follow_up_field(**kwargs) -> forms.DateField:
-    return forms.DateField(
+    return BoundedDateField(
         label=_("Follow up on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -120,13 +121,13 @@ class CounselingSessionForm(forms.Form):
     """The times as a date and two 24-hour clock times typed as text, as the other staff forms take them."""
 
     client = ClientCodeField()
-    date = forms.DateField(
+    date = BoundedDateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
     starts = ClockTimeField(label=_("Started"))
-    ends = ClockTimeField(label=_("Ended"))
+    ends = ClockTimeField(label=_("Ended"), help_text=_("An end before the start, after midnight, is the next day."))
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.none(),
@@ -166,10 +167,9 @@ class CounselingSessionForm(forms.Form):
         cleaned = super().clean()
         day, starts, ends = cleaned.get("date"), cleaned.get("starts"), cleaned.get("ends")
         if day and starts and ends:
-            tz = timezone.get_current_timezone()
-            cleaned["started_at"] = timezone.make_aware(dt.datetime.combine(day, starts), tz)
-            cleaned["ended_at"] = timezone.make_aware(dt.datetime.combine(day, ends), tz)
-            if ends < starts:
+            # An end before the start is the next day when that is a plausible session: 23:40 to 00:10.
+            cleaned["started_at"], cleaned["ended_at"] = CounselingSession.period(day, starts, ends)
+            if cleaned["ended_at"] < cleaned["started_at"]:
                 self.add_error("ends", _("The session cannot end before it started."))
         return cleaned
 
@@ -243,7 +243,7 @@ class FollowUpForm(VersionedForm):
     """Moving the follow-up date with a reason. The version of the referral the page showed goes along,
     so that a move made meanwhile by someone else is refused instead of overwritten."""
 
-    follow_up_on = forms.DateField(
+    follow_up_on = BoundedDateField(
         label=_("Next follow-up"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],

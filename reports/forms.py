@@ -7,10 +7,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDateField
 from reports.periods import Period, PeriodKind, named_period
 
-EARLIEST = dt.date(2000, 1, 1)
-LATEST = dt.date(2100, 12, 31)
 # A custom range is at most a year and a day, so that a page stays quick however far back it looks.
 MAX_DAYS = 366
 
@@ -18,8 +17,8 @@ MAX_DAYS = 366
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, required=False)
     # The picker's template draws the inputs (type="date"); the form parses and checks them.
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = BoundedDateField(label=_("From"), required=False)
+    end = BoundedDateField(label=_("To"), required=False)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -32,12 +31,6 @@ class PeriodForm(forms.Form):
             return data
         if start is None or end is None:
             raise forms.ValidationError(_("A custom range needs both a first and a last day."))
-        for day in (start, end):
-            if not EARLIEST <= day <= LATEST:
-                raise forms.ValidationError(
-                    _("Dates must lie between %(earliest)s and %(latest)s."),
-                    params={"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
-                )
         if end < start:
             raise forms.ValidationError(_("The last day comes before the first."))
         if (end - start).days + 1 > MAX_DAYS:

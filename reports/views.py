@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import EARLIEST, LATEST, DateOutOfRange, parse_month
 from reports.forms import PeriodForm
 from reports.periods import PeriodKind, month_first, named_period
 from reports.selectors import (
@@ -71,7 +72,9 @@ def monthly_latest(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("month", "")
     if asked:
         try:
-            month = dt.date.fromisoformat(f"{asked}-01")
+            month = parse_month(asked)
+        except DateOutOfRange as exc:
+            messages.error(request, str(exc))
         except ValueError:
             messages.error(request, _("“%(month)s” is not a month; use the form YYYY-MM.") % {"month": asked[:20]})
         else:
@@ -99,8 +102,11 @@ def monthly(request: HttpRequest, month: dt.date) -> HttpResponse:
             "report": report,
             "version": version,
             "external": version == Version.EXTERNAL,
-            "previous_month": _last_month(month),
-            "next_month": month_first(report.period.last + dt.timedelta(days=1)),
+            # No link to a month outside the dates the app works with: its address is a 404.
+            "previous_month": _last_month(month) if month > EARLIEST else None,
+            "next_month": month_first(report.period.last + dt.timedelta(days=1))
+            if report.period.last < LATEST
+            else None,
             "is_complete": report.period.end <= now,
             "now": now,
         },

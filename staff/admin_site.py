@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -31,3 +35,18 @@ class FacilityAdminSite(admin.AdminSite):
                 return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next", request.get_full_path()), settings.LOGIN_URL)
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page, with an empty ``?_to_field=`` refused as Django refuses a field it may not use.
+
+        Django's admin reads an empty value as a field named "" and looks it up, which fails with a 500
+        on the change and delete pages; no link of the admin sends one, only a crafted address.
+        """
+
+        @wraps(view)
+        def refusing_an_empty_field(request, *args, **kwargs):
+            if request.GET.get(TO_FIELD_VAR) == "" or request.POST.get(TO_FIELD_VAR) == "":
+                raise DisallowedModelAdminToField("An empty field cannot be referenced.")
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(refusing_an_empty_field, cacheable)

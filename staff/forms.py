@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDateField
 from core.versioning import VersionedForm, VersionField
 from staff.models import FLOOR_ROLES, Incident, Shift, User
 from staff.roles import GROUP_NAMES, Role
@@ -109,7 +110,7 @@ class ShiftForm(VersionedForm):
     made meanwhile by another planner is refused instead of overwritten.
     """
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     starts = ClockTimeField(label=_("Starts"))
     ends = ClockTimeField(label=_("Ends"), help_text=_("An end before the start is the next day."))
     duty_officer = forms.ModelChoiceField(label=_("Duty officer"), queryset=User.objects.none())
@@ -242,7 +243,7 @@ class HandoverForm(forms.Form):
 
 
 class HandoverSearchForm(forms.Form):
-    date = forms.DateField(
+    date = BoundedDateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
     code = forms.CharField(
@@ -260,7 +261,7 @@ class IncidentForm(forms.Form):
     """A security incident: what, when, where, who was involved and what was done."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Incident.Kind.choices])
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     time = ClockTimeField(label=_("Time"))
     place = forms.ChoiceField(label=_("Where"))
     client_codes = forms.CharField(
@@ -372,10 +373,10 @@ class IncidentCorrectionForm(VersionedForm, IncidentForm):
 
 
 class IncidentFilterForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
     kind = forms.ChoiceField(
@@ -387,3 +388,10 @@ class IncidentFilterForm(forms.Form):
     community = forms.BooleanField(
         label=_("Community-side only"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return cleaned

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from visits.translated import TranslatedName
@@ -46,6 +49,10 @@ class CounselingSession(models.Model):
     next_steps = models.TextField(_("agreed next steps"), max_length=2000, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"))
 
+    # Longer than this is surely a typing error (and a clock end before the start is the next day only
+    # when the session is no longer than this).
+    MAX_LENGTH = dt.timedelta(hours=8)
+
     class Meta:
         verbose_name = _("counseling session")
         verbose_name_plural = _("counseling sessions")
@@ -61,6 +68,28 @@ class CounselingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def period(cls, day: dt.date, starts: dt.time, ends: dt.time) -> tuple[dt.datetime, dt.datetime]:
+        """The aware start and end of a session held on local ``day`` from ``starts`` to ``ends``.
+
+        An end before the start is on the next day when that makes a session of at most ``MAX_LENGTH``:
+        23:40 to 00:10 is a half-hour talk past midnight. Otherwise (14:00 to 13:00) it stays on the same
+        day, an end before the start, for the form and the service to refuse.
+        """
+        tz = timezone.get_default_timezone()
+        start = timezone.make_aware(dt.datetime.combine(day, starts), tz)
+        end = timezone.make_aware(dt.datetime.combine(day, ends), tz)
+        if ends < starts:
+            next_day = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), ends), tz)
+            if next_day - start <= cls.MAX_LENGTH:
+                end = next_day
+        return start, end
+
+    @property
+    def end_day_offset(self) -> int:
+        """How many local dates the end lies after the start's: 1 for a session past midnight, else 0."""
+        return (timezone.localdate(self.ended_at) - timezone.localdate(self.started_at)).days
 
     @property
     def duration_minutes(self) -> int:

@@ -16,7 +16,7 @@ from visits.models import Client, Visit
 
 # A session written up a little ahead of the clock on the wall is fine; hours ahead is a typing error.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
-MAX_SESSION = dt.timedelta(hours=8)
+MAX_SESSION = CounselingSession.MAX_LENGTH
 
 
 @transaction.atomic

@@ -10,16 +10,17 @@ from django.views.decorators.http import require_GET
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
+from core.dates import parse_month
 from counseling.selectors.timeline import client_timeline
 from staff.permissions import permission_required
 from visits.models import Client
 
 
 def _month(raw: str) -> dt.date | None:
-    """``2025-03`` as the first of that month; anything else as no month (the latest is shown)."""
+    """``2025-03`` as the first of that month; anything else, or a month outside the dates the app works
+    with, as no month (the latest is shown)."""
     try:
-        year, month = (int(part) for part in raw.split("-"))
-        return dt.date(year, month, 1) if 1900 <= year <= 2200 else None
+        return parse_month(raw)
     except ValueError:
         return None
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.dates import day_from_query
 from core.versioning import StaleEdit, submitted_values
 from staff.forms import ShiftForm
 from staff.models import Shift
@@ -23,11 +24,9 @@ from staff.services import roster as roster_services
 from visits.selectors.facility import opening_hours_on
 
 
-def _week_param(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return week_start(dt.date.fromisoformat(value)) if value else default
-    except ValueError:
-        return default
+def _week_param(request: HttpRequest, value: str | None, default: dt.date) -> dt.date:
+    day = day_from_query(request, value)
+    return week_start(day) if day else default
 
 
 def _week_url(monday: dt.date) -> str:
@@ -38,7 +37,7 @@ def _week_url(monday: dt.date) -> str:
 def roster(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     this_week = week_start(timezone.localdate(now))
-    monday = _week_param(request.GET.get("week"), this_week)
+    monday = _week_param(request, request.GET.get("week"), this_week)
     days = roster_week(monday, now)
     return render(
         request,
@@ -61,7 +60,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("staff.plan_roster")
 def shift_create(request: HttpRequest) -> HttpResponse:
-    day = _date_param(request.GET.get("date")) or timezone.localdate()
+    day = day_from_query(request, request.GET.get("date")) or timezone.localdate()
     monday = week_start(day)
     if request.method == "POST":
         form = ShiftForm(request.POST, repeat_week=monday)
@@ -100,13 +99,6 @@ def shift_create(request: HttpRequest) -> HttpResponse:
         "staff/shift_form.html",
         {"active_station": "roster", "form": form, "shift": None, "back": _week_url(monday)},
     )
-
-
-def _date_param(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,7 +153,12 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("staff.plan_roster")
 def roster_copy(request: HttpRequest) -> HttpResponse:
     """Fill an empty week with the week before's shifts, as a start to edit from."""
-    monday = _week_param(request.POST.get("week"), week_start(timezone.localdate()))
+    asked = request.POST.get("week")
+    day = day_from_query(request, asked)
+    if asked and day is None:
+        # The message says what was wrong with the week; copying into another week instead would surprise.
+        return redirect("staff:roster")
+    monday = week_start(day or timezone.localdate())
     try:
         made = roster_services.roster_copy_week(
             source_monday=monday - dt.timedelta(days=7), target_monday=monday, by=request.user
