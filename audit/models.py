@@ -36,6 +36,10 @@ class AccessLogEntry(models.Model):
         EMERGENCY = "emergency", _("Emergency record")
         PARAMEDIC_SHEET = "paramedic_sheet", _("Paramedic sheet")
         EXPORT = "export", _("Data export")
+        REFERRAL = "referral", _("Referral")
+        INCIDENT = "incident", _("Incident report")
+        HANDOVER = "handover", _("Handover")
+        ROOM_BOARD = "room_board", _("Room board")
 
     at = models.DateTimeField(_("at"), db_index=True)
     user = models.ForeignKey(

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record_many
 from counseling.forms import CounselingSessionForm, IntakeForm
 from counseling.selectors import (
     clients_awaiting_intake,
@@ -55,7 +57,13 @@ def interview(request: HttpRequest) -> HttpResponse:
             },
         }
     if request.user.has_perm("counseling.view_counselingsession"):
-        context["sessions"] = sessions_since(day_start(now) - dt.timedelta(days=SESSIONS_SHOWN_DAYS - 1))
+        sessions = sessions_since(day_start(now) - dt.timedelta(days=SESSIONS_SHOWN_DAYS - 1))
+        # The week's sessions show each client's topics, agreed next steps and (to those allowed) notes:
+        # a view of every listed client's counseling record, one entry each, in one insert.
+        access_log_record_many(
+            request=request, clients=[s.client for s in sessions], kind=AccessLogEntry.Kind.COUNSELING
+        )
+        context["sessions"] = sessions
     return render(request, "counseling/interview.html", context)
 
 

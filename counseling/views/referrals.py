@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record
 from bergen_injection.http import safe_next_url
 from core.versioning import StaleEdit, submitted_values
 from counseling.forms import FollowUpForm, ReferralForm, ReferralStatusForm
@@ -82,6 +84,8 @@ def _render_detail(
     submitted=None,
     status=200,
 ):
+    # The referral's note and its history's reasons are the client's record, a refused form's page too.
+    access_log_record(request=request, client=referral.client, kind=AccessLogEntry.Kind.REFERRAL)
     if request.user.has_perm("counseling.change_referral"):
         status_form = status_form or ReferralStatusForm(referral=referral)
         if referral.is_open:

@@ -10,8 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record_many
 from bergen_injection.http import safe_next_url
 from staff.forms import HandoverForm, HandoverSearchForm
+from staff.models import Handover
 from staff.permissions import permission_required
 from staff.selectors.handover import (
     handover_detail_queryset,
@@ -28,6 +31,12 @@ from staff.services.handover import handover_write
 LOG_PAGE_SIZE = 50
 
 
+def _log_views(request: HttpRequest, handovers: list[Handover]) -> None:
+    """A handover's notes are about its clients of concern: reading them is a view of each one's record."""
+    clients = [client for handover in handovers for client in handover.clients_of_concern.all()]
+    access_log_record_many(request=request, clients=clients, kind=AccessLogEntry.Kind.HANDOVER)
+
+
 @permission_required("staff.view_handover")
 def handover_list(request: HttpRequest) -> HttpResponse:
     """The log, newest first, searchable by date and by a client's code."""
@@ -36,6 +45,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         date, code = form.cleaned_data["date"], form.cleaned_data["code"]
     handovers = list(handover_log(date=date, client_code=code)[:LOG_PAGE_SIZE])
+    _log_views(request, handovers)
     return render(
         request,
         "staff/handover_list.html",
@@ -57,7 +67,9 @@ def handover_unread(request: HttpRequest) -> HttpResponse:
         .select_related("written_by", "shift")
         .prefetch_related("clients_of_concern", "incidents", "acknowledgements__user")
     )
-    return render(request, "staff/handover_unread.html", {"active_station": "handover", "handovers": list(unread)})
+    handovers = list(unread)
+    _log_views(request, handovers)
+    return render(request, "staff/handover_unread.html", {"active_station": "handover", "handovers": handovers})
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,6 +115,7 @@ def handover_create(request: HttpRequest) -> HttpResponse:
 def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(handover_detail_queryset(), pk=pk)
     acknowledged_by_me = any(ack.user_id == request.user.pk for ack in handover.acknowledgements.all())
+    _log_views(request, [handover])
     return render(
         request,
         "staff/handover_detail.html",

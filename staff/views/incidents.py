@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record_many
 from core.versioning import StaleEdit, submitted_values
 from staff.forms import IncidentCorrectionForm, IncidentFilterForm, IncidentForm
 from staff.models import Incident
@@ -43,11 +45,18 @@ def _incident_values(data: dict) -> dict:
     }
 
 
+def _log_views(request: HttpRequest, incidents: list[Incident]) -> None:
+    """What happened and what was done, about the clients involved: a view of each one's record."""
+    clients = [client for incident in incidents for client in incident.clients.all()]
+    access_log_record_many(request=request, clients=clients, kind=AccessLogEntry.Kind.INCIDENT)
+
+
 @permission_required("staff.view_incident")
 def incident_list_view(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     incidents = list(incident_list(**filters)[:LIST_SIZE])
+    _log_views(request, incidents)
     now = timezone.now()
     month_start = _month_start(timezone.localdate(now))
     counts = incident_counts(month_start, now + dt.timedelta(seconds=1))
@@ -91,6 +100,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(incident_detail_queryset(), pk=pk)
     banned = {ban.client_id for ban in incident.bans.all()}
+    _log_views(request, [incident])
     return render(
         request,
         "staff/incident_detail.html",
@@ -111,6 +121,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a recorded incident: a wrong time, a client left out, a description to complete."""
     incident = get_object_or_404(incident_detail_queryset(), pk=pk)
     form = IncidentCorrectionForm(request.POST or None, incident=incident)
+    _log_views(request, [incident])
     context = {"active_station": "incidents", "form": form, "incident": incident}
     status = 200
     if request.method == "POST" and form.is_valid():

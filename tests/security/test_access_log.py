@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
+from counseling.models import CounselingSession, Referral
 from health.models import Emergency
+from staff.models import Incident
+from tests.visits.factories import BanFactory, heroin
+from tests.visits.query_cost import own_queries
+from tests.visits.rooms_helpers import NOON, in_booth, in_observation
+from visits.models import Client
 
 Kind = AccessLogEntry.Kind
 
@@ -50,6 +62,148 @@ def test_it_logs_the_emergency_record(client_for, history, at_noon):
     client_for("coordinator").get(f"/health/emergencies/{emergency.pk}/")
 
     assert entries(history) == [("coordinator", Kind.EMERGENCY)]
+
+
+def test_it_logs_the_referral_page(client_for, history, at_noon):
+    referral = Referral.objects.get(client=history)
+
+    client_for("reception").get(f"/interview/referrals/{referral.pk}/")
+
+    assert entries(history) == [("reception", Kind.REFERRAL)]
+
+
+def test_it_logs_the_referral_page_drawn_again_for_a_refused_change(client_for, history, at_noon):
+    referral = Referral.objects.get(client=history)
+
+    response = client_for("counselor").post(f"/interview/referrals/{referral.pk}/status/", {})
+
+    assert response.status_code == 400
+    assert entries(history) == [("counselor", Kind.REFERRAL)]
+
+
+def test_it_logs_the_card_drawn_again_after_a_check_in_refused_for_a_ban(client_for, history, at_noon, cast):
+    BanFactory(client=history, created_by=cast["duty"])
+
+    response = client_for("reception").post(
+        f"/clients/{history.pk}/check-in/", {"substance": heroin().pk, "intoxication": "none"}
+    )
+
+    assert response.status_code == 409
+    assert entries(history) == [("reception", Kind.CARD)]
+
+
+def test_it_logs_the_card_drawn_again_after_a_refusal_without_a_reason(client_for, history, at_noon):
+    response = client_for("reception").post(f"/clients/{history.pk}/refuse/", {})
+
+    assert response.status_code == 400
+    assert entries(history) == [("reception", Kind.CARD)]
+
+
+def test_it_logs_the_ban_page(client_for, history, at_noon):
+    client_for("duty").get(f"/clients/{history.pk}/bans/")
+
+    assert entries(history) == [("duty", Kind.CARD)]
+
+
+def test_it_logs_an_incident_for_each_client_involved(client_for, cast, history, at_noon):
+    other = Client.objects.create(
+        code="OTRA1980M", birth_year=1980, gender="M", registered_at=NOON, registered_by=cast["reception"]
+    )
+    incident = Incident.objects.create(
+        kind=Incident.Kind.THREATS,
+        occurred_at=NOON,
+        area=Incident.Area.OUTSIDE,
+        description="Shouted at the door",
+        action_taken="Talked down",
+        recorded_at=NOON,
+        recorded_by=cast["duty"],
+    )
+    incident.clients.set([history, other])
+
+    client_for("coordinator").get(f"/incidents/{incident.pk}/")
+
+    assert entries(history) == [("coordinator", Kind.INCIDENT)]
+    assert entries(other) == [("coordinator", Kind.INCIDENT)]
+
+
+def _sessions_this_week(cast, count: int, *, first: int = 0) -> list[Client]:
+    now = timezone.now()
+    people = []
+    for n in range(first, first + count):
+        person = Client.objects.create(
+            code=f"SE{chr(65 + n)}S1980M",
+            birth_year=1980,
+            gender="M",
+            registered_at=now,
+            registered_by=cast["reception"],
+        )
+        CounselingSession.objects.create(
+            client=person,
+            counselor=cast["counselor"],
+            started_at=now - dt.timedelta(hours=2, minutes=n),
+            ended_at=now - dt.timedelta(hours=1, minutes=n),
+            duration_seconds=3600,
+            notes="Talked about housing",
+            recorded_at=now - dt.timedelta(hours=1),
+        )
+        people.append(person)
+    return people
+
+
+def test_it_logs_every_client_whose_sessions_the_interview_room_lists(client_for, cast, at_noon):
+    people = _sessions_this_week(cast, 3)
+
+    client_for("counselor").get("/interview/")
+
+    logged = AccessLogEntry.objects.values_list("client__code", "user__username", "kind")
+    assert sorted(logged) == sorted((p.code, "counselor", Kind.COUNSELING) for p in people)
+
+
+def test_the_interview_room_logs_two_clients_or_ten_in_the_same_number_of_queries(client_for, cast, at_noon):
+    http = client_for("counselor")
+    http.get("/interview/")  # the session and permissions are cached from here on
+    _sessions_this_week(cast, 2)
+    with CaptureQueriesContext(connection) as few:
+        http.get("/interview/")
+    _sessions_this_week(cast, 8, first=2)
+    with CaptureQueriesContext(connection) as many:
+        http.get("/interview/")
+
+    assert len(own_queries(many)) == len(own_queries(few))
+    assert AccessLogEntry.objects.filter(kind=Kind.COUNSELING).count() == 12
+
+
+@pytest.fixture
+def floor_at_noon(facility):
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
+
+
+def test_a_board_logs_the_clients_whose_clinical_detail_it_draws_once_a_quarter_hour(client_for, cast, floor_at_noon):
+    health = cast["health"]
+    booth_visit = in_booth("BOOT1985M", health).visit
+    observed = in_observation("OBSE1985M", health, label="2").visit
+    http = client_for("health")
+
+    http.get("/floor/")
+    http.get("/floor/board/")
+    floor_at_noon.shift(dt.timedelta(minutes=16))
+    http.get("/observation/")
+
+    logged = list(AccessLogEntry.objects.order_by("id").values_list("client_id", "kind"))
+    assert logged == [
+        (booth_visit.client_id, Kind.ROOM_BOARD),
+        (observed.client_id, Kind.ROOM_BOARD),
+        (observed.client_id, Kind.ROOM_BOARD),
+    ]
+
+
+def test_a_board_without_clinical_detail_logs_nothing(client_for, cast, floor_at_noon):
+    in_observation("OBSE1985M", cast["health"])
+
+    assert client_for("reception").get("/floor/").status_code == 200
+
+    assert not AccessLogEntry.objects.exists()
 
 
 def test_it_logs_nothing_for_a_forbidden_view(client_for, history, at_noon):

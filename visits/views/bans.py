@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record
 from staff.models import Incident
 from staff.permissions import permission_required
 from visits.forms import BanForm, BanLiftForm
@@ -53,6 +55,8 @@ def ban_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "what": incident.description,
             }
         form = BanForm(initial=initial)
+    # The page lists the client's bans with their reasons (and a linked incident's description): the card's.
+    access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
     return render(
         request,
         "visits/ban_form.html",

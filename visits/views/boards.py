@@ -7,6 +7,7 @@ A board's poll is answered with "no change" (204) while the floor is as the boar
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -15,10 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_record_many
 from staff.fieldclasses import FieldClass, may_read
 from staff.navigation import STATION_BY_SLUG
 from visits.board_poll import poll_token, shown_version
-from visits.selectors.floor import floor_board, floor_version
+from visits.selectors.floor import FloorBoard, floor_board, floor_version
 
 
 @dataclass(frozen=True)
@@ -44,20 +47,49 @@ PANELS = {
 }
 
 
+# The cards each panel draws; with clinical detail, each card shows a client's health data.
+CARDS_DRAWN = {"floor": ("booths", "observations"), "injection": ("booths",), "observation": ("observations",)}
+# A board draws itself again at least once a minute while it is open; one entry per client in this
+# time says who saw the room's clinical detail, and a row a minute would drown the client's log.
+BOARD_VIEW_LOGGED_EVERY = dt.timedelta(minutes=15)
+
+
+def _log_clinical_view(request: HttpRequest, panel: Panel, board: FloorBoard) -> None:
+    """The substance and route, the checks and their notes on the cards: a view of each client's record."""
+    drawn = CARDS_DRAWN[panel.slug]
+    clients = []
+    if "booths" in drawn:
+        clients += [card.session.visit.client for card in board.booths if card.session is not None]
+    if "observations" in drawn:
+        clients += [card.visit.client for card in board.observations]
+    access_log_record_many(
+        request=request,
+        clients=clients,
+        kind=AccessLogEntry.Kind.ROOM_BOARD,
+        unless_logged_within=BOARD_VIEW_LOGGED_EVERY,
+    )
+
+
 def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
     user = request.user
     closer = user.has_perm("visits.close_visit_after_hours")
     version = version or floor_version()  # before the data: see floor_version
+    board = floor_board(now=timezone.now(), with_left_open=closer and panel.slug == "floor")
+    # What was used and how, and the checks' details, are health data: clinical staff only.
+    # Everyone on the floor sees the timers and a flagged check.
+    clinical = may_read(user, FieldClass.CLINICAL)
+    if clinical:
+        _log_clinical_view(request, panel, board)
     return {
         "active_station": panel.slug,
         "panel": panel.slug,
         "board_version": poll_token(request, version),
-        "board": floor_board(now=timezone.now(), with_left_open=closer and panel.slug == "floor"),
+        "board": board,
         "board_url_name": panel.board_url_name,
         "page_url": panel.station.url,
         # What was brought and used and how, and the checks' details, are clinical (staff.fieldclasses).
         # Everyone on the floor sees the timers and a flagged check.
-        "clinical": may_read(user, FieldClass.CLINICAL),
+        "clinical": clinical,
         # Asked once for the emergency button on every person's row and card.
         "can_open_emergency": user.has_perm("health.add_emergency"),
     }

@@ -122,6 +122,8 @@ def _render_card(
     blockers=None,
     status=200,
 ):
+    # Every drawing of the card is a view of the record: a refused check-in or refusal draws it too.
+    access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
     now = timezone.now()
     can_override = request.user.has_perm("visits.override_admission")
     # The check-in and refusal forms list the substances three times; read them once.
@@ -155,7 +157,6 @@ def _render_card(
 @permission_required("visits.view_client")
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
-    access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
     return _render_card(request, client)
 
 
