@@ -15,7 +15,7 @@ def users_deactivate(*, users: QuerySet[User], by: User) -> int:
     Saved one by one, not updated in bulk, so that the log of administrative changes sees each.
     """
     count = 0
-    for user in users.filter(is_active=True).exclude(pk=by.pk).select_for_update():
+    for user in users.filter(is_active=True).exclude(pk=by.pk).select_for_update(of=("self",)):
         user.is_active = False
         user._admin_audit_by = by  # who, for audit.signals when no request is being answered
         user.save(update_fields=["is_active"])

@@ -39,7 +39,7 @@ def displays_revoke(*, displays: QuerySet[Display], by: User, now: dt.datetime |
     sees each.
     """
     count = 0
-    for display in displays.filter(revoked_at__isnull=True).select_for_update():
+    for display in displays.filter(revoked_at__isnull=True).select_for_update(of=("self",)):
         display.revoked_at, display.revoked_by = now or timezone.now(), by
         display._admin_audit_by = by
         display.save(update_fields=["revoked_at", "revoked_by"])
