@@ -9,9 +9,10 @@ relation, and what the marks themselves say ("<10" is 1 to 9, ":" is 1 or more: 
 beside a small one, or a small one whose "at most 9" would give a total away; 0 is never withheld).
 
 ``withhold`` keeps withholding until that interval is at least ``PROTECTION_WIDTH`` wide for every
-withheld cell. It solves those linear programs itself, exactly (fractions, no rounding), with a small
-simplex over the withheld cells that the relations tie together, so the running site needs no
-numerical library; the tests attack the result with SciPy's HiGHS as an independent solver.
+withheld cell. It solves those linear programs itself, exactly (whole numbers and fractions, no
+rounding), with a small simplex over the withheld cells that the relations tie together, so the
+running site needs no numerical library; the tests attack the result with SciPy's HiGHS as an
+independent solver.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 SMALL_COUNT_LIMIT = 10
 # A withheld count must keep at least five possible values for an outsider: max − min ≥ 4.
 PROTECTION_WIDTH = 4
+# The simplex keeps whole numbers as int (fast) and turns to Fraction only on a division: exact either way.
+Exact = int | Fraction
 
 
 def is_small(value: int) -> bool:
@@ -76,7 +79,7 @@ def at_most(part: str | Iterable[str], whole: str | Iterable[str]) -> Relation:
 
 def withhold(values: Mapping[str, int], relations: Sequence[Relation]) -> set[str]:
     """The cells to show as ":"; see ``_withhold``. Kept per process for the same figures (a month's
-    report is read many times, and the audit takes up to a second), so only the first reading pays."""
+    report is read many times, and the audit solves hundreds of small programs): the first reading pays."""
     return set(_withhold_kept(tuple(values.items()), tuple(relations)))
 
 
@@ -135,6 +138,7 @@ class Audit:
         self.withheld = {key for key, value in values.items() if is_small(value)}
         self.open: set[str] = set()  # withheld and shown as ":", which says only "1 or more"
         self.safe: set[str] = set()
+        self.intervals: dict[tuple, tuple[Fraction, Fraction | None]] = {}
         self.touching: dict[str, list[Relation]] = {key: [] for key in values}
         for relation in self.relations:
             for key in set(relation.keys):
@@ -200,13 +204,22 @@ class Audit:
                     if k in withheld and k not in cells:
                         cells.append(k)
                         todo.append(k)
+        # The program is the same whenever the same cells are withheld around this one, the same of them
+        # shown as ":": the loop asks again after every step, mostly about parts the step did not touch.
+        known = (key, tuple(cells), frozenset(k for k in cells if k in opened))
+        if known not in self.intervals:
+            self.intervals[known] = self._solve(cells, relations, opened)
+        return self.intervals[known]
+
+    def _solve(self, cells: list[str], relations: list[Relation], opened: set[str]) -> tuple[Fraction, Fraction | None]:
+        """Least and greatest value of ``cells[0]`` under ``relations``, the other cells published."""
         column = {k: i for i, k in enumerate(cells)}
         lows = [self.bounds(k, opened)[0] for k in cells]
         # Variables y = x − low ≥ 0. Rows: each relation, then each upper bound.
-        rows: list[tuple[list[Fraction], Fraction, bool]] = []
+        rows: list[tuple[list[Exact], Exact, bool]] = []
         for relation in relations:
-            row = [Fraction(0)] * len(cells)
-            rhs = Fraction(0)
+            row: list[Exact] = [0] * len(cells)
+            rhs: Exact = 0
             for k, c in relation.terms().items():
                 if k in column:
                     row[column[k]] += c
@@ -217,9 +230,9 @@ class Audit:
         for k in cells:
             high = self.bounds(k, opened)[1]
             if high is not None:
-                row = [Fraction(0)] * len(cells)
-                row[column[k]] = Fraction(1)
-                rows.append((row, Fraction(high - lows[column[k]]), True))
+                row = [0] * len(cells)
+                row[column[k]] = 1
+                rows.append((row, high - lows[column[k]], True))
         tableau, basis = _feasible(rows, len(cells))
         low = _optimum(tableau, basis, 0, +1)
         high = _optimum(tableau, basis, 0, -1)
@@ -227,28 +240,41 @@ class Audit:
         return lows[0] + low, None if high is None else lows[0] - high
 
 
-def _feasible(rows: list[tuple[list[Fraction], Fraction, bool]], n: int) -> tuple[list[list[Fraction]], list[int]]:
+def _feasible(rows: list[tuple[list[Exact], Exact, bool]], n: int) -> tuple[list[list[Exact]], list[int]]:
     """A feasible basis for the rows (``row · y = rhs``, or ``≤`` when flagged) and y ≥ 0.
 
-    Standard form with a slack per inequality, then phase 1 of the simplex: an artificial variable
-    per row, their sum minimised, then driven out of the basis. The true figures are always a
+    Standard form with a slack per inequality. An inequality with a right-hand side not negative
+    starts the basis with its slack; every other row gets an artificial variable, and phase 1 of the
+    simplex minimises their sum, then drives them out of the basis. The true figures are always a
     solution, so the program is never infeasible.
     """
     slacks = sum(1 for _row, _rhs, at_most in rows if at_most)
     width = n + slacks
-    tableau: list[list[Fraction]] = []
+    artificial = [i for i, (_row, rhs, at_most) in enumerate(rows) if not (at_most and rhs >= 0)]
+    zero, one = 0, 1
+    tableau: list[list[Exact]] = []
+    basis: list[int] = []
     s = n
     for i, (row, rhs, at_most) in enumerate(rows):
-        full = row + [Fraction(0)] * slacks
+        full = row + [zero] * (slacks + len(artificial))
         if at_most:
-            full[s] = Fraction(1)
+            full[s] = one
+            basis.append(s)
             s += 1
         if rhs < 0:
             full, rhs = [-v for v in full], -rhs
-        tableau.append(full + [Fraction(int(i == r)) for r in range(len(rows))] + [rhs])
+        if i in artificial:
+            column = width + artificial.index(i)
+            full[column] = one
+            if at_most:
+                basis[-1] = column
+            else:
+                basis.append(column)
+        tableau.append(full + [rhs])
+    if not artificial:
+        return tableau, basis
     m = len(tableau)
-    basis = [width + i for i in range(m)]
-    _simplex(tableau, basis, [Fraction(0)] * width + [Fraction(1)] * m)
+    _simplex(tableau, basis, [zero] * width + [one] * len(artificial))
     if sum(tableau[i][-1] for i in range(m) if basis[i] >= width):
         raise ValueError("The published figures contradict the relations.")
     for i in reversed(range(m)):
@@ -261,48 +287,58 @@ def _feasible(rows: list[tuple[list[Fraction], Fraction, bool]], n: int) -> tupl
     return [row[:width] + [row[-1]] for row in tableau], basis
 
 
-def _optimum(tableau: list[list[Fraction]], basis: list[int], j: int, sign: int) -> Fraction | None:
+def _optimum(tableau: list[list[Exact]], basis: list[int], j: int, sign: int) -> Fraction | None:
     """min sign × y_j from the feasible basis (left as it was); None when unbounded below."""
     tableau, basis = [row[:] for row in tableau], basis[:]
-    cost = [Fraction(0)] * (len(tableau[0]) - 1 if tableau else j + 1)
-    cost[j] = Fraction(sign)
+    cost = [0] * (len(tableau[0]) - 1 if tableau else j + 1)
+    cost[j] = sign
     if not _simplex(tableau, basis, cost):
         return None
-    return sum((cost[basis[i]] * tableau[i][-1] for i in range(len(basis))), Fraction(0))
+    return Fraction(sum(cost[basis[i]] * tableau[i][-1] for i in range(len(basis))))
 
 
-def _simplex(tableau: list[list[Fraction]], basis: list[int], cost: list[Fraction]) -> bool:
-    """Minimise ``cost`` from a feasible basis, Bland's rule (it cannot cycle); False when unbounded."""
+def _simplex(tableau: list[list[Exact]], basis: list[int], cost: list[Exact]) -> bool:
+    """Minimise ``cost`` from a feasible basis, Bland's rule (it cannot cycle); False when unbounded.
+
+    The reduced costs are kept as one more row, updated by each pivot like the others.
+    """
     columns = len(tableau[0]) - 1 if tableau else 0
+    reduced = [*cost[:columns], 0]
+    for row, b in zip(tableau, basis, strict=True):
+        price = cost[b]
+        if price:
+            for k, v in enumerate(row):
+                if v:
+                    reduced[k] -= price * v
     while True:
-        priced = [(row, cost[b]) for row, b in zip(tableau, basis, strict=True) if cost[b]]
-        in_basis = set(basis)
-        entering = None
-        for c in range(columns):
-            if c not in in_basis and cost[c] - sum(row[c] * price for row, price in priced) < 0:
-                entering = c
-                break
+        entering = next((c for c in range(columns) if reduced[c] < 0), None)
         if entering is None:
             return True
         leaving, best = None, None
         for i, row in enumerate(tableau):
             if row[entering] > 0:
-                ratio = row[-1] / row[entering]
+                ratio = Fraction(row[-1]) / row[entering]
                 if best is None or ratio < best or (ratio == best and basis[i] < basis[leaving]):
                     leaving, best = i, ratio
         if leaving is None:
             return False
-        _pivot(tableau, basis, leaving, entering)
+        _pivot(tableau, basis, leaving, entering, reduced)
 
 
-def _pivot(tableau: list[list[Fraction]], basis: list[int], r: int, c: int) -> None:
+def _pivot(tableau: list[list[Exact]], basis: list[int], r: int, c: int, reduced: list[Exact] | None = None) -> None:
     pivot = tableau[r][c]
-    if pivot != 1:
-        tableau[r] = [v / pivot if v else v for v in tableau[r]]
+    if pivot == -1:
+        tableau[r] = [-v for v in tableau[r]]
+    elif pivot != 1:
+        tableau[r] = [Fraction(v) / pivot if v else v for v in tableau[r]]
     nonzero = [(k, p) for k, p in enumerate(tableau[r]) if p]
     for i, row in enumerate(tableau):
         if i != r and row[c]:
             factor = row[c]
             for k, p in nonzero:
                 row[k] -= factor * p
+    if reduced is not None and reduced[c]:
+        factor = reduced[c]
+        for k, p in nonzero:
+            reduced[k] -= factor * p
     basis[r] = c

@@ -20,7 +20,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.utils import translation
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -147,6 +147,22 @@ def _issue_example() -> PeriodFigures:
         referrals=[(12, 10, 10)],
         items=(400, 300),
         reasons=[10] + [0] * (len(Refusal.Reason.choices) - 1),
+        incidents=[0] * len(Incident.Kind.choices),
+    )
+
+
+def _open_ended_example() -> PeriodFigures:
+    """9 visits by 6 clients, 3 consumption events: the visits are shown as ":" and nothing caps them."""
+    return month_figures(
+        genders=[0, 1, 5],
+        ages=[1] * len(AGE_BANDS),
+        extra_visits=3,
+        substances=[1, 1, 1],
+        routes=[1, 1, 1],
+        kinds=[0] * len(Emergency.Kind.choices),
+        outcomes=[0] * len(OUTCOMES),
+        health=[0] * len(HealthService.Kind.choices),
+        reasons=[0] * len(Refusal.Reason.choices),
         incidents=[0] * len(Incident.Kind.choices),
     )
 
@@ -313,23 +329,31 @@ def attack(shown: dict[tuple[str, str], str]) -> dict[tuple[str, str], tuple[flo
     bounds = [(1, 9) if counts[cell] == SUPPRESSED else (1, None) for cell in hidden]
     ranges = {}
     for cell, i in column.items():
-        found = []
-        for sign in (1, -1):
-            objective = [0.0] * len(hidden)
-            objective[i] = sign
-            result = linprog(
-                objective,
-                A_ub=a_ub or None,
-                b_ub=b_ub or None,
-                A_eq=a_eq or None,
-                b_eq=b_eq or None,
-                bounds=bounds,
-                method="highs",
-            )
-            assert result.status in (0, 3), (cell, result.message)  # solved, or unbounded
-            found.append(sign * result.fun if result.status == 0 else sign * float("inf"))
-        ranges[cell] = (found[0], found[1])
+        objective = [0.0] * len(hidden)
+        objective[i] = 1.0
+        least = _solve(objective, a_ub, b_ub, a_eq, b_eq, bounds)
+        assert least is not None, f"{cell}: unbounded below, but every count is at least 1"
+        objective[i] = -1.0
+        greatest = _solve(objective, a_ub, b_ub, a_eq, b_eq, bounds)
+        ranges[cell] = (least, float("inf") if greatest is None else -greatest)
     return ranges
+
+
+def _solve(objective, a_ub, b_ub, a_eq, b_eq, bounds) -> float | None:
+    """The least value of ``objective``, or None when it has none (unbounded below).
+
+    Only HiGHS's "optimal" (0) and "unbounded" (3) are answers; anything else (infeasible, iteration
+    limit, numerical trouble) fails the test, since the true figures are always a solution. HiGHS's
+    presolve may say only "unbounded or infeasible" (4): solved again without it, it tells which.
+    """
+    problem = dict(A_ub=a_ub or None, b_ub=b_ub or None, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds)
+    result = linprog(objective, **problem, method="highs")
+    if result.status == 4:
+        result = linprog(objective, **problem, method="highs", options={"presolve": False})
+    if result.status == 3:
+        return None
+    assert result.status == 0, f"HiGHS status {result.status}: {result.message}"
+    return result.fun
 
 
 # --- The tests ---------------------------------------------------------------------------------
@@ -339,9 +363,20 @@ def test_it_leaves_no_withheld_count_narrower_than_the_protection_interval(capsy
     narrowest: dict = {"width": float("inf")}
     attacked = []
 
-    @settings(max_examples=260, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    # A fixed sample of months (derandomize), the same on every run, and no shrinking (a failing month
+    # is reported as drawn): the audit stays reproducible and within CI's time on a slow machine. To
+    # explore other months, set derandomize=False and run with --hypothesis-seed=<any number>.
+    @settings(
+        max_examples=MONTHS_ATTACKED + 20,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(months())
     @example(_issue_example())
+    @example(_open_ended_example())
     def outsider_attacks(figures: PeriodFigures) -> None:
         shown, actual = report_texts(figures)
         for terms, inequality in known_relations(actual):  # the generated month is a possible one
@@ -375,6 +410,15 @@ def test_it_does_not_give_the_stimulant_overdoses_away_in_the_example():
     assert COMPLEMENT in (shown[(em, "Overdoses")], shown[(em, "Kind: Opioid overdose")])
     low, high = attack(shown)[(em, "Kind: Stimulant overdose")]
     assert high - low >= PROTECTION_WIDTH
+
+
+def test_it_finds_no_upper_limit_for_a_withheld_count_that_nothing_caps():
+    """The visits are at least the 6 clients and nothing more is known: as wide as can be."""
+    visits = ("Visits and clients", "Visits")
+    shown = published(_open_ended_example())
+
+    assert shown[visits] == COMPLEMENT
+    assert attack(shown)[visits] == (6, float("inf"))
 
 
 def test_it_withholds_nothing_more_than_the_small_counts_where_nothing_can_be_worked_out():
