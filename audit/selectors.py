@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from audit.models import AccessLogEntry, AdminChange
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from staff.models import Handover, Incident
+from staff.roles import group_label
 from visits.models import (
     Ban,
     BoothSession,
@@ -258,6 +260,7 @@ class FieldChange:
 class AdminChangeRow:
     entry: AdminChange
     what: str  # the kind of record, e.g. "booth"
+    subject: str  # which record, as staff read it (a role's group by the role's name)
     fields: list[FieldChange]
 
 
@@ -283,12 +286,28 @@ def admin_change_rows(entries) -> list[AdminChangeRow]:
         fields = []
         for name, change in sorted(entry.changes.items()):
             try:
-                label = str(model._meta.get_field(name).verbose_name) if model else name
+                field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:
-                label = name
-            fields.append(
-                FieldChange(label=label, before=_shown(change.get("before")), after=_shown(change.get("after")))
+                field = None
+            label = str(field.verbose_name) if field is not None else name
+            # Groups are kept under their English names (staff/roles.py): shown as the role's name.
+            is_group = field is not None and (
+                getattr(field, "related_model", None) is Group or (model is Group and name == "name")
             )
+            before, after = change.get("before"), change.get("after")
+            if is_group:
+                before, after = _group_labels(before), _group_labels(after)
+            fields.append(FieldChange(label=label, before=_shown(before), after=_shown(after)))
         what = str(model._meta.verbose_name) if model else entry.content_type.model
-        rows.append(AdminChangeRow(entry=entry, what=what, fields=fields))
+        subject = group_label(entry.object_repr) if model is Group else entry.object_repr
+        rows.append(AdminChangeRow(entry=entry, what=what, subject=subject, fields=fields))
     return rows
+
+
+def _group_labels(value):
+    """A group's name, or a list of them, as staff read them; anything else as it is."""
+    if isinstance(value, str):
+        return group_label(value)
+    if isinstance(value, list):
+        return [group_label(item) if isinstance(item, str) else item for item in value]
+    return value

@@ -82,6 +82,29 @@ class DatabaseBusyMiddleware:
         return None
 
 
+class MethodNotAllowedPageMiddleware:
+    """A 405 with nothing in it (``require_POST`` and the like) becomes a page saying what happened.
+
+    An action that only a form may send, opened by its address, otherwise shows the browser's bare
+    "HTTP ERROR 405". The response is kept, with its Allow header and any other headers; only its body
+    is filled in: the page, or for htmx a line of text.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or getattr(response, "streaming", False) or response.content:
+            return response
+        if request.headers.get("HX-Request") == "true":
+            response.content = loader.render_to_string("partials/_method_not_allowed.html", request=request)
+        else:
+            response.content = loader.render_to_string("405.html", request=request)
+        response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: a 503 page while the database is unreachable or busy, the usual 500 page otherwise.

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "staff.middleware.IdleTimeoutMiddleware",
     "staff.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the messages middleware, so that messages the page shows are marked as seen.
+    "bergen_injection.errors.MethodNotAllowedPageMiddleware",  # a bare 405 becomes a page saying why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -85,3 +85,15 @@ def day_from_query(request: HttpRequest, value: str | None) -> dt.date | None:
     except ValueError:
         messages.error(request, _("“%(value)s” is not a date; use the form YYYY-MM-DD.") % {"value": value[:20]})
     return None
+
+
+def month_from_query(request: HttpRequest, value: str | None) -> dt.date | None:
+    """The month in a query parameter (``?month=2026-03``) as its first day, as ``day_from_query`` does for
+    a day: None when there is none or it is no good, with a message for the page when it is no good."""
+    try:
+        return parse_month(value)
+    except DateOutOfRange as exc:
+        messages.error(request, str(exc))
+    except ValueError:
+        messages.error(request, _("“%(month)s” is not a month; use the form YYYY-MM.") % {"month": (value or "")[:20]})
+    return None

@@ -2,23 +2,25 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from core.dates import parse_month
 from reports import views
 
 
 class MonthConverter:
-    """``2017-03`` in the address, the first of that month in the view.
+    """``2017-03`` in the address, passed to the view as text.
 
-    A month that does not exist (``2026-13``) or lies outside the dates the app works with (``9999-12``,
-    ``0001-01``: core.dates) is a 404: the ValueError makes the pattern not match.
+    The view reads it (reports.views.asked_month), so that a month that does not exist (``2026-13``) or
+    lies outside the dates the app works with (``9999-12``, ``0001-01``: core.dates) answers a 404 page
+    saying why, rather than a pattern that does not match and a bare "not found".
     """
 
     regex = r"[0-9]{4}-[0-9]{2}"
 
-    def to_python(self, value: str) -> dt.date:
-        return parse_month(value)
+    def to_python(self, value: str) -> str:
+        return value
 
-    def to_url(self, value: dt.date) -> str:
+    def to_url(self, value: dt.date | str) -> str:
+        if isinstance(value, str):
+            return value
         return f"{value.year:04d}-{value.month:02d}"
 
 

@@ -82,6 +82,21 @@ def monthly_latest(request: HttpRequest) -> HttpResponse:
     return redirect("reports:monthly", month=_last_month(today))
 
 
+def _month_not_found(request: HttpRequest, message: str) -> HttpResponse:
+    """The 404 page, saying why there is no report for the month in the address."""
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def _asked_month(request: HttpRequest, month: str) -> dt.date | HttpResponse:
+    """The month in the address (``2026-03``) as its first day, or the 404 page saying what is wrong."""
+    try:
+        return parse_month(month)
+    except DateOutOfRange as exc:
+        return _month_not_found(request, str(exc))
+    except ValueError:
+        return _month_not_found(request, _("“%(month)s” is not a month; use the form YYYY-MM.") % {"month": month})
+
+
 def _version(request: HttpRequest) -> str:
     version = request.GET.get("version") or Version.INTERNAL
     if version not in Version.ALL:
@@ -90,10 +105,13 @@ def _version(request: HttpRequest) -> str:
 
 
 @permission_required(REPORT_PERMISSION)
-def monthly(request: HttpRequest, month: dt.date) -> HttpResponse:
+def monthly(request: HttpRequest, month: str) -> HttpResponse:
+    first = _asked_month(request, month)
+    if isinstance(first, HttpResponse):
+        return first
     version = _version(request)
     now = timezone.now()
-    report = monthly_report(month, now=now)
+    report = monthly_report(first, now=now)
     return render(
         request,
         "reports/monthly.html",
@@ -103,28 +121,32 @@ def monthly(request: HttpRequest, month: dt.date) -> HttpResponse:
             "version": version,
             "external": version == Version.EXTERNAL,
             # No link to a month outside the dates the app works with: its address is a 404.
-            "previous_month": _last_month(month) if month > EARLIEST else None,
+            "previous_month": _last_month(first) if first > EARLIEST else None,
             "next_month": month_first(report.period.last + dt.timedelta(days=1))
             if report.period.last < LATEST
             else None,
             "is_complete": report.period.end <= now,
+            "is_future": now < report.period.start,
             "now": now,
         },
     )
 
 
 @permission_required(REPORT_PERMISSION)
-def monthly_csv(request: HttpRequest, month: dt.date) -> HttpResponse:
+def monthly_csv(request: HttpRequest, month: str) -> HttpResponse:
     """The report as CSV: UTF-8 with a byte-order mark, so spreadsheets keep æ, ø and å; section, indicator, value."""
+    first = _asked_month(request, month)
+    if isinstance(first, HttpResponse):
+        return first
     version = _version(request)
     external = version == Version.EXTERNAL
-    report = monthly_report(month, now=timezone.now())
+    report = monthly_report(first, now=timezone.now())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="monthly-report-{month:%Y-%m}-{version}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="monthly-report-{first:%Y-%m}-{version}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow([_("section"), _("indicator"), _("value")])
-    writer.writerow([_("Report"), _("Month"), f"{month:%Y-%m}"])
+    writer.writerow([_("Report"), _("Month"), f"{first:%Y-%m}"])
     writer.writerow(
         [
             _("Report"),

@@ -31,6 +31,13 @@ GROUP_NAMES: dict[str, str] = {
 }
 ROLE_BY_GROUP_NAME: dict[str, Role] = {name: Role(slug) for slug, name in GROUP_NAMES.items()}
 
+
+def group_label(name: str) -> str:
+    """A group's name as staff read it: a role's name in the page's language, any other group as it is."""
+    role = ROLE_BY_GROUP_NAME.get(name)
+    return str(role.label) if role is not None else name
+
+
 # Permissions each role's group holds, as "app_label.codename". Station permissions are declared on
 # staff.User's Meta; model permissions let administrators edit staff and facility settings in admin.
 _SETTINGS_MODELS = {

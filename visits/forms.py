@@ -232,7 +232,12 @@ class CheckInForm(forms.Form):
 
 
 class RefusalForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Refusal.Reason.choices)
+    # No reason chosen beforehand: one click must not record a reason no one picked.
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("Choose a reason")), *Refusal.Reason.choices],
+        error_messages={"required": _("Choose the reason the client is turned away.")},
+    )
     substance = ReadOnceModelChoiceField(
         label=_("Substance brought"), queryset=Substance.objects.none(), required=False
     )

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
-from core.dates import parse_month
+from core.dates import month_from_query
 from counseling.selectors.timeline import client_timeline
 from staff.permissions import permission_required
 from visits.models import Client
-
-
-def _month(raw: str) -> dt.date | None:
-    """``2025-03`` as the first of that month; anything else, or a month outside the dates the app works
-    with, as no month (the latest is shown)."""
-    try:
-        return parse_month(raw)
-    except ValueError:
-        return None
 
 
 def _number(raw: str) -> int:
@@ -37,7 +26,8 @@ def client_timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
     page = client_timeline(
         client,
         request.user,
-        month=_month(request.GET.get("month", "")),
+        # A month that is no good leaves a message on the page, which shows the latest month instead.
+        month=month_from_query(request, request.GET.get("month", "")),
         number=_number(request.GET.get("page", "")),
     )
     # Opening a client's timeline, each month of it, is an access to their record.

@@ -537,6 +537,14 @@ def test_it_shows_this_months_take_up_in_the_interview_room(client_for, referral
     assert "NAV 1 1 0" in text_of(take_up)
 
 
+def test_the_take_up_says_accepted_as_the_referral_status_does(client_for, referral, cast):
+    html = client_for("counselor").get("/interview/").content.decode()
+
+    take_up = text_of(html[html.index('data-testid="take-up"') :])
+    assert "Opprettet Godtatt Møtt" in take_up
+    assert "Godkjent" not in take_up
+
+
 # Races, on either database ----------------------------------------------------------------------------------
 
 

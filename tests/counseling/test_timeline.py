@@ -194,6 +194,22 @@ def test_it_shows_the_latest_month_for_a_month_that_makes_no_sense(client_for, h
     assert SESSION in page
 
 
+@pytest.mark.parametrize("month", ["x", "2026-13"])
+def test_it_says_the_month_asked_for_is_not_a_month(client_for, history, at_noon, month):
+    page = text(client_for, "coordinator", history, month)
+
+    assert f"«{month}» er ikke en måned; bruk formen ÅÅÅÅ-MM." in page
+    assert SESSION in page
+
+
+@pytest.mark.parametrize("month", ["9999-12", "1999-12"])
+def test_it_says_the_month_asked_for_is_out_of_range(client_for, history, at_noon, month):
+    page = text(client_for, "coordinator", history, month)
+
+    assert "Velg en dato mellom 1. januar 2000 og 31. desember 2100." in page
+    assert SESSION in page
+
+
 def test_it_says_when_a_month_has_nothing(client_for, history, at_noon):
     page = text(client_for, "coordinator", history, "2025-06")
 

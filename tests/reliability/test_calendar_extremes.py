@@ -97,13 +97,38 @@ def test_the_dashboard_refuses_a_custom_range_past_the_calendar(client_for, at_n
     assert message in text_of(response.content)
 
 
-@pytest.mark.parametrize("month", ["9999-12", "0001-01", "1999-12", "2101-01", "0000-00", "2026-13"])
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "1999-12", "2101-01"])
 @pytest.mark.parametrize("csv", ["", "csv/"])
-def test_a_monthly_report_out_of_range_is_not_found(client_for, at_noon, month, csv):
+def test_a_monthly_report_out_of_range_is_not_found_and_says_the_range(client_for, at_noon, message, month, csv):
     response = client_for("coordinator").get(f"/reports/monthly/{month}/{csv}")
 
     assert response.status_code == 404
     assert nb("The page or record you asked for does not exist.") in text_of(response.content)
+    assert message in text_of(response.content)
+
+
+@pytest.mark.parametrize("month", ["0000-00", "2026-13"])
+@pytest.mark.parametrize("csv", ["", "csv/"])
+def test_a_monthly_report_for_no_month_is_not_found_and_says_the_form(client_for, at_noon, month, csv):
+    response = client_for("coordinator").get(f"/reports/monthly/{month}/{csv}")
+
+    assert response.status_code == 404
+    assert f"«{month}» er ikke en måned; bruk formen ÅÅÅÅ-MM." in text_of(response.content)
+
+
+def test_a_monthly_report_for_a_month_to_come_says_it_has_not_begun(client_for, at_noon):
+    response = client_for("coordinator").get("/reports/monthly/2100-12/")
+
+    assert response.status_code == 200
+    assert "Denne måneden har ikke begynt ennå: det finnes ingen tall for den." in text_of(response.content)
+
+
+def test_the_report_for_this_month_says_it_is_not_over(client_for, at_noon):
+    month = f"{NOON:%Y-%m}"
+    response = client_for("coordinator").get(f"/reports/monthly/{month}/")
+
+    assert "Måneden er ikke over" in text_of(response.content)
+    assert "har ikke begynt" not in text_of(response.content)
 
 
 def test_the_first_and_last_months_link_no_further(client_for, at_noon):

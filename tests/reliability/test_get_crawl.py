@@ -8,7 +8,7 @@ The query parameters are the ones the views read (found in their source and in t
 numbers, long and odd strings, nothing, or several values at once.
 
 Each request is made as each role of staff/roles.py, as a member of staff without a role, as a
-superuser and anonymously. The answer must be below 500, and a 400 or 404 must say something.
+superuser and anonymously. The answer must be below 500, and a 400, 404 or 405 must say something.
 """
 
 from __future__ import annotations
@@ -309,7 +309,7 @@ def _problem(response, url: str) -> str | None:
     """What is wrong with the answer, or None."""
     if response.status_code >= 500:
         return f"{response.status_code} {url[:300]}"
-    if response.status_code in (400, 404) and len(text_of(response.content)) < 10:
+    if response.status_code in (400, 404, 405) and len(text_of(response.content)) < 10:
         return f"{response.status_code} without a message {url[:300]}"
     return None
 

@@ -89,8 +89,24 @@ def test_the_coordinator_sees_who_gave_whom_which_role_and_when(client, client_f
     assert 'data-testid="admin-change"' in html
     assert "10.3.2026 11:00:00" in html  # Bergen time
     assert ">admin<" in html
-    assert f"{ADMINISTRATOR}, {COORDINATOR}" in html  # after
-    assert f'<td data-testid="before">{ADMINISTRATOR}</td>' in html
+    # The roles by their names in the page's language, though the groups are kept under English names.
+    assert f"{nb('Administrator')}, {nb('Coordinator')}" in html  # after
+    assert f'<td data-testid="before">{nb("Administrator")}</td>' in html
+    assert "Koordinator" in html and "Coordinator" not in html
+
+
+def test_the_coordinator_sees_a_role_s_group_by_the_role_s_name(client_for, cast, clock):
+    duty = Group.objects.get(name=GROUP_NAMES[Role.DUTY])
+    duty.permissions.remove(duty.permissions.first())
+    cast["reception"].groups.add(Group.objects.get(name=GROUP_NAMES[Role.COUNSELOR]))
+    Group.objects.create(name="Night cover")
+
+    html = client_for("coordinator").get("/access-log/admin-changes/").content.decode()
+
+    assert nb("Duty officer") in html and "Duty officer" not in html
+    assert f"{nb('Counselor')}, {nb('Reception')}" in html
+    assert "Counselor" not in html
+    assert "Night cover" in html  # a group that is no role, as it is named
 
 
 def test_it_records_a_role_given_from_the_group_s_side(cast, clock):

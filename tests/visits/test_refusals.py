@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import nb
 from tests.visits.factories import NOON, ClientFactory, RefusalFactory, heroin, not_allowed_substance
-from tests.visits.pages import marked_text, text_of
+from tests.visits.pages import form_values, marked_text, text_of
 from visits.models import Client, Refusal
 
 
@@ -39,6 +39,28 @@ def test_it_records_the_reason(reception, cast, reason):
     assert response.status_code == 302
     refusal = Refusal.objects.get(client=client)
     assert (refusal.reason, refusal.by, refusal.at) == (reason, cast["reception"], NOON)
+
+
+def test_the_card_s_refusal_form_has_no_reason_chosen_beforehand(reception):
+    client = ClientFactory()
+    action = f"/clients/{client.pk}/refuse/"
+
+    card = reception.get(f"/clients/{client.pk}/")
+
+    assert form_values(card.content, action)["reason"] == ""
+    assert "Velg årsak" in text_of(card.content)
+
+
+def test_it_records_nothing_and_asks_for_the_reason_when_none_was_chosen(reception):
+    client = ClientFactory()
+    action = f"/clients/{client.pk}/refuse/"
+    card = reception.get(f"/clients/{client.pk}/")
+
+    response = reception.post(action, form_values(card.content, action))  # the form as it stands
+
+    assert response.status_code == 400
+    assert "Velg årsaken til at brukeren blir avvist." in text_of(response.content)
+    assert not Refusal.objects.filter(client=client).exists()
 
 
 def test_it_records_the_substance_brought(reception):

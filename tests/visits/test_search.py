@@ -69,6 +69,21 @@ def test_it_waits_for_two_characters(reception):
     assert result_rows(response.content) == {}
 
 
+@pytest.mark.parametrize("query", ["%_", "m", "-- ."])
+def test_it_asks_for_two_letters_or_digits_rather_than_searching_for_nothing(reception, query):
+    page = text_of(search(reception, query).content)
+
+    assert "Skriv minst to bokstaver eller sifre i brukerkoden." in page
+    assert "Ingen brukerkode begynner med" not in page
+
+
+def test_the_reception_page_asks_for_letters_or_digits_for_signs_only(reception):
+    page = text_of(reception.get("/reception/", {"q": "%_"}).content)
+
+    assert "Skriv minst to bokstaver eller sifre i brukerkoden." in page
+    assert "Ingen brukerkode begynner med" not in page
+
+
 def test_it_says_when_no_code_starts_with_what_was_typed(reception):
     response = search(reception, "zz")
 
