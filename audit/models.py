@@ -33,6 +33,8 @@ class AccessLogEntry(models.Model):
         TIMELINE = "timeline", _("Timeline")
         HEALTH = "health", _("Health record")
         COUNSELING = "counseling", _("Counseling notes")
+        # A session's time and topics, without its notes: what a viewer who may not read counseling text sees.
+        SESSIONS = "sessions", _("Counseling sessions (time and topics)")
         EMERGENCY = "emergency", _("Emergency record")
         PARAMEDIC_SHEET = "paramedic_sheet", _("Paramedic sheet")
         EXPORT = "export", _("Data export")

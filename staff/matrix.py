@@ -152,7 +152,9 @@ MATRIX: dict[str, Rule] = {
     "counseling:interview": Rule("DADADDDL", "MMMMMMML"),
     "counseling:intake-create": Rule("DADADDDL", "DADADDDL"),
     "counseling:session-create": Rule("DADDDDDL", "DADDDDDL"),
-    "counseling:referral-list": Rule("AAAAADDL", "MMMMMMML"),
+    # The follow-up list of every open referral: those who follow up, and the coordinator; reception and
+    # health workers make referrals (and open their own) but have no use for everyone's.
+    "counseling:referral-list": Rule("DADAADDL", "MMMMMMML"),
     "counseling:referral-create": Rule("AAAADDDL", "AAAADDDL"),
     "counseling:referral-detail": Rule("AAAAADDL", "MMMMMMML"),
     "counseling:referral-status": Rule("MMMMMMML", "DADADDDL"),

@@ -25,6 +25,7 @@ from counseling.selectors import (
 )
 from counseling.selectors.timeline import Window
 from counseling.services import counseling_session_record, intake_record
+from staff.fieldclasses import FieldClass, may_read
 from staff.permissions import permission_required, station_required
 from visits.models import Client
 from visits.selectors.reception import day_start
@@ -48,8 +49,16 @@ def interview(request: HttpRequest) -> HttpResponse:
     if request.user.has_perm("counseling.view_referral"):
         month = Window.month_of(today)
         take_up = referrals_take_up(month.start, month.end)
+        follow_ups = referrals_follow_up_due(today)
+        # Each row names a client and the service they were referred to (LAR, detox ...): a view of
+        # their referrals, one entry per client, in one insert.
+        access_log_record_many(
+            request=request,
+            clients=[r.client for r in (*follow_ups.overdue, *follow_ups.due_today)],
+            kind=AccessLogEntry.Kind.REFERRAL,
+        )
         context |= {
-            "follow_ups": referrals_follow_up_due(today),
+            "follow_ups": follow_ups,
             "take_up": take_up,
             "take_up_month": month.month,
             "take_up_total": {
@@ -58,10 +67,13 @@ def interview(request: HttpRequest) -> HttpResponse:
         }
     if request.user.has_perm("counseling.view_counselingsession"):
         sessions = sessions_since(day_start(now) - dt.timedelta(days=SESSIONS_SHOWN_DAYS - 1))
-        # The week's sessions show each client's topics, agreed next steps and (to those allowed) notes:
-        # a view of every listed client's counseling record, one entry each, in one insert.
+        # The week's sessions show each client's times and topics, and to those who read counseling text
+        # the agreed next steps and notes: one entry per listed client, in one insert, of what was shown.
+        reads_notes = may_read(request.user, FieldClass.COUNSELING)
         access_log_record_many(
-            request=request, clients=[s.client for s in sessions], kind=AccessLogEntry.Kind.COUNSELING
+            request=request,
+            clients=[s.client for s in sessions],
+            kind=AccessLogEntry.Kind.COUNSELING if reads_notes else AccessLogEntry.Kind.SESSIONS,
         )
         context["sessions"] = sessions
     return render(request, "counseling/interview.html", context)

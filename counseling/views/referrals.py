@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AccessLogEntry
-from audit.services import access_log_record
+from audit.services import access_log_record, access_log_record_many
 from bergen_injection.http import safe_next_url
 from core.versioning import StaleEdit, submitted_values
 from counseling.forms import FollowUpForm, ReferralForm, ReferralStatusForm
@@ -167,15 +167,20 @@ def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@permission_required("counseling.view_referral")
+# The follow-up work list: for those who follow referrals up (counselors, duty officers) and the coordinator
+# who reports on them. Reception and health workers make referrals and open their own, not everyone's.
+@permission_required("counseling.change_referral", "reports.view_monthly_report")
 def referral_list(request: HttpRequest) -> HttpResponse:
     """Every open referral by follow-up date: what is overdue, due today, and coming."""
+    referrals = list(referrals_open())
+    # Each row names a client and the service they were referred to: one entry per client, one insert.
+    access_log_record_many(request=request, clients=[r.client for r in referrals], kind=AccessLogEntry.Kind.REFERRAL)
     return render(
         request,
         "counseling/referral_list.html",
         {
             "active_station": "interview",
-            "referrals": referrals_open(),
+            "referrals": referrals,
             "today": timezone.localdate(),
         },
     )

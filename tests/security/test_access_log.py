@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
-from counseling.models import CounselingSession, Referral
+from counseling.models import CounselingSession, Referral, ReferralService, Topic
 from health.models import Emergency
 from staff.models import Incident
 from tests.visits.factories import BanFactory, heroin
@@ -173,6 +173,85 @@ def test_the_interview_room_logs_two_clients_or_ten_in_the_same_number_of_querie
     assert AccessLogEntry.objects.filter(kind=Kind.COUNSELING).count() == 12
 
 
+def _referrals_due(cast, count: int, *, first: int = 0) -> list[Client]:
+    """A client each, with an open referral to LAR to follow up today."""
+    now = timezone.now()
+    lar = ReferralService.objects.order_by("pk").first()
+    people = []
+    for n in range(first, first + count):
+        person = Client.objects.create(
+            code=f"RE{chr(65 + n)}F1980M",
+            birth_year=1980,
+            gender="M",
+            registered_at=now,
+            registered_by=cast["reception"],
+        )
+        Referral.objects.create(
+            client=person,
+            service=lar,
+            created_at=now - dt.timedelta(days=3),
+            created_by=cast["counselor"],
+            status=Referral.Status.SENT,
+            status_changed_at=now - dt.timedelta(days=3),
+            follow_up_on=timezone.localdate(now),
+        )
+        people.append(person)
+    return people
+
+
+@pytest.mark.parametrize("role", ["counselor", "duty", "coordinator"])
+def test_the_open_referral_list_logs_each_client_it_lists(client_for, cast, at_noon, role):
+    people = _referrals_due(cast, 3)
+
+    assert client_for(role).get("/interview/referrals/").status_code == 200
+
+    logged = AccessLogEntry.objects.values_list("client__code", "user__username", "kind")
+    assert sorted(logged) == sorted((p.code, role, Kind.REFERRAL) for p in people)
+
+
+def test_the_open_referral_list_logs_two_clients_or_ten_in_the_same_number_of_queries(client_for, cast, at_noon):
+    http = client_for("counselor")
+    http.get("/interview/referrals/")
+    _referrals_due(cast, 2)
+    with CaptureQueriesContext(connection) as few:
+        http.get("/interview/referrals/")
+    _referrals_due(cast, 8, first=2)
+    with CaptureQueriesContext(connection) as many:
+        http.get("/interview/referrals/")
+
+    assert len(own_queries(many)) == len(own_queries(few))
+    assert AccessLogEntry.objects.filter(kind=Kind.REFERRAL).count() == 12
+
+
+@pytest.mark.parametrize("role", ["reception", "health"])
+def test_the_open_referral_list_is_not_for_those_who_only_make_referrals(client_for, cast, at_noon, role):
+    _referrals_due(cast, 1)
+
+    assert client_for(role).get("/interview/referrals/").status_code == 403
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["counselor", "duty"])
+def test_the_interview_rooms_follow_ups_log_each_client_listed(client_for, cast, at_noon, role):
+    people = _referrals_due(cast, 2)
+
+    client_for(role).get("/interview/")
+
+    logged = AccessLogEntry.objects.values_list("client__code", "user__username", "kind")
+    assert sorted(logged) == sorted((p.code, role, Kind.REFERRAL) for p in people)
+
+
+def test_the_interview_room_logs_sessions_not_notes_for_a_duty_officer(client_for, cast, at_noon):
+    people = _sessions_this_week(cast, 2)
+    CounselingSession.objects.get(client=people[0]).topics.add(Topic.objects.order_by("pk").first())
+
+    response = client_for("duty").get("/interview/")
+
+    assert "Talked about housing" not in response.content.decode()
+    logged = AccessLogEntry.objects.values_list("client__code", "user__username", "kind")
+    assert sorted(logged) == sorted((p.code, "duty", Kind.SESSIONS) for p in people)
+
+
 @pytest.fixture
 def floor_at_noon(facility):
     with time_machine.travel(NOON, tick=False) as traveller:
@@ -221,7 +300,6 @@ def test_it_logs_nothing_for_a_forbidden_view(client_for, history, at_noon):
         ("duty", "/floor/"),
         ("coordinator", "/dashboard/"),
         ("duty", "/handovers/"),
-        ("counselor", "/interview/referrals/"),
         ("health", "/health/stock/"),
     ],
 )

@@ -9,6 +9,12 @@ every role, a superuser and a wall display. Whenever a response shows a planted 
 for that user and the marker's client must have been written by that very request (each request runs in
 a savepoint that is rolled back, so the log is empty before it). A board that shows a code and a place
 holds no marker, so it passes; a wall display may show no marker at all, as it has no user to log.
+
+Not only free text tells about a client: each client's referral goes to a service of its own whose name is
+a marker of another pattern (a structured detail, chosen from a list: a referral to LAR or detox is health
+data). A page that shows such a name near its client's code (in a row, a record's header) shows it for
+that client and must log the view too; a name away from any code (a report's count per service, the
+admin's list) tells of nobody.
 """
 
 from __future__ import annotations
@@ -88,6 +94,10 @@ VALUES_BY_PARAMETER = {"what": ["ambulance_arrived", "police"]}
 # Ending the session shows no record, and would log the viewer out for the requests after it.
 NOT_POSTED = {"staff:logout", "staff:switch-user", "admin:logout"}
 
+# A structured detail is shown for a client when their code is this near (characters of HTML): a table
+# row, a record's header; a report's count per service beside an unrelated list of codes is not.
+NEAR = 600
+
 VIEWERS = [role.value for role in Role] + ["norole", "superuser", "display"]
 
 
@@ -128,6 +138,8 @@ class Seed:
     """What was planted: each marker's client and field, and the rows made of each model."""
 
     markers: dict[str, tuple[Client, str]] = field(default_factory=dict)
+    # Structured details (a list entry's name) and their client: they count next to the client's code.
+    details: dict[str, tuple[Client, str]] = field(default_factory=dict)
     rows: dict[type[models.Model], list[models.Model]] = field(default_factory=lambda: defaultdict(list))
     counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -141,6 +153,11 @@ class Seed:
         row = model.objects.create(**values)
         self.rows[model].append(row)
         return row
+
+    def detail(self, owner: Client, where: str) -> str:
+        marker = f"Qd{next(self.counter):04d}x"
+        self.details[marker] = (owner, where)
+        return marker
 
     def client(self, code: str, by: User) -> Client:
         person = Client.objects.create(
@@ -301,8 +318,11 @@ def _emergency(seed: Seed, person: Client, cast, *, visit: Visit, at: dt.datetim
     return emergency
 
 
-def _counseling(seed: Seed, person: Client, cast, *, at: dt.datetime, accepted: bool, service: ReferralService):
+def _counseling(seed: Seed, person: Client, cast, *, at: dt.datetime, accepted: bool):
     counselor = cast["counselor"]
+    # A service of the client's own, its name a structured marker; no longer offered for new referrals.
+    name = seed.detail(person, "counseling.Referral.service")
+    service = ReferralService.objects.create(name=name, name_en=name, enabled=False)
     seed.make(
         Intake,
         person,
@@ -359,7 +379,6 @@ def seed(cast, facility) -> Seed:
     reception, health, duty = cast["reception"], cast["health"], cast["duty"]
     inside, banned = seed.client("MAKO1990K", reception), seed.client("BEKA1985M", reception)
     booths = list(Booth.objects.order_by("position"))
-    services = list(ReferralService.objects.order_by("pk"))
     earlier = NOON - dt.timedelta(hours=2)
     yesterday = NOON - dt.timedelta(days=1)
 
@@ -371,8 +390,8 @@ def seed(cast, facility) -> Seed:
     )
     _emergency(seed, inside, cast, visit=visit, at=earlier + dt.timedelta(minutes=40), open_=True)
     _emergency(seed, banned, cast, visit=old_visit, at=yesterday + dt.timedelta(minutes=30), open_=False)
-    for person, accepted, service in ((inside, True, services[0]), (banned, False, services[1])):
-        _counseling(seed, person, cast, at=earlier - dt.timedelta(hours=1), accepted=accepted, service=service)
+    for person, accepted in ((inside, True), (banned, False)):
+        _counseling(seed, person, cast, at=earlier - dt.timedelta(hours=1), accepted=accepted)
         seed.make(
             HealthService,
             person,
@@ -596,10 +615,13 @@ def test_every_page_that_shows_a_clients_record_logs_the_view(seed, viewers, cas
         user = cast.get(viewer)
         # The rest of the crawl would be an anonymous visitor's, and would prove nothing.
         assert user is None or http.session.get("_auth_user_id") == str(user.pk), f"{method} {path} logged out"
-        markers = set(re.findall(r"Qz\d{4}x", body, flags=re.I))
+        markers = {seed.markers[m] for m in re.findall(r"Qz\d{4}x", body, flags=re.I)}
+        for found in re.finditer(r"Qd\d{4}x", body, flags=re.I):
+            person, where = seed.details[found.group()]
+            if person.code in body[found.start() - NEAR : found.end() + NEAR]:
+                markers.add((person, where))
         showing += bool(markers)
-        for marker in markers:
-            person, where = seed.markers[marker]
+        for person, where in markers:
             if user is None or (user.pk, person.pk) not in logged:
                 offenders[(f"{method} {path}", viewer, person.code)].add(where)
         return response.status_code
