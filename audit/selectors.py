@@ -110,7 +110,10 @@ def client_audit_trail(client: Client, *, limit: int = 2000) -> list[TrailRow]:
 
 def access_by_staff(*, user=None, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
     """Access log entries, newest first, narrowed to one staff member and a period (both days included)."""
-    entries = AccessLogEntry.objects.select_related("user", "client")
+    return _by_whom_and_when(AccessLogEntry.objects.select_related("user", "client"), user, start, end)
+
+
+def _by_whom_and_when(entries: QuerySet, user, start: dt.date | None, end: dt.date | None) -> QuerySet:
     if user is not None:
         entries = entries.filter(user=user)
     if start is not None:
@@ -239,14 +242,7 @@ def client_export(client: Client) -> dict:
 
 def admin_changes(*, user=None, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
     """Administrative changes, newest first, narrowed to who made them and a period (both days included)."""
-    entries = AdminChange.objects.select_related("user", "content_type")
-    if user is not None:
-        entries = entries.filter(user=user)
-    if start is not None:
-        entries = entries.filter(at__date__gte=start)
-    if end is not None:
-        entries = entries.filter(at__date__lte=end)
-    return entries
+    return _by_whom_and_when(AdminChange.objects.select_related("user", "content_type"), user, start, end)
 
 
 @dataclass(frozen=True)
