@@ -81,7 +81,7 @@ def _measure_size(args, size: int, env: dict[str, str], work: Path, log: Path, p
     part_file = work / f"part-{size}.json"
     command = [sys.executable, "-m", "bench.measure", "--size", str(size), "--years", str(args.years),
                "--seed", str(args.seed), "--reps", str(reps), "--warmup", str(warmup), "--capture", str(capture),
-               "--password", password, "--out", str(part_file)]  # fmt: skip
+               f"--password={password}", "--out", str(part_file)]  # fmt: skip  # "=": a password may begin with "-"
     if args.reuse:
         command.append("--skip-generate")
     if quick:
