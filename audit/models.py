@@ -2,8 +2,8 @@
 
 Views of a record are ``AccessLogEntry`` rows written by the views that show client data. Changes are
 kept by django-simple-history: the health models carry their own ``HistoricalRecords``; the client,
-visit and counseling models are registered here, so that their history tables live in this app and the
-apps that own the models keep their migrations to themselves.
+visit and counseling models are registered by the apps that own them with ``app="audit"``, so that their
+history tables live in this app and the owning apps keep their migrations to themselves.
 
 A third kind, ``AdminChange``, keeps who changed a staff member's roles and permissions, or one of the
 facility's settings, with each changed field before and after (``audit.signals`` writes it).
@@ -19,10 +19,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history import register
-
-from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange
-from visits.models import Ban, BoothSession, Client, Contact, HandOut, Observation, ObservationCheck, Refusal, Visit
 
 
 class AccessLogEntry(models.Model):
@@ -123,24 +119,3 @@ class AdminChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("An administrative change is kept as written: it cannot be deleted.")
-
-
-# The change log of client-related records. Writes that send no signals (a conditional ``update()`` that
-# settles a race, ``bulk_create``) log themselves through ``visits.services.history``.
-HISTORY_MODELS = [
-    Client,
-    Ban,
-    Visit,
-    Refusal,
-    Contact,
-    HandOut,
-    BoothSession,
-    Observation,
-    ObservationCheck,
-    Intake,
-    CounselingSession,
-    Referral,
-    ReferralFollowUpChange,
-]
-for _model in HISTORY_MODELS:
-    register(_model, app="audit")

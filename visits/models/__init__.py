@@ -1,3 +1,5 @@
+from simple_history import register
+
 from visits.models.clients import Ban, Client
 from visits.models.contacts import Contact, HandOut
 from visits.models.facility import (
@@ -41,3 +43,9 @@ __all__ = [
     "Visit",
     "VisitEvent",
 ]
+
+# The change log of client-related records, kept in the audit app's tables (``app="audit"``) so that this
+# app's migrations hold none of them. Writes that send no signals (a conditional ``update()`` that settles a
+# race, ``bulk_create``) log themselves through ``visits.services.history``.
+for _model in (Client, Ban, Visit, Refusal, Contact, HandOut, BoothSession, Observation, ObservationCheck):
+    register(_model, app="audit")
