@@ -16,7 +16,7 @@ import json
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -24,26 +24,15 @@ from simple_history.models import HistoricalRecords
 
 from audit.models import AdminChange
 from audit.services import admin_change_record
+from core.settings_models import setting_models
 
-# The facility's settings: every model an administrator edits in the admin, the inlines included.
+
 # ``tests/security/test_admin_changes.py`` fails when a model registered in the admin is missing here.
-SETTINGS_MODELS = (
-    "visits.Facility",
-    "visits.OpeningHoursPeriod",
-    "visits.OpeningHours",
-    "visits.ClosedDay",
-    "visits.Room",
-    "visits.Booth",
-    "visits.Route",
-    "visits.Substance",
-    "visits.EquipmentItem",
-    "staff.StaffingMinimum",
-    "staff.Display",
-    "counseling.ReferralService",
-    "counseling.Topic",
-    "reports.AnnualBudget",
-    "auth.Group",
-)
+def audited_models() -> list[type[models.Model]]:
+    """Whose changes are logged: staff members, roles (groups), and every one of the facility's settings,
+    which each app declares on its models (``core.settings_models``)."""
+    return [apps.get_model(settings.AUTH_USER_MODEL), Group, *setting_models()]
+
 
 # Of a staff member, what decides their access; names, language and the last login are not audited.
 USER_FIELDS = ("username", "is_active", "is_staff", "is_superuser")
@@ -199,7 +188,7 @@ def _m2m_handler(field: models.ManyToManyField):
 
 
 def connect() -> None:
-    for model in [apps.get_model(settings.AUTH_USER_MODEL), *(apps.get_model(label) for label in SETTINGS_MODELS)]:
+    for model in audited_models():
         uid = f"admin-audit-{model._meta.label}"
         pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}-post")

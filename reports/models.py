@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.settings_models import FacilitySetting
+
 
 class AnnualBudget(models.Model):
     """The facility's budget for one calendar year; the dashboard divides it by the year's visits and clients."""
@@ -15,6 +17,8 @@ class AnnualBudget(models.Model):
     )
     amount_nok = models.PositiveBigIntegerField(_("budget (NOK)"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    facility_setting = FacilitySetting.LOGGED
 
     class Meta:
         verbose_name = _("annual budget")

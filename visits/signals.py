@@ -1,32 +1,20 @@
-"""A change to any of the facility's settings replaces the token the processes keep them under."""
+"""A change to any of the facility's cached settings replaces the token the processes keep them under."""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-SETTINGS_MODELS = (
-    "visits.OpeningHoursPeriod",
-    "visits.OpeningHours",
-    "visits.ClosedDay",
-    "visits.Room",
-    "visits.Booth",
-    "visits.Route",
-    "visits.Substance",
-    "visits.EquipmentItem",
-    "staff.StaffingMinimum",
-)
+from core.settings_models import FacilitySetting, setting_models
+from visits.selectors.settings import settings_changed
 
 
 def _changed(sender, **kwargs) -> None:
-    from visits.selectors.settings import settings_changed
-
     settings_changed()
 
 
 def connect() -> None:
-    from django.apps import apps
-
-    for label in SETTINGS_MODELS:
-        model = apps.get_model(label)
+    # Every app's cached settings (``core.settings_models``), the staffing minimums among them.
+    for model in setting_models(FacilitySetting.CACHED):
+        label = model._meta.label
         post_save.connect(_changed, sender=model, dispatch_uid=f"settings-changed-save-{label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"settings-changed-delete-{label}")

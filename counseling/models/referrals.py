@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.settings_models import FacilitySetting
 from visits.translated import TranslatedName
 
 
@@ -17,6 +18,8 @@ class ReferralService(TranslatedName):
 
     enabled = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    facility_setting = FacilitySetting.LOGGED
 
     class Meta:
         verbose_name = _("referral service")

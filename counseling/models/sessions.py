@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.settings_models import FacilitySetting
 from visits.translated import TranslatedName
 
 
@@ -18,6 +19,8 @@ class Topic(TranslatedName):
 
     enabled = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    facility_setting = FacilitySetting.LOGGED
 
     class Meta:
         verbose_name = _("counseling topic")

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.settings_models import FacilitySetting
+
 
 def token_hash(token: str) -> str:
     """What is stored of a display's token: its SHA-256. A token is 256 random bits, so no salt is needed."""
@@ -63,6 +65,8 @@ class Display(models.Model):
     )
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
     last_address = models.GenericIPAddressField(_("last address"), null=True, blank=True, editable=False)
+
+    facility_setting = FacilitySetting.LOGGED
 
     class Meta:
         verbose_name = _("wall display")

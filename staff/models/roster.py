@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from core.settings_models import FacilitySetting
 from staff.roles import Role
 
 # Roles a person can have on a shift: the ones that work on the floor. Coordinators and
@@ -195,6 +196,8 @@ class StaffingMinimum(models.Model):
     )
     from_time = models.TimeField(_("from"), null=True, blank=True, help_text=_("Empty: from opening."))
     until_time = models.TimeField(_("until"), null=True, blank=True, help_text=_("Empty: until closing."))
+
+    facility_setting = FacilitySetting.CACHED
 
     class Meta:
         verbose_name = _("staffing minimum")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.settings_models import FacilitySetting
 from visits.translated import TranslatedName
 
 
@@ -29,6 +30,9 @@ class Facility(models.Model):
     # Replaced on every change of a setting, so that each process knows to read them again
     # (visits/selectors/settings.py).
     settings_version = models.CharField(max_length=32, default=new_settings_version, editable=False)
+
+    # Logged but not cached: its own ``save`` replaces the settings token.
+    facility_setting = FacilitySetting.LOGGED
 
     class Meta:
         verbose_name = _("facility")
@@ -61,6 +65,8 @@ class OpeningHoursPeriod(models.Model):
         validators=[MaxValueValidator(600)],
     )
 
+    facility_setting = FacilitySetting.CACHED
+
     class Meta:
         verbose_name = _("opening hours period")
         verbose_name_plural = _("opening hours periods")
@@ -87,6 +93,8 @@ class OpeningHours(models.Model):
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 
+    facility_setting = FacilitySetting.CACHED
+
     class Meta:
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
@@ -105,6 +113,8 @@ class ClosedDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    facility_setting = FacilitySetting.CACHED
 
     class Meta:
         verbose_name = _("closed day")
@@ -132,6 +142,8 @@ class Room(TranslatedName):
     active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    facility_setting = FacilitySetting.CACHED
+
     class Meta:
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
@@ -152,6 +164,8 @@ class Booth(models.Model):
     active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    facility_setting = FacilitySetting.CACHED
+
     class Meta:
         verbose_name = _("booth")
         verbose_name_plural = _("booths")
@@ -167,6 +181,8 @@ class Substance(TranslatedName):
 
     enabled = models.BooleanField(_("allowed"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    facility_setting = FacilitySetting.CACHED
 
     class Meta:
         verbose_name = _("substance")
@@ -193,6 +209,8 @@ class Route(TranslatedName):
         help_text=_("How often someone in a booth or in observation is checked on."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    facility_setting = FacilitySetting.CACHED
 
     class Meta:
         verbose_name = _("route of use")
@@ -224,6 +242,8 @@ class EquipmentItem(TranslatedName):
         _("low stock warning below"), default=0, help_text=_("0: no warning.")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    facility_setting = FacilitySetting.CACHED
 
     class Meta:
         verbose_name = _("equipment item")
