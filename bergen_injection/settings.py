@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "health",
     "reports",
     "audit",
+    "oversight",
     "axes",
 ]
 

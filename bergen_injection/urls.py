@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("visits.urls")),
     path("interview/", include("counseling.urls")),
-    path("access-log/", include("audit.urls")),
+    path("access-log/", include("oversight.urls")),
 ]
 
 # A database that is restarting gets a 503 "try again" page instead of the generic error page.

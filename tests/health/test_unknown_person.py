@@ -11,9 +11,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from audit.models import AccessLogEntry
-from audit.retention import REDACTED, retention_run
 from health import services
 from health.models import Emergency, Intervention
+from oversight.retention import REDACTED, retention_run
 from reports.periods import Period
 from reports.selectors.figures import emergency_figures
 from tests.helpers import nb

@@ -15,12 +15,12 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 
-from audit.mentions import text_columns
 from audit.models import AccessLogEntry
-from audit.selectors import _client_record_querysets
 from counseling.models import Referral, ReferralStatusChange
 from counseling.services import referral_follow_up_set
 from health.models import Emergency, Intervention, VitalSigns
+from oversight.mentions import text_columns
+from oversight.selectors import _client_record_querysets
 from staff.models import Handover, Incident, Shift
 from tests.counseling.helpers import closed_visit, make_client, oslo
 from visits.models import Client, Contact, EquipmentItem, HandOut, Visit, VisitEvent

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from audit.mentions import OTHER_PERSON
+from oversight.mentions import OTHER_PERSON
 from tests.security.anonymisation_scene import FIRST, KEEP, NEIGHBOUR, OLD, OTHER, SECRET, build
 
 

@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from audit.retention import REDACTED, anonymous_code, clients_anonymise, retention_run
+from oversight.retention import REDACTED, anonymous_code, clients_anonymise, retention_run
 from staff.models import Handover, Incident
 from tests.counseling.helpers import closed_visit, make_client, oslo
 from tests.security.anonymisation_scene import FIRST, KEEP, NEIGHBOUR, OLD, OTHER, SECRET, build, every_cell

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from audit.selectors import client_audit_trail
+from oversight.selectors import client_audit_trail
 from tests.helpers import nb
 from tests.visits.factories import BanFactory
 from tests.visits.rooms_helpers import NOON, in_booth, in_observation

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from audit.models import AccessLogEntry
-from audit.retention import REDACTED, anonymous_code, retention_run
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange
 from counseling.services import referral_follow_up_set
 from health.models import Emergency, HealthService
+from oversight.retention import REDACTED, anonymous_code, retention_run
 from staff.models import Incident
 from staff.services.incidents import incident_record
 from tests.counseling.helpers import closed_visit, make_client, oslo

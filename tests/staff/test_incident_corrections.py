@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from audit.retention import REDACTED, retention_run
+from oversight.retention import REDACTED, retention_run
 from staff.models import Incident
 from tests.helpers import nb
 from tests.staff.factories import incident, marked_text_all, oslo, page_text, registered_client

@@ -11,10 +11,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from audit.mentions import code_regex, names, others_redacted, rows_naming, text_columns
 from audit.models import AccessLogEntry, AdminChange
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
 from health.models import Emergency, HealthService, Intervention, VitalSigns
+from oversight.mentions import code_regex, names, others_redacted, rows_naming, text_columns
 from staff.models import Handover, Incident
 from staff.roles import group_label
 from visits.models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from audit.retention import retention_run
+from oversight.retention import retention_run
 
 
 class Command(BaseCommand):

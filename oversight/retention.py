@@ -6,7 +6,7 @@ what goes is what could point to a person:
 
 - the code, replaced by a token (``ANONAAAB0000A``) in the client row and everywhere else it is
   written: every text and JSON column of every table, the change history, a handover's snapshot of the
-  open visits, another client's notes, shift notes, the addresses in the access log (``audit.mentions``);
+  open visits, another client's notes, shift notes, the addresses in the access log (``oversight.mentions``);
 - every free-text note in the client's own records and in their change history, blanked (a dash);
 - the duty officer's accounts that tell of the client: the text of an incident the client was involved
   in, a handover's notes on its clients of concern when the client was one, and any field of a handover
@@ -33,9 +33,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from audit.mentions import chunks, code_regex, replace_in, rows_naming, text_columns
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
 from health.models import Emergency, HealthService, Intervention, VitalSigns
+from oversight.mentions import chunks, code_regex, replace_in, rows_naming, text_columns
 from staff.models import Handover, Incident
 from visits.models import (
     Ban,

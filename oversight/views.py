@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.forms import AccessReviewForm, AdminChangeFilterForm, ClientCodeForm
 from audit.models import AccessLogEntry
-from audit.selectors import access_by_staff, admin_change_rows, admin_changes, client_audit_trail, client_export
 from audit.services import access_log_record
+from oversight.forms import AccessReviewForm, AdminChangeFilterForm, ClientCodeForm
+from oversight.selectors import access_by_staff, admin_change_rows, admin_changes, client_audit_trail, client_export
 from staff.permissions import permission_required
 from visits.models import Client
 

@@ -1,0 +1,1 @@
+"""The coordinator's oversight: who viewed and changed client records, the access-request export, retention."""
