@@ -1,2 +1,2 @@
-"""The benchmark: a synthetic history of the facility (``bench.synthetic``) and the harness that
-measures every key page on it (``python -m bench.run``, or ``make bench``)."""
+"""The benchmark: the harness that measures every key page (``python -m bench.run``, or ``make bench``) on
+a synthetic history of the facility (``demo.synthetic``)."""

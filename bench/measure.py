@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
     part: dict = {"size": args.size}
     if not args.skip_generate:
-        from bench.synthetic import generate_history
+        from demo.synthetic import generate_history
 
         print(f"  generating {args.size:,} visits ...", flush=True)
         summary = generate_history(

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "oversight",
+    "demo",
     "axes",
 ]
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.synthetic import generate_history
+from demo.synthetic import generate_history
 
 
 class Command(BaseCommand):

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from demo.synthetic import generate_history
 from staff.models import User
 from staff.services import demo_staff_create
 from staff.services.roster import demo_roster_create, staffing_minimums_load_defaults
+from visits.models import Visit
 from visits.services.facility import facility_load_defaults
 
 
@@ -42,9 +44,6 @@ class Command(BaseCommand):
             self._history(history)
 
     def _history(self, visits: int) -> None:
-        from bench.synthetic import generate_history
-        from visits.models import Visit
-
         if Visit.objects.exists():
             self.stdout.write("There are visits already; no synthetic history added.")
             return
