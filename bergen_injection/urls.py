@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("health/", include("health.urls")),
     path("", include("reports.urls")),
-    path("", include("visits.urls")),
+    path("", include("stations.urls")),
     path("interview/", include("counseling.urls")),
     path("access-log/", include("audit.urls")),
 ]

@@ -1,8 +1,9 @@
 from django.urls import path
 
 from staff.views import displays
-from visits.views import bans, display, floor, injection, observation, reception
+from stations.views import bans, display, floor, injection, observation, reception
 
+# The station pages keep the names they had in the visits app ("visits:reception" ...).
 app_name = "visits"
 
 urlpatterns = [
@@ -34,3 +35,4 @@ urlpatterns = [
     path("visits/<int:pk>/check-out/", floor.visit_check_out_view, name="visit-check-out"),
     path("visits/<int:pk>/close/", floor.visit_close_view, name="visit-close"),
 ]
+
