@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bergen_injection import views
+from counseling.urls import urlpatterns as counseling_urlpatterns
+from stations.urls import timeline_urlpatterns
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -9,8 +11,8 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("health/", include("health.urls")),
     path("", include("reports.urls")),
-    path("", include("visits.urls")),
-    path("interview/", include("counseling.urls")),
+    path("", include("stations.urls")),
+    path("interview/", include((counseling_urlpatterns + timeline_urlpatterns, "counseling"))),
     path("access-log/", include("oversight.urls")),
 ]
 

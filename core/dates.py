@@ -10,10 +10,12 @@ here, with the same message everywhere, before any page does arithmetic with it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -97,3 +99,25 @@ def month_from_query(request: HttpRequest, value: str | None) -> dt.date | None:
     except ValueError:
         messages.error(request, _("“%(month)s” is not a month; use the form YYYY-MM.") % {"month": (value or "")[:20]})
     return None
+
+
+@dataclass(frozen=True)
+class Window:
+    """One calendar month in the facility's time zone, [start, end)."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    @classmethod
+    def month_of(cls, day: dt.date) -> Window:
+        first = day.replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        tz = timezone.get_current_timezone()
+        return cls(
+            dt.datetime.combine(first, dt.time.min).replace(tzinfo=tz),
+            dt.datetime.combine(following, dt.time.min).replace(tzinfo=tz),
+        )
+
+    @property
+    def month(self) -> dt.date:
+        return self.start.date()

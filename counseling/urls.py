@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counseling.views import interview, referrals, timeline
+from counseling.views import interview, referrals
 
 app_name = "counseling"
 
@@ -13,5 +13,4 @@ urlpatterns = [
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral-detail"),
     path("referrals/<int:pk>/status/", referrals.referral_status, name="referral-status"),
     path("referrals/<int:pk>/follow-up/", referrals.referral_follow_up, name="referral-follow-up"),
-    path("clients/<int:pk>/timeline/", timeline.client_timeline_view, name="client-timeline"),
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
+from demo.defaults import facility_load_defaults
 from staff.models import User
 from staff.roles import GROUP_NAMES, Role
-from visits.services.facility import facility_load_defaults
 
 PASSWORD = "correct-horse-battery"
 

@@ -58,10 +58,10 @@ def prepare(db: Path, env: dict[str, str]) -> None:
     django.setup()
     from django.contrib.auth.models import Group
 
+    from demo.defaults import facility_load_defaults
     from staff.models import User
     from staff.roles import GROUP_NAMES, Role
     from visits.models import OpeningHours, OpeningHoursPeriod
-    from visits.services.facility import facility_load_defaults
 
     facility_load_defaults()
     # The rush runs whenever it is started: the facility admits all day for it.

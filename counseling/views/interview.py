@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
+from core.dates import Window
 from counseling.forms import CounselingSessionForm, IntakeForm
 from counseling.selectors import (
     clients_awaiting_intake,
@@ -23,7 +24,6 @@ from counseling.selectors import (
     sessions_since,
     visits_in_interview_room,
 )
-from counseling.selectors.timeline import Window
 from counseling.services import counseling_session_record, intake_record
 from staff.fieldclasses import FieldClass, may_read
 from staff.permissions import permission_required, station_required

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from demo.defaults import facility_load_defaults
 from visits.models import Booth, Client, Room, StockBalance
-from visits.services.facility import facility_load_defaults
 
 from . import extras
 from .calendar import Day, allocate, arrival_times, open_days

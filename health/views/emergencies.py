@@ -28,8 +28,8 @@ from health.models import Emergency
 from health.selectors import emergency_history, emergency_with_interventions
 from health.views.emergency_parts import page_parts
 from staff.permissions import permission_required
+from visits.board_actions import answer
 from visits.models import Client
-from visits.views.boards import answer
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:

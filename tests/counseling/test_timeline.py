@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from counseling.models import CounselingSession, Intake, Referral
-from counseling.selectors.timeline import PER_PAGE
 from counseling.services import referral_create, referral_set_status
 from health.models import Emergency, HealthService, Intervention
+from stations.selectors.timeline import PER_PAGE
 from tests.counseling.helpers import NOON, closed_visit, heroin, make_client, oslo, service, text_of, topic
 from tests.helpers import nb
 from visits.models import Ban, Booth, BoothSession, Client, Observation, Refusal, Route, Visit

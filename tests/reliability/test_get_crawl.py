@@ -167,7 +167,7 @@ LIKELY_PARAMETERS = [
 ]
 # Read by many pages: where to go back to, a page of a list, a board's version token.
 COMMON_PARAMETERS = {"next", "page", "v"}
-APPS = ("audit", "oversight", "counseling", "health", "reports", "staff", "visits", "bergen_injection")
+APPS = ("audit", "oversight", "counseling", "health", "reports", "staff", "stations", "visits", "bergen_injection")
 
 
 def _read_in(path) -> set[str]:

@@ -6,8 +6,8 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client as HttpClient
 
+from stations.views import floor
 from tests.helpers import nb
-from visits.views import floor
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import time_machine
 from django.apps import apps
 from django.utils import timezone
 
+from demo.defaults import facility_load_defaults
 from visits.models import Booth, ClosedDay, OpeningHours, OpeningHoursPeriod, Room, Route, Substance
 from visits.selectors.facility import opening_hours_on, today_hours
-from visits.services.facility import facility_load_defaults
 
 OSLO = ZoneInfo("Europe/Oslo")
 TUESDAY = dt.date(2026, 3, 10)

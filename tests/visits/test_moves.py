@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from stations.selectors.floor import floor_board
 from tests.visits.rooms_helpers import NOON, checked_in, in_booth, in_observation, section, t
 from visits.models import BoothSession, Observation, Visit, VisitEvent
-from visits.selectors.floor import floor_board
 from visits.services.checkin import visit_check_in
 from visits.services.rooms import visit_check_out, visit_close_after_hours, visit_move
 

@@ -1,19 +1,14 @@
-"""Reads about clients: search as reception types, near matches, and the client card."""
+"""Reads about clients: search as reception types, near matches, the ban in force."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from visits import codes
-from visits.models import Ban, Client, Refusal, Visit
-
-if TYPE_CHECKING:
-    from counseling.models import Intake
+from visits.models import Ban, Client, Visit
 
 SEARCH_LIMIT = 10
 
@@ -63,82 +58,3 @@ def client_near_matches_for_query(query: str) -> list[Client]:
 
 def active_ban(client: Client, now: dt.datetime) -> Ban | None:
     return client.bans.filter(Ban.active_q(now)).order_by("-starts_at").first()
-
-
-@dataclass
-class ClientCard:
-    """What reception sees about a client in one screen. A constant number of queries."""
-
-    client: Client
-    active_ban: Ban | None
-    upcoming_ban: Ban | None
-    intake_done_at: dt.datetime | None
-    last_intake_refused: Intake | None
-    visits_30_days: int
-    last_visit_at: dt.datetime | None
-    open_visit: Visit | None
-    recent_refusals: list[Refusal]
-    recent_overdose: bool
-
-    @property
-    def inside(self) -> bool:
-        return self.open_visit is not None
-
-
-def _visits_at_a_glance(client: Client, since: dt.datetime) -> tuple[Visit | None, int, dt.datetime | None]:
-    """The open visit, the number of visits since ``since`` and when the last one began, in one query.
-
-    The rows are the open visit, if any, and the latest visit (often the same one); each carries the count.
-    """
-    latest = Visit.objects.filter(client=client).order_by("-checked_in_at", "-pk").values("pk")[:1]
-    recent = (
-        Visit.objects.filter(client=client, checked_in_at__gte=since)
-        .order_by()
-        .values("client")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = list(
-        Visit.objects.filter(client=client)
-        .filter(Q(ended_at__isnull=True) | Q(pk=Subquery(latest)))
-        .annotate(recent_count=Subquery(recent))
-    )
-    open_visit = next((v for v in rows if v.ended_at is None), None)
-    last_visit_at = max((v.checked_in_at for v in rows), default=None)
-    return open_visit, (rows[0].recent_count or 0) if rows else 0, last_visit_at
-
-
-def client_card(client: Client, now: dt.datetime) -> ClientCard:
-    from counseling.models import Intake
-    from health.selectors import client_had_recent_overdose
-
-    since = now - dt.timedelta(days=30)
-    open_visit, visits_30_days, last_visit_at = _visits_at_a_glance(client, since)
-    bans = list(
-        client.bans.filter(Q(lifted_at__isnull=True) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))).order_by(
-            "starts_at"
-        )
-    )
-    active = next((b for b in bans if b.is_active(now)), None)
-    upcoming = next((b for b in bans if b.starts_at > now), None)
-    # The latest accepted intake, or failing that the latest refused one: one query either way.
-    intake = (
-        Intake.objects.filter(client=client, outcome__in=[Intake.Outcome.ACCEPTED, Intake.Outcome.REFUSED])
-        .order_by(Case(When(outcome=Intake.Outcome.ACCEPTED, then=Value(0)), default=Value(1)), "-at")
-        .first()
-    )
-    accepted = intake is not None and intake.outcome == Intake.Outcome.ACCEPTED
-    intake_done_at = intake.at if accepted else None
-    refused = intake if intake is not None and not accepted else None
-    return ClientCard(
-        client=client,
-        active_ban=active,
-        upcoming_ban=upcoming,
-        intake_done_at=intake_done_at,
-        last_intake_refused=refused,
-        visits_30_days=visits_30_days,
-        last_visit_at=last_visit_at,
-        open_visit=open_visit,
-        recent_refusals=list(client.refusals.filter(at__gte=since).order_by("-at")[:3]),
-        recent_overdose=client_had_recent_overdose(client, now),
-    )

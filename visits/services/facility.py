@@ -1,4 +1,5 @@
-"""Writes of the facility's settings: the starting configuration a new installation gets."""
+"""Writes of the facility's settings: the visits app's part of the starting configuration a new installation
+gets (``demo.defaults.facility_load_defaults`` loads every app's)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,6 @@ import datetime as dt
 
 from django.db import transaction
 
-from counseling.models import ReferralService
-from counseling.services.defaults import counseling_load_defaults
-from reports.services import annual_budget_load_defaults
 from visits.models import (
     Booth,
     EquipmentItem,
@@ -74,22 +72,12 @@ DEFAULT_EQUIPMENT = [
     ("Kondomer", "Condoms", EquipmentItem.Unit.PIECE, 0),
     ("Nalokson nesespray", "Naloxone nasal spray", EquipmentItem.Unit.PACK, 0),
 ]
-DEFAULT_REFERRAL_SERVICES = [
-    ("LAR (legemiddelassistert rehabilitering)", "LAR (opioid agonist treatment)"),
-    ("Avrusning", "Detox"),
-    ("NAV", "NAV (labour and welfare)"),
-    ("Bolig", "Housing"),
-    ("Legevakt / fastlege", "Emergency clinic / GP"),
-    ("Psykisk helse", "Mental health"),
-    ("Hepatitt C-behandling", "Hepatitis C treatment"),
-    ("Tannhelse", "Dental care"),
-    ("Strax-huset dagsenter", "Strax-huset day centre"),
-]
 
 
 @transaction.atomic
-def facility_load_defaults() -> Facility:
-    """Create the starting configuration where it is missing; never changes what is there."""
+def visits_load_defaults() -> Facility:
+    """Create the facility, its hours, rooms, booths, substances, routes and equipment where they are missing;
+    never changes what is there."""
     facility = Facility.current() or Facility.objects.create(pk=1, **DEFAULT_FACILITY)
 
     if not OpeningHoursPeriod.objects.exists():
@@ -135,12 +123,5 @@ def facility_load_defaults() -> Facility:
             EquipmentItem(name=name, name_en=name_en, unit=unit, default_kit_quantity=kit, position=position)
             for position, (name, name_en, unit, kit) in enumerate(DEFAULT_EQUIPMENT)
         )
-    if not ReferralService.objects.exists():
-        ReferralService.objects.bulk_create(
-            ReferralService(name=name, name_en=name_en, position=position)
-            for position, (name, name_en) in enumerate(DEFAULT_REFERRAL_SERVICES)
-        )
-    counseling_load_defaults()
-    annual_budget_load_defaults()
     settings_changed()  # bulk_create sends no signal: the processes must read the settings again
     return facility

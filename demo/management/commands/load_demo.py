@@ -6,12 +6,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from demo.defaults import facility_load_defaults
 from demo.synthetic import generate_history
 from staff.models import User
 from staff.services import demo_staff_create
 from staff.services.roster import demo_roster_create, staffing_minimums_load_defaults
 from visits.models import Visit
-from visits.services.facility import facility_load_defaults
 
 
 class Command(BaseCommand):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from counseling.selectors.timeline.fetch import _Nested, _own, _parts, _person, _record, _sorted_parts
-from counseling.selectors.timeline.items import Detail, Row, Step, TimelineItem, TimelineSource, _duration, _who
 from health.models import Emergency, HealthService, Intervention
 from staff.fieldclasses import FieldClass, may_read
+from stations.selectors.timeline.fetch import _Nested, _own, _parts, _person, _record, _sorted_parts
+from stations.selectors.timeline.items import Detail, Row, Step, TimelineItem, TimelineSource, _duration, _who
 
 
 def _emergency_fields(user) -> dict:

@@ -1,51 +1,24 @@
-"""What the floor, injection and observation pages share: the board, and the answer to an action.
+"""What the floor, injection and observation pages share: the board, drawn whole or polled.
 
-An action posted from a board (with htmx) is answered with its message, shown above the board, and
-the board refreshes itself; without htmx, with a redirect to the page and the message in the session.
-A board's poll is answered with "no change" (204) while the floor is as the board last showed it.
+A board's poll is answered with "no change" (204) while the floor is as the board last showed it. An
+action posted from a board is answered by ``visits.board_actions.answer``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
 from staff.fieldclasses import FieldClass, may_read
-from staff.navigation import STATION_BY_SLUG
+from stations.selectors.floor import FloorBoard, floor_board
+from visits.board_actions import PANELS, Panel
 from visits.board_poll import poll_token, shown_version
-from visits.selectors.floor import FloorBoard, floor_board, floor_version
-
-
-@dataclass(frozen=True)
-class Panel:
-    slug: str
-    page_template: str
-    board_template: str
-    board_url_name: str
-
-    @property
-    def station(self):
-        return STATION_BY_SLUG[self.slug]
-
-
-PANELS = {
-    "floor": Panel("floor", "visits/floor.html", "visits/partials/_floor_board.html", "visits:floor-board"),
-    "injection": Panel(
-        "injection", "visits/injection.html", "visits/partials/_injection_board.html", "visits:injection-board"
-    ),
-    "observation": Panel(
-        "observation", "visits/observation.html", "visits/partials/_observation_board.html", "visits:observation-board"
-    ),
-}
-
+from visits.selectors.floor import floor_version
 
 # The cards each panel draws; with clinical detail, each card shows a client's health data.
 CARDS_DRAWN = {"floor": ("booths", "observations"), "injection": ("booths",), "observation": ("observations",)}
@@ -115,36 +88,3 @@ def poll_board(request: HttpRequest, slug: str) -> HttpResponse:
     if shown_version(request) == version:
         return HttpResponse(status=204)
     return render_board(request, slug, version=version)
-
-
-def _panel_for(request: HttpRequest) -> str:
-    """The board the action was posted from, if the user may see it; the floor board otherwise."""
-    slug = request.POST.get("panel", "")
-    if slug in PANELS and request.user.has_perm(PANELS[slug].station.permission):
-        return slug
-    if request.user.has_perm(PANELS["floor"].station.permission):
-        return "floor"
-    raise PermissionDenied
-
-
-def message_of(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
-
-
-def answer(request: HttpRequest, *, notice: str = "", error: str = "") -> HttpResponse:
-    """The message above the board (htmx), or a redirect back to the page with the message.
-
-    With htmx the board then refreshes itself (static/js/timers.js): an action costs only its own
-    queries, and the board's are paid once, by the refresh, whoever made the change.
-    """
-    slug = _panel_for(request)
-    if request.htmx:
-        response = render(request, "visits/partials/_board_messages.html", {"notice": notice, "error": error})
-        response["HX-Retarget"] = "#board-messages"
-        response["HX-Reswap"] = "innerHTML"
-        return response
-    if error:
-        messages.error(request, error)
-    elif notice:
-        messages.success(request, notice)
-    return redirect(PANELS[slug].station.url_name)

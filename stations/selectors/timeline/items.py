@@ -1,4 +1,4 @@
-"""The timeline's items as the template shows them, the window they fall in, and what a source is."""
+"""The timeline's items as the template shows them, and what a source is."""
 
 from __future__ import annotations
 
@@ -11,32 +11,11 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.dates import Window
 from visits.models import Client
 
 # A row's fetched values, as JSON gives them.
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Window:
-    """One calendar month in the facility's time zone, [start, end)."""
-
-    start: dt.datetime
-    end: dt.datetime
-
-    @classmethod
-    def month_of(cls, day: dt.date) -> Window:
-        first = day.replace(day=1)
-        following = (first + dt.timedelta(days=32)).replace(day=1)
-        tz = timezone.get_current_timezone()
-        return cls(
-            dt.datetime.combine(first, dt.time.min).replace(tzinfo=tz),
-            dt.datetime.combine(following, dt.time.min).replace(tzinfo=tz),
-        )
-
-    @property
-    def month(self) -> dt.date:
-        return self.start.date()
 
 
 @dataclass(frozen=True)

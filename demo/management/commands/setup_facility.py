@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from visits.services.facility import facility_load_defaults
+from demo.defaults import facility_load_defaults
 
 
 class Command(BaseCommand):

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import permission_required, station_required
+from stations.room_forms import BoothAssignForm, BoothEndForm, HandOutForm, default_kit, error_text
+from stations.views.boards import poll_board, render_page
+from visits.board_actions import answer, message_of
 from visits.models import BoothSession, Visit
-from visits.room_forms import BoothAssignForm, BoothEndForm, HandOutForm, default_kit, error_text
 from visits.selectors.settings import enabled_equipment
 from visits.services.rooms import booth_assign, booth_end, visit_hand_out
-from visits.views.boards import answer, message_of, poll_board, render_page
 
 
 @require_GET

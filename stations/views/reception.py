@@ -14,11 +14,12 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from counseling.selectors import client_open_referrals
 from staff.permissions import permission_required, station_required
+from stations.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
+from stations.selectors.client_card import client_card
 from visits import codes
-from visits.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
 from visits.models import Client, Substance
 from visits.selectors.checkin import substance_list
-from visits.selectors.clients import client_card, client_near_matches_for_query, client_search
+from visits.selectors.clients import client_near_matches_for_query, client_search
 from visits.selectors.facility import today_hours
 from visits.selectors.reception import reception_today, visits_open
 from visits.services.checkin import CheckInBlocked, refusal_record, visit_check_in

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.text import capfirst
 
-from counseling.selectors.timeline.fetch import _Object
-from counseling.selectors.timeline.items import TimelineItem, TimelineSource, Window, _in
-from counseling.selectors.timeline.sources import SOURCES
+from core.dates import Window
+from stations.selectors.timeline.fetch import _Object
+from stations.selectors.timeline.items import TimelineItem, TimelineSource, _in
+from stations.selectors.timeline.sources import SOURCES
 from visits.models import Client
 
 # Items on one page of a month. The heaviest clients have about a hundred a month; a counselor reads the

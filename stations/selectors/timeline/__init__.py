@@ -13,8 +13,8 @@ values and its parts, such as a visit's rooms and timers, as one JSON object). A
 ``PER_PAGE`` items at a time, the latest first.
 """
 
-from counseling.selectors.timeline.items import Detail, Step, TimelineItem, TimelineSource, Window
-from counseling.selectors.timeline.page import PER_PAGE, TimelinePage, client_timeline
+from stations.selectors.timeline.items import Detail, Step, TimelineItem, TimelineSource
+from stations.selectors.timeline.page import PER_PAGE, TimelinePage, client_timeline
 
 __all__ = [
     "PER_PAGE",
@@ -23,6 +23,5 @@ __all__ = [
     "TimelineItem",
     "TimelinePage",
     "TimelineSource",
-    "Window",
     "client_timeline",
 ]

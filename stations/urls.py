@@ -1,8 +1,9 @@
 from django.urls import path
 
 from staff.views import displays
-from visits.views import bans, display, floor, injection, observation, reception
+from stations.views import bans, display, floor, injection, observation, reception, timeline
 
+# The station pages keep the names they had in the visits app ("visits:reception" ...).
 app_name = "visits"
 
 urlpatterns = [
@@ -33,4 +34,10 @@ urlpatterns = [
     path("visits/<int:pk>/move/", floor.visit_move_view, name="visit-move"),
     path("visits/<int:pk>/check-out/", floor.visit_check_out_view, name="visit-check-out"),
     path("visits/<int:pk>/close/", floor.visit_close_view, name="visit-close"),
+]
+
+# The client timeline, linked from the interview room, keeps its address and its name there
+# ("counseling:client-timeline"): the project's URLs put it in the counseling app's namespace.
+timeline_urlpatterns = [
+    path("clients/<int:pk>/timeline/", timeline.client_timeline_view, name="client-timeline"),
 ]

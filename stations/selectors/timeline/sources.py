@@ -1,6 +1,6 @@
 """The timeline's sources in the visits and counseling apps: registration, intake, visits, refusals,
-walk-in contacts, counseling sessions, referrals (their steps and follow-up dates moved) and bans. The
-health app's are in ``health``.
+walk-in contacts, counseling sessions, referrals (their steps and follow-up dates moved) and bans; the
+health app's (``health``) follow them.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import SimpleNamespace
 
-from django.apps import apps
 from django.db import models
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
@@ -16,7 +15,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from counseling.models import CounselingSession, Intake, ReferralFollowUpChange, ReferralStatusChange, Topic
-from counseling.selectors.timeline.fetch import (
+from staff.fieldclasses import FieldClass, may_read
+from stations.selectors.timeline.fetch import (
     _JSONList,
     _label,
     _name,
@@ -29,7 +29,8 @@ from counseling.selectors.timeline.fetch import (
     _sorted_parts,
     _when,
 )
-from counseling.selectors.timeline.items import (
+from stations.selectors.timeline.health import HEALTH_SOURCES
+from stations.selectors.timeline.items import (
     Detail,
     Row,
     Step,
@@ -39,7 +40,6 @@ from counseling.selectors.timeline.items import (
     _duration,
     _who,
 )
-from staff.fieldclasses import FieldClass, may_read
 from visits.models import (
     Ban,
     Booth,
@@ -421,8 +421,5 @@ SOURCES: list[TimelineSource] = [
         _referral_follow_up_item,
     ),
     TimelineSource("ban", "visits.view_ban", _of_client(Ban), "starts_at", _ban_fields, _ban_item),
+    *HEALTH_SOURCES,
 ]
-if apps.is_installed("health"):
-    from counseling.selectors.timeline.health import HEALTH_SOURCES
-
-    SOURCES += HEALTH_SOURCES

@@ -14,7 +14,7 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from staff.models import Incident
 from staff.permissions import permission_required
-from visits.forms import BanForm, BanLiftForm
+from stations.forms import BanForm, BanLiftForm
 from visits.models import Ban, Client
 from visits.services.clients import ban_create, ban_lift
 

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import permission_required, station_required
+from stations.room_forms import CheckForm, ReleaseForm, error_text
+from stations.views.boards import poll_board, render_page
+from visits.board_actions import answer, message_of
 from visits.models import Observation, Visit
-from visits.room_forms import CheckForm, ReleaseForm, error_text
 from visits.services.rooms import observation_check_record, observation_release
-from visits.views.boards import answer, message_of, poll_board, render_page
 
 
 @require_GET

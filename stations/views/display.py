@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from staff.displays import display_required
+from stations.selectors.floor import floor_board
 from visits.board_poll import poll_token, shown_version
-from visits.selectors.floor import floor_board, floor_version
+from visits.selectors.floor import floor_version
 
 
 def _context(request: HttpRequest, *, version: str = "") -> dict:

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from core.dates import month_from_query
-from counseling.selectors.timeline import client_timeline
 from staff.permissions import permission_required
+from stations.selectors.timeline import client_timeline
 from visits.models import Client
 
 
