@@ -22,8 +22,6 @@
   if (window.__boardTimers) return;
   window.__boardTimers = true;
 
-  var busyRequests = 0;
-
   function parse(value) {
     var t = Date.parse(value);
     return isNaN(t) ? null : t;
@@ -135,75 +133,40 @@
     tickers().forEach(tick);
   }
 
-  // A refresh must not wipe what someone is typing or choosing. Polls wait while someone types or
-  // chooses in the board (never for long: a forgotten field must not freeze the board), and a
-  // refresh carries over what was typed or chosen, the open <details> and the focus.
-  var QUIET_MS = 15000;
-  var lastInteraction = 0;
-  var carried = null;
-
-  function busy() {
-    return busyRequests > 0 || Date.now() - lastInteraction < QUIET_MS;
-  }
-
-  function fieldKey(field) {
-    return field.form ? field.form.getAttribute("action") + "|" + field.name : null;
-  }
-
+  // A refresh must not wipe what someone is typing or choosing. The board is morphed into its new
+  // version (hx-swap="morph": the idiomorph extension), so the fields, the open <details> and the focus
+  // are the same elements as before; each form has an id, so that it is only ever morphed into itself.
+  // Two rules keep what a person did: a field they have changed keeps its value (the focused one by
+  // idiomorph's own ignoreActiveValue), and a section they opened stays open. Requests do not cross
+  // (hx-sync on the board and its forms): an action cuts short a refresh on its way, or waits for an
+  // action already sent, and the poll skips its turn while a request is out.
   function changed(field) {
     if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
     if (field.tagName === "SELECT") {
-      return Array.prototype.some.call(field.options, function (o) {
-        return o.selected !== o.defaultSelected;
+      var chosen = Array.prototype.filter.call(field.options, function (o) {
+        return o.defaultSelected;
       });
+      return field.selectedIndex !== (chosen.length ? chosen[chosen.length - 1].index : 0);
     }
     return field.value !== field.defaultValue;
   }
 
-  function carry(board, sentForm) {
-    var state = { open: [], values: {}, focus: null };
-    board.querySelectorAll("details[open][id]").forEach(function (d) {
-      state.open.push(d.id);
-    });
-    board.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (field) {
-      var key = fieldKey(field);
-      if (!key || field.form === sentForm || !changed(field)) return;
-      state.values[key] = field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
-    });
-    var active = document.activeElement;
-    if (active && board.contains(active) && active.form !== sentForm) state.focus = fieldKey(active);
-    return state;
-  }
-
-  function restore(board, state) {
-    state.open.forEach(function (id) {
-      var d = document.getElementById(id);
-      if (d && board.contains(d)) d.open = true;
-    });
-    board.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (field) {
-      var key = fieldKey(field);
-      if (key && Object.prototype.hasOwnProperty.call(state.values, key)) {
-        if (field.type === "checkbox" || field.type === "radio") field.checked = state.values[key];
-        else field.value = state.values[key];
-        var details = field.closest("details");
-        if (details) details.open = true;
-      }
-      if (key && key === state.focus) field.focus();
-    });
+  // Called once the page has loaded: the extension, like htmx, is a deferred script.
+  function keepWhatWasDone() {
+    if (!window.Idiomorph) return;
+    Idiomorph.defaults.ignoreActiveValue = true;
+    Idiomorph.defaults.callbacks.beforeNodeMorphed = function (old, next) {
+      if (/^(INPUT|SELECT|TEXTAREA)$/.test(old.tagName) && old.name === next.name && changed(old)) return false;
+    };
+    Idiomorph.defaults.callbacks.beforeAttributeUpdated = function (name, elt, how) {
+      if (name === "open" && how === "remove" && elt.tagName === "DETAILS") return false;
+    };
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
-    if (elt.hasAttribute("data-board")) {
-      if (busy()) event.preventDefault();
-      return;
-    }
-    var board = elt.closest("[data-board]");
-    if (!board) return;
-    busyRequests += 1;
+    if (elt.hasAttribute("data-board") || !elt.closest("[data-board]")) return;
     elt._boardRequest = true;
-    lastInteraction = 0;
-    htmx.trigger(board, "htmx:abort"); // a refresh already on its way would bring back the old state
     elt.querySelectorAll("button").forEach(function (b) {
       b.disabled = true;
     });
@@ -241,17 +204,21 @@
     }
     if (!elt._boardRequest) return;
     elt._boardRequest = false;
-    busyRequests = Math.max(0, busyRequests - 1);
     elt.querySelectorAll("button").forEach(function (b) {
       b.disabled = false;
     });
     // The action was answered with its message (shown above the board); the board now fetches what
-    // changed. The form sent is emptied first, so that the refresh does not carry its values back.
+    // changed. The form sent is emptied first, so that the refresh does not keep its values. The refresh
+    // is asked for once this request is over: until then hx-sync would have the poll skip its turn.
     var xhr = event.detail.xhr;
     if (xhr && xhr.status >= 200 && xhr.status < 300) {
       if (elt.tagName === "FORM") elt.reset();
       var board = elt.closest("[data-board]") || boards()[0];
-      if (board) htmx.trigger(board, "board-refresh");
+      if (board) {
+        window.setTimeout(function () {
+          htmx.trigger(board, "board-refresh");
+        });
+      }
       pendingTimer = window.setTimeout(showMessage, 2000);
     } else {
       // Refused without a change, as "the database is busy, try again" (a 503, which htmx does not swap; its
@@ -272,34 +239,19 @@
     if (event.detail.xhr.status === 200 && event.detail.serverResponse.indexOf("data-board") === -1) {
       event.detail.shouldSwap = false;
       window.location.reload();
-      return;
     }
-    var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
-    carried = carry(target, sent && sent.tagName === "FORM" ? sent : null);
   });
 
   document.addEventListener("htmx:afterSwap", function () {
     boards().forEach(function (board) {
       sync(board);
-      if (carried) restore(board, carried);
       tick(board);
     });
     document.querySelectorAll("[data-ticks]").forEach(function (region) {
       sync(region);
       tick(region);
     });
-    carried = null;
     showMessage();
-  });
-
-  document.addEventListener("input", function (event) {
-    if (event.target.closest && event.target.closest("[data-board]")) lastInteraction = Date.now();
-  });
-  document.addEventListener("focusin", function (event) {
-    var target = event.target;
-    if (target.closest && target.closest("[data-board]") && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
-      lastInteraction = Date.now();
-    }
   });
 
   document.addEventListener("visibilitychange", function () {
@@ -312,6 +264,7 @@
   });
 
   function start() {
+    keepWhatWasDone();
     tickers().forEach(sync);
     tickAll();
     window.setInterval(tickAll, 1000);
