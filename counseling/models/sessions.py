@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from visits.translated import TranslatedName
+from core.translated import TranslatedName
 
 
 class Topic(TranslatedName):

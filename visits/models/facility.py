@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from visits.translated import TranslatedName
+from core.translated import TranslatedName
 
 
 def new_settings_version() -> str:
