@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import BoundedDateField
+from core.days import local_moment
 from core.versioning import VersionedForm, VersionField
 from staff.models import FLOOR_ROLES, Incident, Shift, User
 from staff.roles import GROUP_NAMES, Role
@@ -71,10 +72,6 @@ class ClockTimeField(forms.TimeField):
 
     def prepare_value(self, value):
         return value.strftime("%H:%M") if isinstance(value, dt.time) else value
-
-
-def _aware(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
 
 
 def _staff_label(user: User) -> str:
@@ -324,7 +321,7 @@ class IncidentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("date") and cleaned.get("time"):
-            cleaned["occurred_at"] = _aware(cleaned["date"], cleaned["time"])
+            cleaned["occurred_at"] = local_moment(cleaned["date"], cleaned["time"])
         return cleaned
 
     def clean_place(self) -> tuple[str, Room | None]:

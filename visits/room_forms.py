@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.days import local_moment
 from visits.forms import ReadOnceModelChoiceField
 from visits.models import Booth, EquipmentItem, ObservationCheck, Route, Substance, Visit
 from visits.selectors.settings import active_booths, enabled_routes, enabled_substances
@@ -57,7 +58,7 @@ class BoothAssignForm(forms.Form):
         if time is None:
             return None
         day = timezone.localdate(now)
-        return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
+        return local_moment(day, time)
 
 
 class BoothEndForm(forms.Form):

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.days import local_midnight
 from health.models import Emergency
 from reports.models import DailyFigures
-from reports.periods import Period, local_midnight, month_first
+from reports.periods import Period, month_first
 from visits.models import BoothSession, Client, OpeningHours, Refusal, Visit
 
 ROLLUP_FIELDS = (

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from core.days import local_moment
 from reports.periods import Period
 from staff.models import ShiftAssignment, StaffingMinimum
 from staff.roles import Role
@@ -41,10 +40,6 @@ def _seconds(start: dt.datetime, end: dt.datetime) -> int:
     return int(end.timestamp() - start.timestamp())
 
 
-def _aware(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
-
-
 def opening_hours_between(first: dt.date, last: dt.date) -> list[DayHours]:
     """The hours of each open day from ``first`` to ``last``, as ``opening_hours_on`` gives them, in two queries."""
     periods = list(
@@ -57,11 +52,11 @@ def opening_hours_between(first: dt.date, last: dt.date) -> list[DayHours]:
         period = next((p for p in reversed(periods) if p.valid_from <= day), None)
         hours = None if period is None else next((h for h in period.days.all() if h.weekday == day.weekday()), None)
         if hours is not None and day not in closed:
-            closes = _aware(day, hours.closes)
+            closes = local_moment(day, hours.closes)
             result.append(
                 DayHours(
                     date=day,
-                    opens=_aware(day, hours.opens),
+                    opens=local_moment(day, hours.opens),
                     closes=closes,
                     last_admission=closes - dt.timedelta(minutes=period.last_admission_minutes),
                 )

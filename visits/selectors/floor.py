@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.days import local_midnight
 from visits.models import (
     Booth,
     BoothSession,
@@ -241,7 +242,7 @@ def _left_open(visits: list[Visit], now: dt.datetime) -> tuple[list[Visit], bool
     if hours is not None and now >= hours.closes:
         cutoff, after_hours = hours.closes, True
     else:
-        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()), timezone.get_default_timezone())
+        midnight = local_midnight(today)
         cutoff, after_hours = midnight, hours is None or now < hours.opens
     return [visit for visit in visits if visit.checked_in_at < cutoff], after_hours
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.days import month_bounds
 from visits.models import Client
 
 # A row's fetched values, as JSON gives them.
@@ -26,13 +27,7 @@ class Window:
 
     @classmethod
     def month_of(cls, day: dt.date) -> Window:
-        first = day.replace(day=1)
-        following = (first + dt.timedelta(days=32)).replace(day=1)
-        tz = timezone.get_current_timezone()
-        return cls(
-            dt.datetime.combine(first, dt.time.min).replace(tzinfo=tz),
-            dt.datetime.combine(following, dt.time.min).replace(tzinfo=tz),
-        )
+        return cls(*month_bounds(day))
 
     @property
     def month(self) -> dt.date:
