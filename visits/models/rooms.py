@@ -14,13 +14,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.durations import duration_seconds
 from visits.models.facility import Booth, Route, Substance
 from visits.models.visit import Visit
-
-
-def _seconds_between(start: dt.datetime, end: dt.datetime) -> int:
-    return max(0, int((end - start).total_seconds()))
-
 
 # A check is "due" from the moment it falls due, and "overdue" once this much later: a board is not
 # alarmed by a check being recorded a minute late, and it is by one that is forgotten.
@@ -148,7 +144,7 @@ class BoothSession(CheckClock, models.Model):
         return self.Status.RUNNING
 
     def elapsed_seconds(self, now: dt.datetime) -> int:
-        return _seconds_between(self.started_at, self.ended_at or now)
+        return duration_seconds(self.started_at, self.ended_at or now)
 
     def _is_own_check(self, check: ObservationCheck) -> bool:
         return self.pk is not None and check.booth_session_id == self.pk
@@ -157,7 +153,7 @@ class BoothSession(CheckClock, models.Model):
         self.ended_at = at
         self.ended_by = by
         self.outcome = outcome
-        self.duration_seconds = _seconds_between(self.started_at, at)
+        self.duration_seconds = duration_seconds(self.started_at, at)
 
 
 class Observation(CheckClock, models.Model):
@@ -227,14 +223,14 @@ class Observation(CheckClock, models.Model):
         return self.pk is not None and check.observation_id == self.pk
 
     def elapsed_seconds(self, now: dt.datetime) -> int:
-        return _seconds_between(self.started_at, self.ended_at or now)
+        return duration_seconds(self.started_at, self.ended_at or now)
 
     def close(self, *, at: dt.datetime, by, released_to: str, reason: str = "") -> None:
         self.ended_at = at
         self.released_by = by
         self.released_to = released_to
         self.early_release_reason = reason
-        self.duration_seconds = _seconds_between(self.started_at, at)
+        self.duration_seconds = duration_seconds(self.started_at, at)
 
 
 class ObservationCheck(models.Model):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from core.days import local_midnight
+from core.durations import minutes_between
 from visits.models import (
     Booth,
     BoothSession,
@@ -84,7 +85,7 @@ class CheckDue:
     @property
     def late_minutes(self) -> int:
         """Whole minutes past the due time (0 before it)."""
-        return max(0, int((self.now - self.at).total_seconds()) // 60)
+        return minutes_between(self.at, self.now)
 
     @property
     def is_overdue(self) -> bool:

@@ -1,4 +1,4 @@
-"""Timer display for the boards: the same clock format the browser ticks in (static/js/timers.js)."""
+"""Timer display for the boards: the clock format the browser ticks in too (``core.durations.clock``)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,12 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core import durations
+
 register = template.Library()
 
 
-@register.filter
-def clock(seconds: float | int | None) -> str:
-    """Seconds as m:ss, or h:mm:ss from an hour on."""
-    if seconds is None:
-        return ""
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
+clock = register.filter("clock", durations.clock)
 
 
 @register.simple_tag
@@ -32,7 +24,7 @@ def seconds_between(start: dt.datetime | None, end: dt.datetime | None) -> int:
     """Whole seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
     if start is None or end is None:
         return 0
-    return int((end - start).total_seconds())
+    return durations.seconds_between(start, end)
 
 
 @register.filter
