@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.days import local_moment
-from visits.forms import ReadOnceModelChoiceField
+from core.forms import ReadOnceModelChoiceField
 from visits.models import Booth, EquipmentItem, ObservationCheck, Route, Substance, Visit
 from visits.selectors.settings import active_booths, enabled_routes, enabled_substances
 from visits.services.contacts import MAX_QUANTITY
