@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.durations import duration_seconds
+from core.timers import BoothStatus, CheckStatus, ObservationStatus
 from visits.models.facility import Booth, Route, Substance
 from visits.models.visit import Visit
 
@@ -66,11 +67,7 @@ class BoothSession(CheckClock, models.Model):
     checks on the client fall due every ``check_interval_minutes`` (``CheckClock``).
     """
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DUE_SOON = "due_soon", _("Due soon")
-        OVERDUE = "overdue", _("Overdue")
-        ENDED = "ended", _("Ended")
+    Status = BoothStatus  # running, due soon, overdue, ended: labels and all in core.timers
 
     class Outcome(models.TextChoices):
         OBSERVATION = "observation", _("To the observation room")
@@ -162,10 +159,7 @@ class Observation(CheckClock, models.Model):
     The checks on the client fall due every ``check_interval_minutes`` (``CheckClock``).
     """
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Observing")
-        MINIMUM_REACHED = "minimum_reached", _("Minimum time reached")
-        ENDED = "ended", _("Released")
+    Status = ObservationStatus  # observing, minimum time reached, released (core.timers)
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="observations", verbose_name=_("visit"))
     booth_session = models.ForeignKey(
@@ -248,12 +242,7 @@ class ObservationCheck(models.Model):
 
     FLAGGED_STATES = frozenset({State.HARD_TO_ROUSE, State.UNRESPONSIVE})
 
-    class Due(models.TextChoices):
-        """Where the next check on someone in a booth or in observation stands (``CheckClock``)."""
-
-        OK = "ok", _("Next check")
-        DUE = "due", _("Check due")
-        OVERDUE = "overdue", _("Check overdue")
+    Due = CheckStatus  # where the next check stands (``CheckClock``)
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="checks", verbose_name=_("visit"))
     booth_session = models.ForeignKey(
