@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "bergen_injection.errors.DatabaseBusyMiddleware",  # a write that waited too long: 503 "busy, try again"
     "visits.board_poll.BoardPollMiddleware",  # "no change" to a board's poll, before session and user
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "visits.selectors.settings.SettingsMiddleware",
+    "core.settings_cache.RequestMemoMiddleware",  # the facility row read once, the settings kept per change
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
