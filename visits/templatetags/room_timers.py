@@ -35,12 +35,6 @@ def iso(moment: dt.datetime | None) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-@register.filter
-def clock_abs(seconds: float | int | None) -> str:
-    """How far from zero, as a clock: the time past a deadline."""
-    return clock(abs(seconds) if seconds is not None else None)
-
-
 _PK = 2_147_483_647  # an id no row has: the place of the id in a URL reversed once
 
 
