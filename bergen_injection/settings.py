@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "bergen_injection.errors.DatabaseBusyMiddleware",  # a write that waited too long: 503 "busy, try again"
     "visits.board_poll.BoardPollMiddleware",  # "no change" to a board's poll, before session and user
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "visits.selectors.settings.SettingsMiddleware",
+    "core.settings_cache.RequestMemoMiddleware",  # the facility row read once, the settings kept per change
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,7 +155,7 @@ AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20, minimum
 AXES_HANDLER = "staff.lockout.StaffAxesHandler"
 # Behind reverse proxies (a load balancer, nginx) the station's address comes from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_CLIENT_IP_CALLABLE = "bergen_injection.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Locks are lifted with `manage.py axes_reset_username <name>` (or they expire); not through the admin.

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from core.days import month_bounds
 
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
@@ -110,13 +111,7 @@ class Window:
 
     @classmethod
     def month_of(cls, day: dt.date) -> Window:
-        first = day.replace(day=1)
-        following = (first + dt.timedelta(days=32)).replace(day=1)
-        tz = timezone.get_current_timezone()
-        return cls(
-            dt.datetime.combine(first, dt.time.min).replace(tzinfo=tz),
-            dt.datetime.combine(following, dt.time.min).replace(tzinfo=tz),
-        )
+        return cls(*month_bounds(day))
 
     @property
     def month(self) -> dt.date:

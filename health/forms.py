@@ -7,23 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import DATETIME_SECONDS, SecondsInput
 from core.versioning import VersionedForm, VersionField
 from counseling.models import ReferralService
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from staff.models import User
 from visits import codes
 from visits.models import Client, EquipmentItem
-
-# Emergency times are to the second: an intervention in the closing minute is inside the record, and
-# saving the form unchanged keeps every time as it was.
-DATETIME_SECONDS = "%Y-%m-%dT%H:%M:%S"
-
-
-class SecondsInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"step": "1", **(attrs or {})}, format=DATETIME_SECONDS)
 
 
 def _when(label, *, required=False):

@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from core.days import local_midnight
 
 
 class PeriodKind(models.TextChoices):
@@ -23,11 +24,6 @@ class PeriodKind(models.TextChoices):
     MONTH = "month", _("This month")
     LAST_MONTH = "last_month", _("Last month")
     CUSTOM = "custom", _("Custom range")
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    """The aware start of ``day`` in the facility's time zone."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
 def month_first(day: dt.date) -> dt.date:

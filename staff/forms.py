@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import BoundedDateField
+from core.days import local_moment
+from core.forms import ClockTimeField
 from core.versioning import VersionedForm, VersionField
 from staff.models import FLOOR_ROLES, Incident, Shift, User
 from staff.roles import GROUP_NAMES, Role
@@ -40,41 +42,6 @@ class LanguageForm(forms.Form):
 # --- The roster, the handover log and security incidents ---------------------------------------
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-class ClockTimeField(forms.TimeField):
-    """A 24-hour time typed as the staff say it: 08:00, 8:00, 0800, 08.00 or 8.
-
-    A text box, not <input type="time">: the browser would show a US-English station AM/PM.
-    """
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%H:%M"])
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "numeric", "placeholder": "08:00", "autocomplete": "off", "size": 5})
-        return attrs
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            raw = value.strip().replace(".", ":")
-            if raw.isdigit() and len(raw) in (3, 4):
-                raw = f"{raw[:-2]}:{raw[-2:]}"
-            elif raw.isdigit() and len(raw) <= 2:
-                raw = f"{raw}:00"
-            value = raw
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        return value.strftime("%H:%M") if isinstance(value, dt.time) else value
-
-
-def _aware(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
 
 
 def _staff_label(user: User) -> str:
@@ -324,7 +291,7 @@ class IncidentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("date") and cleaned.get("time"):
-            cleaned["occurred_at"] = _aware(cleaned["date"], cleaned["time"])
+            cleaned["occurred_at"] = local_moment(cleaned["date"], cleaned["time"])
         return cleaned
 
     def clean_place(self) -> tuple[str, Room | None]:

@@ -9,24 +9,13 @@ from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db.models import Model
-from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATETIME_LOCAL, DateTimeLocalInput, ReadOnceModelChoiceField, ReadOnceModelMultipleChoiceField
 from visits import codes
 from visits.models import Client, EquipmentItem, Intoxication, Refusal, Substance
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
 
 
 def _datetime_field(label, *, required: bool, help_text: str = "") -> forms.DateTimeField:
@@ -37,63 +26,6 @@ def _datetime_field(label, *, required: bool, help_text: str = "") -> forms.Date
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
-
-
-class _ReadOnceChoices:
-    """Choices from objects the view read once, shown and checked without asking the database again.
-
-    A plain ModelChoiceField queries each time its widget is drawn and again to check what was
-    submitted; the client card draws three substance lists, so the view reads the substances once
-    and hands the same objects to every field. The field's queryset is only a fallback.
-    """
-
-    def use_objects(self, objects: Iterable[Model]) -> None:
-        objects = list(objects)
-        self._objects = {obj.pk: obj for obj in objects}
-        choices = [(ModelChoiceIteratorValue(obj.pk, obj), self.label_from_instance(obj)) for obj in objects]
-        if self.empty_label is not None:
-            choices.insert(0, ("", self.empty_label))
-        self.choices = choices
-
-    def _object(self, value) -> Model:
-        if isinstance(value, Model):
-            value = value.pk
-        try:
-            return self._objects[self.queryset.model._meta.pk.to_python(value)]
-        except (KeyError, ValueError, TypeError, ValidationError):
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-            ) from None
-
-
-class ReadOnceModelChoiceField(_ReadOnceChoices, forms.ModelChoiceField):
-    def to_python(self, value):
-        if not hasattr(self, "_objects"):
-            return super().to_python(value)
-        if value in self.empty_values:
-            return None
-        self.validate_no_null_characters(value)
-        return self._object(value)
-
-
-class ReadOnceModelMultipleChoiceField(_ReadOnceChoices, forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        if not hasattr(self, "_objects"):
-            return super()._check_values(value)
-        try:
-            value = frozenset(value)
-        except TypeError:
-            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
-        for pk in value:
-            self.validate_no_null_characters(pk)
-            try:
-                self.queryset.model._meta.pk.to_python(pk)
-            except ValidationError:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                ) from None
-        chosen = {self._object(pk).pk for pk in value}
-        return [obj for obj in self._objects.values() if obj.pk in chosen]
 
 
 def _substances(substances: Iterable[Substance] | None) -> list[Substance]:

@@ -12,7 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stations.forms import ReadOnceModelChoiceField
+from core.days import local_moment
+from core.forms import ReadOnceModelChoiceField
 from visits.models import Booth, EquipmentItem, ObservationCheck, Route, Substance, Visit
 from visits.selectors.settings import active_booths, enabled_routes, enabled_substances
 from visits.services.contacts import MAX_QUANTITY
@@ -57,7 +58,7 @@ class BoothAssignForm(forms.Form):
         if time is None:
             return None
         day = timezone.localdate(now)
-        return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
+        return local_moment(day, time)
 
 
 class BoothEndForm(forms.Form):

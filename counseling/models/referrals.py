@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.settings_models import FacilitySetting
-from visits.translated import TranslatedName
+from core.translated import TranslatedName
 
 
 class ReferralService(TranslatedName):

@@ -10,8 +10,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.durations import whole_minutes
 from core.settings_models import FacilitySetting
-from visits.translated import TranslatedName
+from core.translated import TranslatedName
 
 
 class Topic(TranslatedName):
@@ -96,4 +97,4 @@ class CounselingSession(models.Model):
 
     @property
     def duration_minutes(self) -> int:
-        return round(self.duration_seconds / 60)
+        return whole_minutes(self.duration_seconds)

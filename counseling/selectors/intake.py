@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.days import day_start
 from counseling.models import Intake
 from visits.models import Client, Visit
-from visits.selectors.reception import day_start
 
 
 def clients_awaiting_intake(*, limit: int = 50) -> list[Client]:

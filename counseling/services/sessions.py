@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.durations import duration_seconds
 from counseling.models import CounselingSession, Topic
 from staff.models import User
 from visits.models import Client, Visit
@@ -61,7 +62,7 @@ def counseling_session_record(
         counselor=by,
         started_at=started_at,
         ended_at=ended_at,
-        duration_seconds=int((ended_at - started_at).total_seconds()),
+        duration_seconds=duration_seconds(started_at, ended_at),
         notes=notes.strip(),
         next_steps=next_steps.strip(),
         recorded_at=now,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
 from core.dates import Window
+from core.days import day_start
 from counseling.forms import CounselingSessionForm, IntakeForm
 from counseling.selectors import (
     clients_awaiting_intake,
@@ -28,7 +29,6 @@ from counseling.services import counseling_session_record, intake_record
 from staff.fieldclasses import FieldClass, may_read
 from staff.permissions import permission_required, station_required
 from visits.models import Client
-from visits.selectors.reception import day_start
 
 SESSIONS_SHOWN_DAYS = 7
 

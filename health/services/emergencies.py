@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.durations import duration_seconds
 from core.versioning import version_bump, version_check
 from health.models import Emergency, EmergencyResponder, HealthService
 from health.services.common import history_by as _history_by
@@ -286,7 +287,7 @@ def emergency_close(
     emergency.outcome = outcome
     emergency.ended_at = ended_at
     emergency.ended_by = by
-    emergency.duration_seconds = int((ended_at - emergency.started_at).total_seconds())
+    emergency.duration_seconds = duration_seconds(emergency.started_at, ended_at)
     version_bump(emergency)
     _history_by(emergency, by)
     emergency.save()
@@ -371,7 +372,7 @@ def emergency_update(
     emergency.started_at = started_at
     if ended_at is not None:
         emergency.ended_at = ended_at
-        emergency.duration_seconds = int((ended_at - started_at).total_seconds())
+        emergency.duration_seconds = duration_seconds(started_at, ended_at)
     version_bump(emergency)
     _history_by(emergency, by)
     emergency.save()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.durations import duration_seconds
 from core.versioning import display_value, version_bump, version_check
 from health.models import Emergency, Intervention
 from health.services.common import check_time, history_by, locked_emergency, time_or_now, to_second
@@ -63,7 +64,7 @@ def _note(note: str) -> str:
 
 
 def _repeat_question(last: Intervention, now: dt.datetime) -> ValidationError:
-    seconds = max(0, int((now - last.recorded_at).total_seconds()))
+    seconds = duration_seconds(last.recorded_at, now)
     who = last.by.display_name
     if last.kind == Intervention.Kind.NALOXONE:
         message = ngettext(

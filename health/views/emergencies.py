@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
-from bergen_injection.http import safe_next_url
+from core.forms import DATETIME_SECONDS
+from core.http import safe_next_url
 from core.versioning import StaleEdit, submitted_values
 from health import services
 from health.forms import (
-    DATETIME_SECONDS,
     CloseEmergencyForm,
     EmergencyRecordForm,
     LinkClientForm,

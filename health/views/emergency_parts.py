@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.forms import DATETIME_SECONDS
 from core.versioning import StaleEdit
 from health.forms import (
-    DATETIME_SECONDS,
     InterventionCorrectForm,
     InterventionForm,
     VitalSignsForm,

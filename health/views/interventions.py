@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import DATETIME_SECONDS
 from core.versioning import StaleEdit, submitted_values
 from health import services
-from health.forms import DATETIME_SECONDS, InterventionCorrectForm, InterventionForm, VitalSignsForm, WithdrawForm
+from health.forms import InterventionCorrectForm, InterventionForm, VitalSignsForm, WithdrawForm
 from health.models import Emergency, Intervention, VitalSigns
 from health.selectors import emergency_with_interventions
 from health.views.emergencies import _render_detail

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
+from core.days import day_start
 from health import services
 from health.forms import CountForm, DeliveryForm, HealthServiceForm, OpenEmergencyForm
 from health.selectors import client_health_history, open_emergencies, services_today, visits_in_health_room
 from staff.permissions import permission_required, station_required
 from visits.models import Client
-from visits.selectors.reception import day_start
 from visits.selectors.stock import stock_lines
 from visits.services.stock import stock_count, stock_deliver
 

@@ -15,8 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 
+from core.days import local_midnight
 from reports.models import AnnualBudget
-from reports.periods import Period, local_midnight
+from reports.periods import Period
 from visits.models import Visit
 
 

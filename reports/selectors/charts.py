@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.days import local_midnight
+from core.weekdays import Weekday
 from health.models import Emergency
 from reports.models import DailyFigures
-from reports.periods import Period, local_midnight, month_first
-from visits.models import BoothSession, Client, OpeningHours, Refusal, Visit
+from reports.periods import Period, month_first
+from visits.models import BoothSession, Client, Refusal, Visit
 
 ROLLUP_FIELDS = (
     "visits",
@@ -253,6 +255,6 @@ def arrivals_heatmap(period: Period) -> Heatmap:
     # OpeningHours numbers Monday 0; ExtractIsoWeekDay numbers it 1.
     rows = [
         (str(label), [counts.get((number + 1, hour), 0) for hour in hours])
-        for number, label in OpeningHours.Weekday.choices
+        for number, label in Weekday.choices
     ]
     return Heatmap(hours=hours, rows=rows, highest=max(counts.values(), default=0))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from core.days import local_moment
+from core.durations import seconds_between
 from reports.periods import Period
 from staff.models import ShiftAssignment, StaffingMinimum
 from staff.roles import Role
@@ -36,15 +36,6 @@ class StaffingFigures:
         return self.understaffed_seconds / self.open_seconds if self.open_seconds else None
 
 
-def _seconds(start: dt.datetime, end: dt.datetime) -> int:
-    """Elapsed time; aware datetimes in one zone subtract as wall-clock times in Python, wrong across a DST change."""
-    return int(end.timestamp() - start.timestamp())
-
-
-def _aware(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
-
-
 def opening_hours_between(first: dt.date, last: dt.date) -> list[DayHours]:
     """The hours of each open day from ``first`` to ``last``, as ``opening_hours_on`` gives them, in two queries."""
     periods = list(
@@ -57,11 +48,11 @@ def opening_hours_between(first: dt.date, last: dt.date) -> list[DayHours]:
         period = next((p for p in reversed(periods) if p.valid_from <= day), None)
         hours = None if period is None else next((h for h in period.days.all() if h.weekday == day.weekday()), None)
         if hours is not None and day not in closed:
-            closes = _aware(day, hours.closes)
+            closes = local_moment(day, hours.closes)
             result.append(
                 DayHours(
                     date=day,
-                    opens=_aware(day, hours.opens),
+                    opens=local_moment(day, hours.opens),
                     closes=closes,
                     last_admission=closes - dt.timedelta(minutes=period.last_admission_minutes),
                 )
@@ -84,18 +75,18 @@ def staffing_figures(period: Period, *, now: dt.datetime) -> StaffingFigures:
         if hours.opens >= until:
             break
         hours = DayHours(hours.date, hours.opens, min(hours.closes, until), hours.last_admission)
-        open_seconds += _seconds(hours.opens, hours.closes)
+        open_seconds += seconds_between(hours.opens, hours.closes)
         if minimums:
             found += understaffed_periods(hours, assignments, minimums)
     short: dict[Role, int] = {}
     for piece in found:
-        seconds = _seconds(piece.starts_at, piece.ends_at)
+        seconds = seconds_between(piece.starts_at, piece.ends_at)
         for shortfall in piece.shortfalls:
             short[shortfall.role] = short.get(shortfall.role, 0) + seconds
     return StaffingFigures(
         has_minimums=bool(minimums),
         open_seconds=open_seconds,
-        understaffed_seconds=sum(_seconds(p.starts_at, p.ends_at) for p in found),
+        understaffed_seconds=sum(seconds_between(p.starts_at, p.ends_at) for p in found),
         periods=found,
         by_role=[(role, short[role]) for role in Role if role in short],
     )

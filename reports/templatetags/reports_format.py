@@ -6,6 +6,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core.durations import whole_minutes
+
 register = template.Library()
 
 
@@ -30,7 +32,7 @@ def hours_minutes(seconds) -> str:
     """Seconds as hours and minutes: 12000 → 3 h 20 min."""
     if seconds is None:
         return "–"
-    total = round(seconds / 60)
+    total = whole_minutes(seconds)
     return _("%(hours)s h %(minutes)s min") % {"hours": total // 60, "minutes": total % 60}
 
 

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 from core.settings_models import FacilitySetting
+from core.weekdays import Weekday
 from staff.roles import Role
 
 # Roles a person can have on a shift: the ones that work on the floor. Coordinators and
@@ -177,15 +178,6 @@ class StaffingMinimum(models.Model):
     A row applies on its weekday (every day when empty) between its times (all opening hours when
     empty). Where several rows for one role apply at once, the highest count is the minimum.
     """
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
 
     role = models.CharField(_("role"), max_length=20, choices=FLOOR_ROLE_CHOICES)
     count = models.PositiveSmallIntegerField(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 
+from core.days import day_bounds
 from staff.models import Handover, HandoverAcknowledgement, Incident, Shift, User
 from visits.models import Visit
 
@@ -45,9 +45,7 @@ def handover_log(*, date: dt.date | None = None, client_code: str = "") -> Query
     """The log, newest first; ``date`` keeps one local day's, ``client_code`` those naming that client."""
     handovers = Handover.objects.all()
     if date is not None:
-        tz = timezone.get_default_timezone()
-        start = timezone.make_aware(dt.datetime.combine(date, dt.time.min), tz)
-        end = timezone.make_aware(dt.datetime.combine(date + dt.timedelta(days=1), dt.time.min), tz)
+        start, end = day_bounds(date)
         handovers = handovers.filter(written_at__gte=start, written_at__lt=end)
     if client_code:
         handovers = handovers.filter(clients_of_concern__code=client_code)

@@ -6,13 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
+from core.days import local_midnight
 from staff.models import Incident
-
-
-def _local_day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
 def incident_list(
@@ -21,9 +17,9 @@ def incident_list(
     """Incidents newest first, between two local dates (both included) and of one kind when given."""
     incidents = Incident.objects.all()
     if date_from is not None:
-        incidents = incidents.filter(occurred_at__gte=_local_day_start(date_from))
+        incidents = incidents.filter(occurred_at__gte=local_midnight(date_from))
     if date_to is not None:
-        incidents = incidents.filter(occurred_at__lt=_local_day_start(date_to + dt.timedelta(days=1)))
+        incidents = incidents.filter(occurred_at__lt=local_midnight(date_to + dt.timedelta(days=1)))
     if kind:
         incidents = incidents.filter(kind=kind)
     if community:

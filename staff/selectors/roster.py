@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from core.days import day_bounds
 from staff.models import Shift, ShiftAssignment, StaffingMinimum, User
 from staff.roles import Role
 from visits.selectors.facility import DayHours, opening_hours_on
@@ -167,16 +168,9 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _day_bounds(first: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_default_timezone()
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz)
-    end = timezone.make_aware(dt.datetime.combine(first + dt.timedelta(days=days), dt.time.min), tz)
-    return start, end
-
-
 def shifts_between(first: dt.date, days: int) -> QuerySet[Shift]:
     """Shifts starting on the ``days`` local dates from ``first``, with their people."""
-    start, end = _day_bounds(first, days)
+    start, end = day_bounds(first, days)
     return (
         Shift.objects.filter(starts_at__gte=start, starts_at__lt=end)
         .prefetch_related(
@@ -196,7 +190,7 @@ def roster_week(monday: dt.date, now: dt.datetime) -> list[RosterDay]:
     shifts = list(shifts_between(monday, 7))
     minimums = list(StaffingMinimum.objects.all())
     # Shifts from the evening before may reach into a day; take them from the query's neighbours.
-    start, end = _day_bounds(monday, 7)
+    start, end = day_bounds(monday, 7)
     spill = list(
         ShiftAssignment.objects.filter(shift__starts_at__lt=start, shift__ends_at__gt=start).select_related("shift")
     )

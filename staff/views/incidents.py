@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
+from core.days import local_midnight
 from core.versioning import StaleEdit, submitted_values
 from staff.forms import IncidentCorrectionForm, IncidentFilterForm, IncidentForm
 from staff.models import Incident
@@ -25,7 +26,7 @@ LIST_SIZE = 100
 
 
 def _month_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day.replace(day=1), dt.time.min), timezone.get_default_timezone())
+    return local_midnight(day.replace(day=1))
 
 
 def _incident_values(data: dict) -> dict:

@@ -6,11 +6,13 @@
  * corrected. The browser only ticks the display every second between refreshes, and re-syncs when
  * the tab becomes visible again. No inline script: everything is read from data attributes.
  *
- *   [data-board]           a board; data-server-now, data-label-* (translated texts, "{time}" marks the time)
+ *   [data-board]           a board; data-server-now, data-label-* (translated texts, "{time}" marks the time),
+ *                          data-timer-statuses (each kind of timer's statuses and their labels, JSON); the
+ *                          server writes both from core/timers.py, so no text is kept here
  *   [data-ticks]           not a board but ticks like one (the alarm banner on every page); data-server-now
  *   [data-since]           counts up from the timestamp
  *   [data-until]           counts down to the timestamp, then shows how far past it
- *   [data-timer-card]      a card whose status follows data-due-soon / data-deadline (a booth) or
+ *   [data-timer-card]      a card ("booth", "observation") whose status follows data-due-soon / data-deadline or
  *                          data-minimum (observation); [data-status-text] inside gets the status text
  *   [data-check-due]       the next check: ok before data-check-due, due until data-check-overdue, then
  *                          overdue (class check-ok / check-due / check-overdue and the text; data-check-time
@@ -56,14 +58,24 @@
     board._skew = skews.length ? Math.max.apply(null, skews) : 0;
   }
 
-  function setStatus(card, status, text) {
+  function statusLabels(board, card) {
+    var raw = board.getAttribute("data-timer-statuses") || "{}";
+    if (board._statusSource !== raw) {
+      board._statusSource = raw;
+      board._statuses = JSON.parse(raw);
+    }
+    return board._statuses[card.getAttribute("data-timer-card")] || {};
+  }
+
+  function setStatus(board, card, status) {
     if (card.getAttribute("data-status") === status) return;
+    var labels = statusLabels(board, card);
     card.setAttribute("data-status", status);
-    ["running", "due_soon", "overdue", "minimum_reached"].forEach(function (name) {
+    Object.keys(labels).forEach(function (name) {
       card.classList.toggle("status-" + name, name === status);
     });
     var badge = card.querySelector("[data-status-text]");
-    if (badge) badge.textContent = text;
+    if (badge) badge.textContent = labels[status] || "";
   }
 
   function tick(board) {
@@ -111,12 +123,11 @@
       var minimum = parse(card.getAttribute("data-minimum"));
       if (deadline !== null) {
         var dueSoon = parse(card.getAttribute("data-due-soon"));
-        if (now >= deadline) setStatus(card, "overdue", label(board, "overdue", ""));
-        else if (dueSoon !== null && now >= dueSoon) setStatus(card, "due_soon", label(board, "due-soon", ""));
-        else setStatus(card, "running", label(board, "running", ""));
+        if (now >= deadline) setStatus(board, card, "overdue");
+        else if (dueSoon !== null && now >= dueSoon) setStatus(board, card, "due_soon");
+        else setStatus(board, card, "running");
       } else if (minimum !== null) {
-        if (now >= minimum) setStatus(card, "minimum_reached", label(board, "minimum-reached", ""));
-        else setStatus(card, "running", label(board, "observing", ""));
+        setStatus(board, card, now >= minimum ? "minimum_reached" : "running");
       }
     });
   }

@@ -16,6 +16,8 @@ from functools import cached_property
 
 from django.utils import timezone
 
+from core.days import local_midnight
+from core.durations import minutes_between
 from health.models import Emergency
 from health.selectors import open_emergencies, recent_emergencies_of
 from visits.models import (
@@ -78,7 +80,7 @@ class CheckDue:
     @property
     def late_minutes(self) -> int:
         """Whole minutes past the due time (0 before it)."""
-        return max(0, int((self.now - self.at).total_seconds()) // 60)
+        return minutes_between(self.at, self.now)
 
     @property
     def is_overdue(self) -> bool:
@@ -233,7 +235,7 @@ def _left_open(visits: list[Visit], now: dt.datetime) -> tuple[list[Visit], bool
     if hours is not None and now >= hours.closes:
         cutoff, after_hours = hours.closes, True
     else:
-        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()), timezone.get_default_timezone())
+        midnight = local_midnight(today)
         cutoff, after_hours = midnight, hours is None or now < hours.opens
     return [visit for visit in visits if visit.checked_in_at < cutoff], after_hours
 

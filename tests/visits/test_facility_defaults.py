@@ -10,6 +10,7 @@ import time_machine
 from django.apps import apps
 from django.utils import timezone
 
+from core.weekdays import Weekday
 from demo.defaults import facility_load_defaults
 from visits.models import Booth, ClosedDay, OpeningHours, OpeningHoursPeriod, Room, Route, Substance
 from visits.selectors.facility import opening_hours_on, today_hours
@@ -187,7 +188,7 @@ def winter_hours(facility) -> OpeningHoursPeriod:
     """From 2027 the facility opens Mondays 10:00-18:00 only, with last admission an hour before closing."""
     period = OpeningHoursPeriod.objects.create(valid_from=dt.date(2027, 1, 1), last_admission_minutes=60)
     OpeningHours.objects.create(
-        period=period, weekday=OpeningHours.Weekday.MONDAY, opens=dt.time(10), closes=dt.time(18)
+        period=period, weekday=Weekday.MONDAY, opens=dt.time(10), closes=dt.time(18)
     )
     return period
 

@@ -8,7 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.settings_models import FacilitySetting
-from visits.translated import TranslatedName
+from core.translated import TranslatedName
+from core.weekdays import Weekday
 
 
 def new_settings_version() -> str:
@@ -78,15 +79,6 @@ class OpeningHoursPeriod(models.Model):
 
 class OpeningHours(models.Model):
     """One weekday's hours within a period. A weekday without a row is a closed day."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
 
     period = models.ForeignKey(OpeningHoursPeriod, on_delete=models.CASCADE, related_name="days")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)

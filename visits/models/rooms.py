@@ -14,13 +14,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.durations import duration_seconds
+from core.timers import BoothStatus, CheckStatus, ObservationStatus
 from visits.models.facility import Booth, Route, Substance
 from visits.models.visit import Visit
-
-
-def _seconds_between(start: dt.datetime, end: dt.datetime) -> int:
-    return max(0, int((end - start).total_seconds()))
-
 
 # A check is "due" from the moment it falls due, and "overdue" once this much later: a board is not
 # alarmed by a check being recorded a minute late, and it is by one that is forgotten.
@@ -70,11 +67,7 @@ class BoothSession(CheckClock, models.Model):
     checks on the client fall due every ``check_interval_minutes`` (``CheckClock``).
     """
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DUE_SOON = "due_soon", _("Due soon")
-        OVERDUE = "overdue", _("Overdue")
-        ENDED = "ended", _("Ended")
+    Status = BoothStatus  # running, due soon, overdue, ended: labels and all in core.timers
 
     class Outcome(models.TextChoices):
         OBSERVATION = "observation", _("To the observation room")
@@ -148,7 +141,7 @@ class BoothSession(CheckClock, models.Model):
         return self.Status.RUNNING
 
     def elapsed_seconds(self, now: dt.datetime) -> int:
-        return _seconds_between(self.started_at, self.ended_at or now)
+        return duration_seconds(self.started_at, self.ended_at or now)
 
     def _is_own_check(self, check: ObservationCheck) -> bool:
         return self.pk is not None and check.booth_session_id == self.pk
@@ -157,7 +150,7 @@ class BoothSession(CheckClock, models.Model):
         self.ended_at = at
         self.ended_by = by
         self.outcome = outcome
-        self.duration_seconds = _seconds_between(self.started_at, at)
+        self.duration_seconds = duration_seconds(self.started_at, at)
 
 
 class Observation(CheckClock, models.Model):
@@ -166,10 +159,7 @@ class Observation(CheckClock, models.Model):
     The checks on the client fall due every ``check_interval_minutes`` (``CheckClock``).
     """
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Observing")
-        MINIMUM_REACHED = "minimum_reached", _("Minimum time reached")
-        ENDED = "ended", _("Released")
+    Status = ObservationStatus  # observing, minimum time reached, released (core.timers)
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="observations", verbose_name=_("visit"))
     booth_session = models.ForeignKey(
@@ -227,14 +217,14 @@ class Observation(CheckClock, models.Model):
         return self.pk is not None and check.observation_id == self.pk
 
     def elapsed_seconds(self, now: dt.datetime) -> int:
-        return _seconds_between(self.started_at, self.ended_at or now)
+        return duration_seconds(self.started_at, self.ended_at or now)
 
     def close(self, *, at: dt.datetime, by, released_to: str, reason: str = "") -> None:
         self.ended_at = at
         self.released_by = by
         self.released_to = released_to
         self.early_release_reason = reason
-        self.duration_seconds = _seconds_between(self.started_at, at)
+        self.duration_seconds = duration_seconds(self.started_at, at)
 
 
 class ObservationCheck(models.Model):
@@ -252,12 +242,7 @@ class ObservationCheck(models.Model):
 
     FLAGGED_STATES = frozenset({State.HARD_TO_ROUSE, State.UNRESPONSIVE})
 
-    class Due(models.TextChoices):
-        """Where the next check on someone in a booth or in observation stands (``CheckClock``)."""
-
-        OK = "ok", _("Next check")
-        DUE = "due", _("Check due")
-        OVERDUE = "overdue", _("Check overdue")
+    Due = CheckStatus  # where the next check stands (``CheckClock``)
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="checks", verbose_name=_("visit"))
     booth_session = models.ForeignKey(

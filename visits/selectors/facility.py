@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.days import local_moment
 from visits.models import ClosedDay, OpeningHours, OpeningHoursPeriod
 from visits.selectors.settings import kept
 
@@ -27,10 +28,6 @@ class DayHours:
         return self.opens <= now < self.last_admission
 
 
-def _aware(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
-
-
 def opening_hours_on(day: dt.date) -> DayHours | None:
     """The hours in force on ``day``, or None when the facility is closed that day."""
     return kept(("hours", day), lambda: _read_opening_hours(day))
@@ -45,10 +42,10 @@ def _read_opening_hours(day: dt.date) -> DayHours | None:
     hours = OpeningHours.objects.filter(period=period, weekday=day.weekday()).first()
     if hours is None:
         return None
-    closes = _aware(day, hours.closes)
+    closes = local_moment(day, hours.closes)
     return DayHours(
         date=day,
-        opens=_aware(day, hours.opens),
+        opens=local_moment(day, hours.opens),
         closes=closes,
         last_admission=closes - dt.timedelta(minutes=period.last_admission_minutes),
     )

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
+from core.days import day_start
 from visits.models import Contact, Refusal, Visit
 
 
 def visits_open() -> list[Visit]:
     """Everyone in the building, in arrival order."""
     return list(Visit.objects.filter(ended_at__isnull=True).select_related("client").order_by("checked_in_at"))
-
-
-def day_start(now: dt.datetime) -> dt.datetime:
-    local = timezone.localtime(now)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def reception_today(now: dt.datetime) -> dict[str, int]:

@@ -7,29 +7,26 @@ facility row's ``settings_version``, a random token that every save or delete of
 (``visits.signals``). A request reads the facility row once (it needs it for the header anyway) and
 takes the rest from memory while the token is the one it was read under.
 
-Only requests use the kept values (``SettingsMiddleware`` marks them): a command or a test that calls
-a selector directly always reads the database, so a bulk write that sends no signal can never leave
-them stale there.
+Only requests use the kept values (``core.settings_cache.RequestMemoMiddleware`` marks them): a command
+or a test that calls a selector directly always reads the database, so a bulk write that sends no
+signal can never leave them stale there. The memo and the per-process cache are ``core.settings_cache``;
+what is kept, and the version it is kept under, are the facility's, here.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db.models import Subquery
 
+from core.settings_cache import VersionedCache, request_memo
 from visits.models import Facility, FloorState
 from visits.models.facility import new_settings_version
 
 T = TypeVar("T")
 
-_request: ContextVar[dict | None] = ContextVar("facility_settings_request", default=None)
-_kept: dict[str, Any] = {"version": None, "values": {}}
-_lock = threading.Lock()
-_UNREAD = object()
+_kept = VersionedCache()
 
 
 def settings_changed() -> None:
@@ -60,7 +57,7 @@ def _read_facility() -> Facility | None:
 
 def current_facility() -> Facility | None:
     """The facility row, read once per request."""
-    memo = _request.get()
+    memo = request_memo()
     if memo is None:
         return _read_facility()
     if "facility" not in memo:
@@ -73,35 +70,12 @@ def kept(key: Any, read: Callable[[], T]) -> T:
 
     What it returns is shared between requests: callers must not change it.
     """
-    if _request.get() is None:
+    if request_memo() is None:
         return read()
     facility = current_facility()
     if facility is None:
         return read()
-    with _lock:
-        if _kept["version"] != facility.settings_version:
-            _kept["version"], _kept["values"] = facility.settings_version, {}
-        value = _kept["values"].get(key, _UNREAD)
-    if value is _UNREAD:
-        value = read()
-        with _lock:
-            if _kept["version"] == facility.settings_version:
-                _kept["values"][key] = value
-    return value
-
-
-class SettingsMiddleware:
-    """Marks a request, so that the facility row is read once in it and the settings come from memory."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _request.set({})
-        try:
-            return self.get_response(request)
-        finally:
-            _request.reset(token)
+    return _kept.get(facility.settings_version, key, read)
 
 
 # The settings themselves --------------------------------------------------------------------------

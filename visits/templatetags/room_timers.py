@@ -1,30 +1,22 @@
-"""Timer display for the boards: the same clock format the browser ticks in (static/js/timers.js)."""
+"""Timer display for the boards: the clock format the browser ticks in too (``core.durations.clock``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+
+from core import durations, timers
 
 register = template.Library()
 
 
-@register.filter
-def clock(seconds: float | int | None) -> str:
-    """Seconds as m:ss, or h:mm:ss from an hour on."""
-    if seconds is None:
-        return ""
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
+clock = register.filter("clock", durations.clock)
 
 
 @register.simple_tag
@@ -32,7 +24,7 @@ def seconds_between(start: dt.datetime | None, end: dt.datetime | None) -> int:
     """Whole seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
     if start is None or end is None:
         return 0
-    return int((end - start).total_seconds())
+    return durations.seconds_between(start, end)
 
 
 @register.filter
@@ -41,12 +33,6 @@ def iso(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@register.filter
-def clock_abs(seconds: float | int | None) -> str:
-    """How far from zero, as a clock: the time past a deadline."""
-    return clock(abs(seconds) if seconds is not None else None)
 
 
 _PK = 2_147_483_647  # an id no row has: the place of the id in a URL reversed once
@@ -112,12 +98,28 @@ def until(now: dt.datetime, moment: dt.datetime, kind: str = "left") -> str:
 
     ``kind`` "minimum" counts to an observation's minimum time, "left" to a booth's limit.
     """
-    left = seconds_between(now, moment)
-    if left > 0:
-        text = gettext("minimum in %(time)s") if kind == "minimum" else gettext("%(time)s left")
-        text %= {"time": clock(left)}
-    elif kind == "minimum":
-        text = gettext("minimum time reached")
-    else:
-        text = gettext("overdue by %(time)s") % {"time": clock_abs(left)}
+    text = timers.countdown_text(kind, seconds_between(now, moment))
     return format_html('<span class="timer" data-until="{}" data-until-kind="{}">{}</span>', iso(moment), kind, text)
+
+
+# Timer statuses and their texts, from core.timers ----------------------------------------------------
+
+
+@register.filter
+def timer_label(status: str, kind: str) -> str:
+    """``{{ card.status|timer_label:"booth" }}``: the label of a booth's or an observation's status."""
+    return timers.status_label(kind, status)
+
+
+@register.simple_tag
+def check_text(status: str, *, due: str, seconds_left: int = 0, late_minutes: int = 0) -> str:
+    """The check clock's text for ``status`` (``core.timers.check_text``)."""
+    return timers.check_text(status, due=due, seconds_left=seconds_left, late_minutes=late_minutes)
+
+
+@register.simple_tag
+def board_labels() -> str:
+    """A board's attributes with the texts the browser ticks it with: ``data-label-*`` and the statuses'
+    labels by kind of timer (``data-timer-statuses``, JSON), all from ``core.timers``."""
+    labels = format_html_join(" ", 'data-label-{}="{}"', timers.board_labels().items())
+    return format_html('{} data-timer-statuses="{}"', labels, json.dumps(timers.status_labels(), ensure_ascii=False))

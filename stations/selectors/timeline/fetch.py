@@ -18,8 +18,8 @@ from django.db.models import Aggregate, F, Func, JSONField, OuterRef, QuerySet, 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.translated import TranslatedName
 from stations.selectors.timeline.items import Row
-from visits.translated import TranslatedName
 
 _KEY = re.compile(r"[a-z][a-z_]*")
 

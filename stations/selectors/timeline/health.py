@@ -10,10 +10,11 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from core.durations import duration_text
 from health.models import Emergency, HealthService, Intervention
 from staff.fieldclasses import FieldClass, may_read
 from stations.selectors.timeline.fetch import _Nested, _own, _parts, _person, _record, _sorted_parts
-from stations.selectors.timeline.items import Detail, Row, Step, TimelineItem, TimelineSource, _duration, _who
+from stations.selectors.timeline.items import Detail, Row, Step, TimelineItem, TimelineSource, _who
 
 
 def _emergency_fields(user) -> dict:
@@ -73,7 +74,7 @@ def _emergency_item(row: Row) -> TimelineItem:
         steps.append(Step(emergency.police_called_at, _("Police called")))
     title = _("Emergency: %(kind)s") % {"kind": emergency.display("kind")}
     if emergency.duration_seconds is not None:
-        title += f", {_duration(emergency.duration_seconds)}"
+        title += f", {duration_text(emergency.duration_seconds)}"
     return TimelineItem(
         at=emergency.started_at,
         ended_at=emergency.ended_at,

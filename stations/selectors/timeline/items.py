@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 
 from core.dates import Window
 from visits.models import Client
@@ -85,15 +84,6 @@ class TimelineSource:
 
 def _in(window: Window, field_name: str) -> dict:
     return {f"{field_name}__gte": window.start, f"{field_name}__lt": window.end}
-
-
-def _duration(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return _("%(minutes)d min") % {"minutes": minutes}
-    return _("%(hours)d h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
 
 
 def _who(person: Row | None) -> str:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.durations import duration_text
 from counseling.models import CounselingSession, Intake, ReferralFollowUpChange, ReferralStatusChange, Topic
 from staff.fieldclasses import FieldClass, may_read
 from stations.selectors.timeline.fetch import (
@@ -37,7 +38,6 @@ from stations.selectors.timeline.items import (
     TimelineItem,
     TimelineSource,
     _date_time,
-    _duration,
     _who,
 )
 from visits.models import (
@@ -142,7 +142,7 @@ def _visit_steps(visit: Visit, row: Row) -> list[Step]:
         session = _record(BoothSession, part)
         text = _("%(booth)s, %(duration)s (limit %(limit)d min)") % {
             "booth": Booth.__str__(SimpleNamespace(label=part["booth"])),
-            "duration": _duration(session.duration_seconds) if session.ended_at else _("still running"),
+            "duration": duration_text(session.duration_seconds) if session.ended_at else _("still running"),
             "limit": session.time_limit_minutes,
         }
         if "substance" in part:
@@ -152,7 +152,7 @@ def _visit_steps(visit: Visit, row: Row) -> list[Step]:
     for part in _sorted_parts(row, "observations"):
         observation = _record(Observation, part)
         text = _("Observation, %(duration)s (minimum %(minimum)d min)") % {
-            "duration": _duration(observation.duration_seconds) if observation.ended_at else _("still running"),
+            "duration": duration_text(observation.duration_seconds) if observation.ended_at else _("still running"),
             "minimum": observation.min_minutes,
         }
         if reason := part.get("early_release_reason"):  # clinical: fetched only for those who may read it
@@ -187,7 +187,7 @@ def _visit_item(row: Row) -> TimelineItem:
     if visit.ended_at is None:
         title = _("Visit, inside now")
     else:
-        title = _("Visit, %(duration)s") % {"duration": _duration(visit.duration_seconds)}
+        title = _("Visit, %(duration)s") % {"duration": duration_text(visit.duration_seconds)}
     return TimelineItem(
         at=visit.checked_in_at,
         ended_at=visit.ended_at,
@@ -277,7 +277,7 @@ def _session_item(row: Row) -> TimelineItem:
         at=session.started_at,
         ended_at=session.ended_at,
         kind="counseling",
-        title=_("Counseling session, %(duration)s") % {"duration": _duration(session.duration_seconds)},
+        title=_("Counseling session, %(duration)s") % {"duration": duration_text(session.duration_seconds)},
         details=tuple(details),
     )
 

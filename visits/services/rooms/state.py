@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.durations import duration_seconds
 from staff.models import User
 from visits.models import (
     BoothSession,
@@ -125,7 +126,7 @@ def end_visit(visit: Visit, *, at: dt.datetime, by: User, note: str) -> None:
     visit.ended_at = max(at, visit.checked_in_at)
     visit.ended_by = by
     visit.end_note = note
-    visit.duration_seconds = max(0, int((visit.ended_at - visit.checked_in_at).total_seconds()))
+    visit.duration_seconds = duration_seconds(visit.checked_in_at, visit.ended_at)
     visit.location = Visit.Location.GONE
     visit.location_since = visit.ended_at
     visit.save(update_fields=["ended_at", "ended_by", "end_note", "duration_seconds", "location", "location_since"])

@@ -1,3 +1,5 @@
+"""A name an administrator types in bokmål, with an optional English one: the label in the reader's language."""
+
 from __future__ import annotations
 
 from django.db import models

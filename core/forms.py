@@ -1,0 +1,124 @@
+"""Form widgets and fields that several apps' forms use: date-time and clock inputs, choices read once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms.models import ModelChoiceIteratorValue
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date and time picker, to the minute."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+# Emergency times are to the second: an intervention in the closing minute is inside the record, and
+# saving the form unchanged keeps every time as it was.
+DATETIME_SECONDS = "%Y-%m-%dT%H:%M:%S"
+
+
+class SecondsInput(forms.DateTimeInput):
+    """The browser's date and time picker, to the second."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"step": "1", **(attrs or {})}, format=DATETIME_SECONDS)
+
+
+class ClockTimeField(forms.TimeField):
+    """A 24-hour time typed as the staff say it: 08:00, 8:00, 0800, 08.00 or 8.
+
+    A text box, not <input type="time">: the browser would show a US-English station AM/PM.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%H:%M"])
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "numeric", "placeholder": "08:00", "autocomplete": "off", "size": 5})
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            raw = value.strip().replace(".", ":")
+            if raw.isdigit() and len(raw) in (3, 4):
+                raw = f"{raw[:-2]}:{raw[-2:]}"
+            elif raw.isdigit() and len(raw) <= 2:
+                raw = f"{raw}:00"
+            value = raw
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return value.strftime("%H:%M") if isinstance(value, dt.time) else value
+
+
+class _ReadOnceChoices:
+    """Choices from objects the view read once, shown and checked without asking the database again.
+
+    A plain ModelChoiceField queries each time its widget is drawn and again to check what was
+    submitted; the client card draws three substance lists, so the view reads the substances once
+    and hands the same objects to every field. The field's queryset is only a fallback.
+    """
+
+    def use_objects(self, objects: Iterable[Model]) -> None:
+        objects = list(objects)
+        self._objects = {obj.pk: obj for obj in objects}
+        choices = [(ModelChoiceIteratorValue(obj.pk, obj), self.label_from_instance(obj)) for obj in objects]
+        if self.empty_label is not None:
+            choices.insert(0, ("", self.empty_label))
+        self.choices = choices
+
+    def _object(self, value) -> Model:
+        if isinstance(value, Model):
+            value = value.pk
+        try:
+            return self._objects[self.queryset.model._meta.pk.to_python(value)]
+        except (KeyError, ValueError, TypeError, ValidationError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
+class ReadOnceModelChoiceField(_ReadOnceChoices, forms.ModelChoiceField):
+    def to_python(self, value):
+        if not hasattr(self, "_objects"):
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        return self._object(value)
+
+
+class ReadOnceModelMultipleChoiceField(_ReadOnceChoices, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if not hasattr(self, "_objects"):
+            return super()._check_values(value)
+        try:
+            value = frozenset(value)
+        except TypeError:
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        for pk in value:
+            self.validate_no_null_characters(pk)
+            try:
+                self.queryset.model._meta.pk.to_python(pk)
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                ) from None
+        chosen = {self._object(pk).pk for pk in value}
+        return [obj for obj in self._objects.values() if obj.pk in chosen]
