@@ -153,7 +153,7 @@ AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20, minimum
 AXES_HANDLER = "staff.lockout.StaffAxesHandler"
 # Behind reverse proxies (a load balancer, nginx) the station's address comes from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_CLIENT_IP_CALLABLE = "bergen_injection.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Locks are lifted with `manage.py axes_reset_username <name>` (or they expire); not through the admin.

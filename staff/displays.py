@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from bergen_injection.http import client_ip
+from core.http import client_ip
 from staff.models import Display
 from staff.models.displays import token_hash
 from staff.services.displays import display_seen

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record, access_log_record_many
-from bergen_injection.http import safe_next_url
+from core.http import safe_next_url
 from core.versioning import StaleEdit, submitted_values
 from counseling.forms import FollowUpForm, ReferralForm, ReferralStatusForm
 from counseling.models import Referral

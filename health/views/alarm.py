@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bergen_injection.http import safe_next_url
+from core.http import safe_next_url
 from health import services
 from health.alarm import banner_context
 from health.models import Emergency

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bergen_injection.http import safe_next_url
+from core.http import safe_next_url
 from staff import services
 from staff.forms import LanguageForm, LoginForm
 from staff.navigation import landing_station_for

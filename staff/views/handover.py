@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
-from bergen_injection.http import safe_next_url
+from core.http import safe_next_url
 from staff.forms import HandoverForm, HandoverSearchForm
 from staff.models import Handover
 from staff.permissions import permission_required
