@@ -37,7 +37,7 @@ SETTINGS_MODELS = (
     "visits.Route",
     "visits.Substance",
     "visits.EquipmentItem",
-    "staff.StaffingMinimum",
+    "duty.StaffingMinimum",
     "staff.Display",
     "counseling.ReferralService",
     "counseling.Topic",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import BoundedDateField
 from core.versioning import VersionedForm, VersionField
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralService, Topic
-from staff.forms import ClockTimeField
+from duty.forms import ClockTimeField
 from visits import codes
 from visits.models import Client
 

@@ -1,3 +1,5 @@
+"""Forms of the duty records: shifts, handovers and security incidents."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +9,6 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
-from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import formats, timezone
@@ -17,27 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import BoundedDateField
 from core.versioning import VersionedForm, VersionField
-from staff.models import FLOOR_ROLES, Incident, Shift, User
+from duty.models import FLOOR_ROLES, Shift
+from duty.services.handover import clients_by_code
+from staff.models import User
 from staff.roles import GROUP_NAMES, Role
 from visits import codes
-from visits.models import Client, Room
-
-
-class LoginForm(AuthenticationForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
-        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("login", _("Log in"), css_class="btn-lg w-100"))
-
-
-class LanguageForm(forms.Form):
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
-    next = forms.CharField(required=False, max_length=500)
-
-
-# --- The roster, the handover log and security incidents ---------------------------------------
+from visits.models import Client, Incident, Room
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -94,8 +79,6 @@ def floor_staff() -> QuerySet[User]:
 
 def parse_client_codes(raw: str) -> list[Client]:
     """Client codes typed in one field, separated by commas or spaces; every one must be registered."""
-    from staff.services.handover import clients_by_code
-
     wanted = [codes.normalise(part) for part in CODE_SEPARATORS.split(raw or "")]
     try:
         return clients_by_code([code for code in wanted if code])

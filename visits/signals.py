@@ -13,7 +13,6 @@ SETTINGS_MODELS = (
     "visits.Route",
     "visits.Substance",
     "visits.EquipmentItem",
-    "staff.StaffingMinimum",
 )
 
 
@@ -23,10 +22,18 @@ def _changed(sender, **kwargs) -> None:
     settings_changed()
 
 
+def watch(model) -> None:
+    """Count ``model`` among the facility's settings: a change to it replaces the token too.
+
+    For the apps above visits that keep settings of their own (duty's staffing minimums).
+    """
+    label = model._meta.label
+    post_save.connect(_changed, sender=model, dispatch_uid=f"settings-changed-save-{label}")
+    post_delete.connect(_changed, sender=model, dispatch_uid=f"settings-changed-delete-{label}")
+
+
 def connect() -> None:
     from django.apps import apps
 
     for label in SETTINGS_MODELS:
-        model = apps.get_model(label)
-        post_save.connect(_changed, sender=model, dispatch_uid=f"settings-changed-save-{label}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"settings-changed-delete-{label}")
+        watch(apps.get_model(label))

@@ -20,10 +20,10 @@ from audit.models import AccessLogEntry
 from audit.selectors import _client_record_querysets
 from counseling.models import Referral, ReferralStatusChange
 from counseling.services import referral_follow_up_set
+from duty.models import Handover, Shift
 from health.models import Emergency, Intervention, VitalSigns
-from staff.models import Handover, Incident, Shift
 from tests.counseling.helpers import closed_visit, make_client, oslo
-from visits.models import Client, Contact, EquipmentItem, HandOut, Visit, VisitEvent
+from visits.models import Client, Contact, EquipmentItem, HandOut, Incident, Visit, VisitEvent
 
 FIRST = "MAKO1990K"  # the code the client was registered with, corrected since
 OLD = "BJØRN1990K"  # the code retention replaces

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from staff.models import Incident
+from visits.models import Incident
 
 
 def _local_day_start(day: dt.date) -> dt.datetime:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from duty.services.roster import demo_roster_create, staffing_minimums_load_defaults
 from staff.models import User
 from staff.services import demo_staff_create
-from staff.services.roster import demo_roster_create, staffing_minimums_load_defaults
 from visits.services.facility import facility_load_defaults
 
 
