@@ -29,23 +29,27 @@ BUMP = (
 )
 
 
-def _rename_floor_triggers(schema_editor, pairs) -> None:
+def _rename_floor_triggers(schema_editor, *, from_prefix: str, to_prefix: str) -> None:
+    """Make the triggers of the shift tables (named duty_* at this point either way) again under new names."""
     if schema_editor.connection.vendor != "sqlite":
         return
-    for old, new in pairs:
+    for old, new in FLOOR_TABLES:
+        names = {"staff_": old, "duty_": new}
         for event in ("INSERT", "UPDATE", "DELETE"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS floor_changed_{old}_{event.lower()}")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS floor_changed_{names[from_prefix]}_{event.lower()}")
             schema_editor.execute(
-                f"CREATE TRIGGER floor_changed_{new}_{event.lower()} AFTER {event} ON {new} BEGIN {BUMP}; END"
+                f"CREATE TRIGGER floor_changed_{names[to_prefix]}_{event.lower()} AFTER {event} ON {new} "
+                f"BEGIN {BUMP}; END"
             )
 
 
+# Forwards after the tables are renamed; backwards (in reverse order) before they get their old names.
 def floor_triggers_forward(apps, schema_editor):
-    _rename_floor_triggers(schema_editor, FLOOR_TABLES)
+    _rename_floor_triggers(schema_editor, from_prefix="staff_", to_prefix="duty_")
 
 
 def floor_triggers_backward(apps, schema_editor):
-    _rename_floor_triggers(schema_editor, [(new, old) for old, new in FLOOR_TABLES])
+    _rename_floor_triggers(schema_editor, from_prefix="duty_", to_prefix="staff_")
 
 
 DATABASE = [

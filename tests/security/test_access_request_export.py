@@ -64,7 +64,7 @@ def test_it_exports_the_incidents_the_client_was_in_or_named_in_without_the_othe
     shared = incidents[scene.shared_incident.pk]
     assert shared["description"] == f"{SECRET} {OLD} and {OTHER_PERSON} fought, corrected"
     assert "other_party" not in shared
-    past = [row for row in records["staff.HistoricalIncident"] if row["id"] == scene.shared_incident.pk]
+    past = [row for row in records["visits.HistoricalIncident"] if row["id"] == scene.shared_incident.pk]
     assert {row["description"] for row in past} == {
         f"{SECRET} {OLD} and {OTHER_PERSON} fought",
         f"{SECRET} {OLD} and {OTHER_PERSON} fought, corrected",
