@@ -34,13 +34,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
+from duty.models import Handover
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from oversight.mentions import chunks, code_regex, replace_in, rows_naming, text_columns
-from staff.models import Handover, Incident
 from visits.models import (
     Ban,
     Client,
     Contact,
+    Incident,
     Observation,
     ObservationCheck,
     Refusal,

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLogEntry, AdminChange
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralStatusChange
+from duty.models import Handover
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from oversight.mentions import code_regex, names, others_redacted, rows_naming, text_columns
-from staff.models import Handover, Incident
 from staff.roles import group_label
 from visits.models import (
     Ban,
@@ -23,6 +23,7 @@ from visits.models import (
     Client,
     Contact,
     HandOut,
+    Incident,
     Observation,
     ObservationCheck,
     Refusal,

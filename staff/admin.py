@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from staff import services
-from staff.models import Display, StaffingMinimum, User
+from staff.models import Display, User
 from staff.services import displays as display_services
 
 # An account nobody has used for this long is listed for deactivation.
@@ -72,13 +72,6 @@ class StaffUserAdmin(UserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-
-@admin.register(StaffingMinimum)
-class StaffingMinimumAdmin(admin.ModelAdmin):
-    list_display = ("role", "count", "weekday", "from_time", "until_time")
-    list_editable = ("count",)
-    list_filter = ("role", "weekday")
 
 
 @admin.register(Display)

@@ -30,10 +30,10 @@ STATIONS: list[Station] = [
     Station("injection", _("Injection"), "visits:injection", "staff.use_injection"),
     Station("observation", _("Observation"), "visits:observation", "staff.use_observation"),
     Station("floor", _("Floor"), "visits:floor", "staff.use_floor"),
-    Station("incidents", _("Incidents"), "staff:incident-list", "staff.view_incident"),
-    Station("handover", _("Handover"), "staff:handover-list", "staff.view_handover"),
+    Station("incidents", _("Incidents"), "staff:incident-list", "visits.view_incident"),
+    Station("handover", _("Handover"), "staff:handover-list", "duty.view_handover"),
     Station("dashboard", _("Dashboard"), "reports:dashboard", "staff.view_dashboard"),
-    Station("roster", _("Roster"), "staff:roster", "staff.view_roster"),
+    Station("roster", _("Roster"), "staff:roster", "duty.view_roster"),
     Station("audit", _("Access log"), "audit:index", "audit.review_access"),
     Station("admin", _("Admin"), "admin:index", "staff.use_admin"),
 ]

@@ -40,6 +40,8 @@ def group_label(name: str) -> str:
 
 # Permissions each role's group holds, as "app_label.codename". Station permissions are declared on
 # staff.User's Meta; model permissions let administrators edit staff and facility settings in admin.
+# Labels are data here, not imports: the roster's and handover's permissions are duty's, the
+# incidents' are visits' (the model lives there), and ``sync_roles`` finds them by label.
 _SETTINGS_MODELS = {
     "visits": [
         "facility",
@@ -53,7 +55,7 @@ _SETTINGS_MODELS = {
         "equipmentitem",
     ],
     "counseling": ["referralservice", "topic"],
-    "staff": ["staffingminimum"],
+    "duty": ["staffingminimum"],
     "reports": ["annualbudget"],
 }
 
@@ -104,13 +106,13 @@ _CLINICAL_READ = ["health.view_emergency", "health.view_healthservice", "visits.
 # The duty officer writes handovers and incidents (and corrects incidents) and reads the roster;
 # coordinators plan the roster and read the handover log and the incidents for the reports.
 _DUTY_OFFICER = [
-    "staff.view_roster",
-    "staff.add_handover",
-    "staff.view_handover",
-    "staff.acknowledge_handover",
-    "staff.add_incident",
-    "staff.change_incident",
-    "staff.view_incident",
+    "duty.view_roster",
+    "duty.add_handover",
+    "duty.view_handover",
+    "duty.acknowledge_handover",
+    "visits.add_incident",
+    "visits.change_incident",
+    "visits.view_incident",
 ]
 # Any station may refer a client; counselors and duty officers follow referrals up; coordinators read.
 _REFERRAL_MAKE = ["counseling.add_referral", "counseling.view_referral"]
@@ -118,7 +120,7 @@ _REFERRAL_FOLLOW_UP = [*_REFERRAL_MAKE, "counseling.change_referral"]
 # Consumption (substance, route) and the checks in booth and observation are health data: the clinical
 # roles and the coordinator's reports see them; reception and counselors see the timers only.
 _CONSUMPTION_READ = ["visits.view_boothsession", "visits.view_observationcheck"]
-_ROSTER_PLANNING = ["staff.plan_roster", "staff.view_roster", "staff.view_handover", "staff.view_incident"]
+_ROSTER_PLANNING = ["duty.plan_roster", "duty.view_roster", "duty.view_handover", "visits.view_incident"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RECEPTION: [

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from counseling.models import CounselingSession, Intake, Referral, ReferralService, ReferralStatusChange, Topic
+from duty.models import Handover, HandoverAcknowledgement, Shift, ShiftAssignment
 from health.models import Emergency, HealthService, Intervention
-from staff.models import Handover, HandoverAcknowledgement, Incident, Shift, ShiftAssignment
 from visits.models import (
     Ban,
     Booth,
@@ -20,6 +20,7 @@ from visits.models import (
     Contact,
     EquipmentItem,
     HandOut,
+    Incident,
     Observation,
     ObservationCheck,
     Refusal,

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from counseling.models import Referral
-from staff.models import Incident
-from visits.models import Client, Refusal
+from visits.models import Client, Incident, Refusal
 
 from .context import LOCAL, Context, local_date
 from .population import GENDER_WEIGHTS, GENDERS, Person

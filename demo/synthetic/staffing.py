@@ -4,7 +4,7 @@ that keep the stock ledger level above zero."""
 
 from __future__ import annotations
 
-from staff.models import ShiftAssignment
+from duty.models import ShiftAssignment
 
 from .calendar import Day
 from .context import Context, Roster

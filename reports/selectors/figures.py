@@ -36,20 +36,20 @@ from counseling.selectors import referrals_take_up
 from health.models import Emergency, HealthService, Intervention
 from reports.aggregates import DurationStats, duration_stats
 from reports.periods import Period
-from staff.models import Incident
-from staff.selectors.incidents import incident_counts
 from visits.models import (
     Ban,
     BoothSession,
     Client,
     EquipmentItem,
     HandOut,
+    Incident,
     Observation,
     Refusal,
     Route,
     Substance,
     Visit,
 )
+from visits.selectors.incidents import incident_counts
 
 # Age bands as the authorities ask for them: key, label, lowest and highest age (None: open-ended).
 AGE_BANDS: list[tuple[str, object, int | None, int | None]] = [

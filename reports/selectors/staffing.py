@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from core.days import local_moment
 from core.durations import seconds_between
+from duty.models import ShiftAssignment, StaffingMinimum
+from duty.selectors.roster import UnderstaffedPeriod, understaffed_periods
 from reports.periods import Period
-from staff.models import ShiftAssignment, StaffingMinimum
 from staff.roles import Role
-from staff.selectors.roster import UnderstaffedPeriod, understaffed_periods
 from visits.models import ClosedDay, OpeningHoursPeriod
 from visits.selectors.facility import DayHours
 

@@ -1,4 +1,4 @@
-"""Writes of the staff app: accounts, the roster, the handover log and security incidents.
+"""Writes of the staff app: accounts and wall displays.
 
 The account services stay importable from here (``from staff import services``).
 """

@@ -1,4 +1,4 @@
-"""The staff app's pages: login and language, the roster, the handover log and security incidents.
+"""The staff app's pages: login, language, switching user and the idle clock.
 
 The account views stay importable from here (``from staff import views``).
 """

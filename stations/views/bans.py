@@ -12,10 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
-from staff.models import Incident
 from staff.permissions import permission_required
 from stations.forms import BanForm, BanLiftForm
-from visits.models import Ban, Client
+from visits.models import Ban, Client, Incident
 from visits.services.clients import ban_create, ban_lift
 
 

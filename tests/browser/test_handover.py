@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from staff.models import HandoverAcknowledgement
+from duty.models import HandoverAcknowledgement
+from duty.services.handover import handover_write
+from duty.services.roster import shift_create
 from staff.roles import Role
-from staff.services.handover import handover_write
-from staff.services.roster import shift_create
 from tests.browser.helpers import login
 from tests.conftest import make_user
 from tests.helpers import nb

@@ -15,16 +15,16 @@ from playwright.sync_api import expect
 
 from counseling.models import Referral, ReferralService
 from counseling.services import referral_create
+from duty.services.roster import shift_create
 from health.models import Emergency
 from health.services import emergency_open
-from staff.models import Incident, User
+from staff.models import User
 from staff.roles import Role
-from staff.services.incidents import incident_record
-from staff.services.roster import shift_create
 from tests.browser.helpers import login
 from tests.conftest import make_user
 from tests.helpers import STALE_EDIT, nb
-from visits.models import Client
+from visits.models import Client, Incident
+from visits.services.incidents import incident_record
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import translation
 
 from core.weekdays import Weekday
-from staff.models import StaffingMinimum
+from duty.models import StaffingMinimum
 from visits.models import OpeningHours
 
 

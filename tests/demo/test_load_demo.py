@@ -50,7 +50,7 @@ def test_it_creates_no_client_data(db):
         # not client data; the floor's change counter is a number.
         and model._meta.label_lower
         not in settings_models
-        | {"staff.user", "staff.shift", "staff.historicalshift", "staff.shiftassignment", "visits.floorstate"}
+        | {"staff.user", "duty.shift", "duty.historicalshift", "duty.shiftassignment", "visits.floorstate"}
         and model.objects.exists()
     ]
     assert filled == []
@@ -101,7 +101,7 @@ def test_it_keeps_the_password_in_the_password_file_between_runs(db, tmp_path):
 
 
 def test_it_plans_this_week_for_the_demo_accounts_once(db):
-    from staff.models import Shift, StaffingMinimum
+    from duty.models import Shift, StaffingMinimum
 
     load_demo("--password", "demo-password-123")
     planned = Shift.objects.count()

@@ -14,8 +14,8 @@ import time_machine
 from django.utils.translation import override
 
 from core.dates import out_of_range_message
-from staff.models import Shift
-from staff.services.roster import shift_create
+from duty.models import Shift
+from duty.services.roster import shift_create
 from tests.counseling.helpers import text_of
 from tests.helpers import nb
 from tests.visits.rooms_helpers import NOON

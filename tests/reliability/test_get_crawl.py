@@ -35,16 +35,16 @@ from hypothesis import strategies as st
 from counseling.models import ReferralService, Topic
 from counseling.services.referrals import referral_create
 from counseling.services.sessions import counseling_session_record
+from duty.services.handover import handover_write
+from duty.services.roster import shift_create
 from health import services as health_services
 from staff.models import User
 from staff.roles import Role
-from staff.services.handover import handover_write
-from staff.services.incidents import incident_record
-from staff.services.roster import shift_create
 from tests.conftest import make_user
 from tests.counseling.helpers import text_of
 from tests.visits.rooms_helpers import NOON, checked_in, in_booth, in_observation
 from visits.models import Booth, Substance
+from visits.services.incidents import incident_record
 
 # Addresses that end the session: crawling them would log the crawler out halfway.
 SESSION_ENDING = {"staff:logout", "staff:switch-user", "admin:logout"}

@@ -431,7 +431,7 @@ def test_it_refuses_a_shift_that_ends_before_it_starts_and_plans_nothing(world, 
 
     @given(forms)
     def plan(form):
-        from staff.models import Shift
+        from duty.models import Shift
 
         with time_machine.travel(NOON, tick=False):
             before = Shift.objects.count()

@@ -15,10 +15,10 @@ import pytest
 import time_machine
 from django.test import Client as HttpClient
 
+from duty.models import HandoverAcknowledgement
+from duty.services.handover import handover_write
 from health import services as health_services
 from health.models import Emergency
-from staff.models import HandoverAcknowledgement
-from staff.services.handover import handover_write
 from tests.helpers import nb
 from tests.staff.factories import oslo, second_duty_officer, shift
 from tests.visits.pages import marked_text

@@ -19,9 +19,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from counseling.models import CounselingSession, Referral, ReferralService, ReferralStatusChange
+from duty.models import Shift, ShiftAssignment, StaffingMinimum
 from health.models import Emergency, HealthService, Intervention
 from reports.models import AnnualBudget
-from staff.models import Incident, Shift, ShiftAssignment, StaffingMinimum, User
+from staff.models import User
 from staff.roles import Role
 from tests.visits.factories import BanFactory, ClientFactory, RefusalFactory, VisitFactory
 from visits.models import (
@@ -30,6 +31,7 @@ from visits.models import (
     Client,
     EquipmentItem,
     HandOut,
+    Incident,
     Observation,
     Refusal,
     Room,

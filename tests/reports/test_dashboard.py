@@ -6,13 +6,12 @@ import pytest
 
 from counseling.models import ReferralService
 from health.models import Emergency, HealthService
-from staff.models import Incident
 from staff.roles import Role
 from tests.helpers import nb
 from tests.reports.pages import figure_cells, figures, number
 from tests.reports.scenario import EXPECTED
 from tests.staff.factories import marked_text_all as marked_text
-from visits.models import EquipmentItem, Refusal, Route, Substance
+from visits.models import EquipmentItem, Incident, Refusal, Route, Substance
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,12 @@ from django.db import IntegrityError, connection, transaction
 from audit.models import AccessLogEntry
 from counseling.models import Referral, ReferralStatusChange
 from counseling.services import referral_follow_up_set
+from duty.models import Handover, Shift
 from health.models import Emergency, Intervention, VitalSigns
 from oversight.mentions import text_columns
 from oversight.selectors import _client_record_querysets
-from staff.models import Handover, Incident, Shift
 from tests.counseling.helpers import closed_visit, make_client, oslo
-from visits.models import Client, Contact, EquipmentItem, HandOut, Visit, VisitEvent
+from visits.models import Client, Contact, EquipmentItem, HandOut, Incident, Visit, VisitEvent
 
 FIRST = "MAKO1990K"  # the code the client was registered with, corrected since
 OLD = "BJØRN1990K"  # the code retention replaces

@@ -13,11 +13,10 @@ from django.utils import timezone
 from audit.models import AccessLogEntry
 from counseling.models import CounselingSession, Referral, ReferralService, Topic
 from health.models import Emergency
-from staff.models import Incident
 from tests.visits.factories import BanFactory, heroin
 from tests.visits.query_cost import own_queries
 from tests.visits.rooms_helpers import NOON, in_booth, in_observation
-from visits.models import Client
+from visits.models import Client, Incident
 
 Kind = AccessLogEntry.Kind
 

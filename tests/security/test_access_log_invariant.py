@@ -44,9 +44,10 @@ from counseling.models import (
     ReferralService,
     ReferralStatusChange,
 )
+from duty.models import Handover, HandoverAcknowledgement, Shift
 from health.models import Emergency, EmergencyResponder, HealthService, Intervention, VitalSigns
 from staff.displays import DISPLAY_COOKIE
-from staff.models import Display, Handover, HandoverAcknowledgement, Incident, Shift, User
+from staff.models import Display, User
 from staff.roles import Role
 from staff.services.displays import display_create
 from tests.staff.test_login_required import PAGES
@@ -59,6 +60,7 @@ from visits.models import (
     Contact,
     EquipmentItem,
     HandOut,
+    Incident,
     Observation,
     ObservationCheck,
     Refusal,

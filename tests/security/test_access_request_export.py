@@ -40,7 +40,7 @@ def test_it_exports_every_free_text_field_of_the_client_s_records_and_their_hist
 def test_it_exports_the_client_s_part_of_each_handover_that_names_them(client_for, scene):
     records = export(client_for, scene.person)
 
-    handovers = {part["id"]: part for part in records["staff.Handover"]}
+    handovers = {part["id"]: part for part in records["duty.Handover"]}
     assert set(handovers) == {scene.handover.pk, scene.recent_handover.pk}
     old = handovers[scene.handover.pk]
     assert [entry["code"] for entry in old["open_visits"]] == [OLD]
@@ -59,12 +59,12 @@ def test_it_exports_the_client_s_part_of_each_handover_that_names_them(client_fo
 def test_it_exports_the_incidents_the_client_was_in_or_named_in_without_the_others(client_for, scene):
     records = export(client_for, scene.person)
 
-    incidents = {row["id"]: row for row in records["staff.Incident"]}
+    incidents = {row["id"]: row for row in records["visits.Incident"]}
     assert set(incidents) == {scene.shared_incident.pk, scene.naming_incident.pk}
     shared = incidents[scene.shared_incident.pk]
     assert shared["description"] == f"{SECRET} {OLD} and {OTHER_PERSON} fought, corrected"
     assert "other_party" not in shared
-    past = [row for row in records["staff.HistoricalIncident"] if row["id"] == scene.shared_incident.pk]
+    past = [row for row in records["visits.HistoricalIncident"] if row["id"] == scene.shared_incident.pk]
     assert {row["description"] for row in past} == {
         f"{SECRET} {OLD} and {OTHER_PERSON} fought",
         f"{SECRET} {OLD} and {OTHER_PERSON} fought, corrected",
@@ -77,7 +77,7 @@ def test_it_exports_every_other_text_that_names_the_client(client_for, scene):
     mentions = {(m["record"], m["field"]): m["text"] for m in records["mentions"]}
     assert mentions[("visits.Visit", "end_note")] == f"{KEEP} left with {OLD.lower()}"
     assert mentions[("audit.HistoricalVisit", "end_note")] == f"{KEEP} left with {OLD.lower()}"
-    assert mentions[("staff.Shift", "note")] == f"cover for the usual talk with {OLD}"
+    assert mentions[("duty.Shift", "note")] == f"cover for the usual talk with {OLD}"
     assert mentions[("audit.AccessLogEntry", "path")] == f"/x/?code={OLD}"
     assert mentions[("admin.LogEntry", "change_message")] == f"code {FIRST} to {OLD}"
     assert ("visits.Visit", "end_note") in mentions  # the neighbour's note, naming ABJØRN1990K, is not:
@@ -109,6 +109,6 @@ def test_the_other_client_s_export_holds_nothing_of_the_first(client_for, scene)
         assert theirs.casefold() not in text, theirs
     assert not [label for label, name in scene.marked if f"{SECRET} {label}.{name}".casefold() in text]
     assert [row["end_note"] for row in records["visits.Visit"]] == [f"{KEEP} left with {OTHER_PERSON}"]
-    handovers = {part["id"]: part for part in records["staff.Handover"]}
+    handovers = {part["id"]: part for part in records["duty.Handover"]}
     assert [entry["code"] for entry in handovers[scene.handover.pk]["open_visits"]] == [OTHER]
     assert handovers[scene.handover.pk]["concern_notes"] == f"{SECRET} both restless, {OTHER} too"

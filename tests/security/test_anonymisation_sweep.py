@@ -10,10 +10,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from duty.models import Handover
 from oversight.retention import REDACTED, anonymous_code, clients_anonymise, retention_run
-from staff.models import Handover, Incident
 from tests.counseling.helpers import closed_visit, make_client, oslo
 from tests.security.anonymisation_scene import FIRST, KEEP, NEIGHBOUR, OLD, OTHER, SECRET, build, every_cell
+from visits.models import Incident
 
 ELEVEN_YEARS_LATER = oslo(dt.date(2037, 4, 1), 3)
 
@@ -36,14 +37,14 @@ def test_the_scene_plants_the_code_and_the_markers_everywhere(scene):
     assert len(scene.marked) >= 27  # every free-text field of 18 kinds of record
     assert scene.not_markable == []
     assert {
-        "staff_handover",
-        "staff_incident",
-        "staff_historicalincident",
+        "duty_handover",
+        "visits_incident",
+        "visits_historicalincident",
         "audit_historicalclient",
         "audit_historicalvisit",
         "audit_accesslogentry",
         "django_admin_log",
-        "staff_shift",
+        "duty_shift",
         "health_historicalvitalsigns",
     } <= tables
 

@@ -23,9 +23,10 @@ from django.apps import apps
 
 from counseling.models import CounselingSession, Intake, Referral, ReferralService
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
+from duty.models import Handover
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from staff.fieldclasses import FIELDS, FieldClass, may_read
-from staff.models import Display, Handover, Incident
+from staff.models import Display
 from staff.roles import Role
 from staff.services.displays import display_create
 from tests.counseling.helpers import oslo
@@ -34,6 +35,7 @@ from visits.models import (
     BoothSession,
     Client,
     Contact,
+    Incident,
     Observation,
     ObservationCheck,
     Refusal,

@@ -15,10 +15,9 @@ from counseling.models import CounselingSession, Intake, Referral, ReferralFollo
 from counseling.services import referral_follow_up_set
 from health.models import Emergency, HealthService
 from oversight.retention import REDACTED, anonymous_code, retention_run
-from staff.models import Incident
-from staff.services.incidents import incident_record
 from tests.counseling.helpers import closed_visit, make_client, oslo
-from visits.models import Ban, BoothSession, Client, Contact, Refusal, Visit
+from visits.models import Ban, BoothSession, Client, Contact, Incident, Refusal, Visit
+from visits.services.incidents import incident_record
 
 MONTHS = [dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)]
 

@@ -7,10 +7,11 @@ import pytest
 
 from counseling.models import Referral
 from counseling.services import referral_create, referral_set_status
-from staff.models import Incident, Shift
-from staff.services.incidents import incident_correct
+from duty.models import Shift
 from tests.counseling.helpers import make_client, service
 from tests.staff.factories import TUESDAY, incident, oslo, shift
+from visits.models import Incident
+from visits.services.incidents import incident_correct
 
 pytestmark = pytest.mark.django_db
 

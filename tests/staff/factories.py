@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from staff.models import Incident, Shift, StaffingMinimum, User
+from duty.models import Shift, StaffingMinimum
+from duty.services.roster import shift_create
+from staff.models import User
 from staff.roles import Role
-from staff.services.incidents import incident_record
-from staff.services.roster import shift_create
 from tests.conftest import make_user
 from visits import codes
-from visits.models import Client, Substance, Visit
+from visits.models import Client, Incident, Substance, Visit
+from visits.services.incidents import incident_record
 
 OSLO = ZoneInfo("Europe/Oslo")
 TUESDAY = dt.date(2026, 3, 10)

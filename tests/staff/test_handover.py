@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from staff.models import Handover, HandoverAcknowledgement
-from staff.services.handover import handover_acknowledge, handover_write
+from duty.models import Handover, HandoverAcknowledgement
+from duty.services.handover import handover_acknowledge, handover_write
 from tests.helpers import nb
 from tests.staff.factories import (
     incident,
@@ -190,7 +190,7 @@ def test_it_lets_the_database_settle_two_acknowledgements_at_once(kari, handover
     # Two clicks at once both pass the "already read?" check before either writes; the unique
     # constraint lets one row in and the other click gets the same clear message.
     HandoverAcknowledgement.objects.create(handover=handover, user=kari, acknowledged_at=oslo(hour=15))
-    monkeypatch.setattr("staff.services.handover.has_acknowledged", lambda handover, user: False)
+    monkeypatch.setattr("duty.services.handover.has_acknowledged", lambda handover, user: False)
 
     with pytest.raises(ValidationError) as error:
         handover_acknowledge(handover=handover, by=kari)

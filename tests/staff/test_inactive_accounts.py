@@ -8,12 +8,14 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from staff.models import Handover, Incident, Shift, StaffingMinimum, User
+from duty.models import Handover, Shift, StaffingMinimum
+from duty.services.handover import handover_write
+from staff.models import User
 from staff.roles import Role
-from staff.services.handover import handover_write
 from tests.conftest import make_user
 from tests.helpers import log_in, nb
 from tests.staff.factories import incident, oslo, shift
+from visits.models import Incident
 
 NOW = oslo()
 
@@ -114,7 +116,7 @@ def test_it_leaves_a_deactivated_person_off_new_shifts(client_for, cast):
 
 def test_it_lets_the_administrator_set_the_staffing_minimum(client_for, cast):
     response = client_for("admin").post(
-        "/admin/staff/staffingminimum/add/",
+        "/admin/duty/staffingminimum/add/",
         {"role": "health", "count": "2", "weekday": "", "from_time": "", "until_time": ""},
     )
 

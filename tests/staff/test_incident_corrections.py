@@ -6,10 +6,9 @@ import pytest
 import time_machine
 
 from oversight.retention import REDACTED, retention_run
-from staff.models import Incident
 from tests.helpers import nb
 from tests.staff.factories import incident, marked_text_all, oslo, page_text, registered_client
-from visits.models import Room
+from visits.models import Incident, Room
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ import pytest
 import time_machine
 
 from core.versioning import StaleEdit
-from staff.models import Incident
-from staff.services.incidents import incident_correct
 from tests.helpers import STALE_EDIT, nb
 from tests.staff.factories import incident, oslo, page_text, registered_client
 from tests.visits.rooms_helpers import race
+from visits.models import Incident
+from visits.services.incidents import incident_correct
 
 pytestmark = pytest.mark.django_db
 

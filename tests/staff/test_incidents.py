@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from staff.models import Incident
-from staff.selectors.incidents import incident_counts
 from tests.helpers import nb
 from tests.staff.factories import incident, marked_text_all, oslo, page_text, registered_client
-from visits.models import Ban, Room
+from visits.models import Ban, Incident, Room
+from visits.selectors.incidents import incident_counts
 
 
 @pytest.fixture

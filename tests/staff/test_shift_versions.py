@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from staff.models import Shift
+from duty.models import Shift
+from duty.services.roster import shift_update
 from staff.roles import Role
-from staff.services.roster import shift_update
 from tests.helpers import STALE_EDIT, nb
 from tests.staff.factories import TUESDAY, oslo, page_text, shift
 

@@ -9,9 +9,9 @@ import time_machine
 from django.db import IntegrityError
 from django.utils import timezone
 
-from staff.models import Shift, ShiftAssignment
+from duty.models import Shift, ShiftAssignment
+from duty.selectors.roster import on_duty_now, understaffed_now
 from staff.roles import Role
-from staff.selectors.roster import on_duty_now, understaffed_now
 from tests.helpers import nb
 from tests.staff.factories import (
     MONDAY,
@@ -87,7 +87,7 @@ def test_it_says_nobody_is_on_duty_before_the_first_shift(client_for, two_shifts
 
 
 def test_it_finds_who_is_on_duty_for_the_header_in_one_query(rf, cast, two_shifts, django_assert_num_queries):
-    from staff.context_processors import on_duty
+    from duty.context_processors import on_duty
 
     request = rf.get("/")
     request.user = cast["reception"]
@@ -412,7 +412,7 @@ def test_it_shows_my_shifts_to_every_role(client_for, cast):
 def test_it_lets_only_one_of_two_overlapping_shifts_planned_at_once_through(cast):
     from django.core.exceptions import ValidationError
 
-    from staff.services.roster import shift_create
+    from duty.services.roster import shift_create
 
     def plan(start_hour: int, end_hour: int):
         return lambda: shift_create(

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from staff.models import Shift
+from duty.models import Shift
+from duty.selectors.roster import on_duty_now, understaffed_now
+from duty.services.roster import shift_create, shifts_plan
 from staff.roles import Role
-from staff.selectors.roster import on_duty_now, understaffed_now
-from staff.services.roster import shift_create, shifts_plan
 from tests.helpers import nb
 from tests.staff.factories import (
     MONDAY,

@@ -19,7 +19,7 @@ EVERY_REQUEST = {
     "visits_closedday",
     "visits_openinghoursperiod",
     "visits_openinghours",
-    "staff_shiftassignment",
+    "duty_shiftassignment",
     "visits_floorstate",  # the floor's counter, read in the facility row's query (a subquery, named first)
     "health_emergencyresponder",  # who answered, for the alarm banner: only while an emergency is open
 }

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from duty.services.roster import shift_create
 from health.services import emergency_open
-from staff.services.roster import shift_create
 from tests.visits.rooms_helpers import NOON, booth, checked_in, heroin, in_booth, injection
 from visits.models import EquipmentItem, Route
 from visits.services.rooms import booth_assign
@@ -33,8 +33,8 @@ WATCHED = [
     "health_emergency",
     "health_intervention",
     "health_emergencyresponder",
-    "staff_shift",
-    "staff_shiftassignment",
+    "duty_shift",
+    "duty_shiftassignment",
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.settings_models import FacilitySetting, setting_models
 from counseling.models import ReferralService
-from staff.models import StaffingMinimum
+from duty.models import StaffingMinimum
 from staff.roles import Role
 from visits.models import Facility, Room
 

@@ -14,6 +14,7 @@ from visits.models.facility import (
     Substance,
 )
 from visits.models.floor import FloorState
+from visits.models.incidents import Incident
 from visits.models.rooms import BoothSession, Observation, ObservationCheck
 from visits.models.stock import StockBalance, StockMovement
 from visits.models.visit import Intoxication, Refusal, Visit, VisitEvent
@@ -29,6 +30,7 @@ __all__ = [
     "Facility",
     "FloorState",
     "HandOut",
+    "Incident",
     "Intoxication",
     "Observation",
     "ObservationCheck",

@@ -84,7 +84,7 @@ class Ban(models.Model):
     lift_reason = models.TextField(_("reason for lifting"), max_length=2000, blank=True)
     # The security incident that led to the ban, when there was one.
     incident = models.ForeignKey(
-        "staff.Incident",
+        "visits.Incident",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

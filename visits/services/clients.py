@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from staff.models import Incident, User
+from staff.models import User
 from visits import codes
-from visits.models import Ban, Client
+from visits.models import Ban, Client, Incident
 from visits.selectors.clients import client_near_matches
 from visits.services.history import history_record_change
 

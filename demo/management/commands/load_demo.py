@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand
 
 from demo.defaults import facility_load_defaults
 from demo.synthetic import generate_history
+from duty.services.roster import demo_roster_create, staffing_minimums_load_defaults
 from staff.models import User
 from staff.services import demo_staff_create
-from staff.services.roster import demo_roster_create, staffing_minimums_load_defaults
 from visits.models import Visit
 
 

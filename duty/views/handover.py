@@ -13,10 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
 from core.http import safe_next_url
-from staff.forms import HandoverForm, HandoverSearchForm
-from staff.models import Handover
-from staff.permissions import permission_required
-from staff.selectors.handover import (
+from duty.forms import HandoverForm, HandoverSearchForm
+from duty.models import Handover
+from duty.selectors.handover import (
     handover_detail_queryset,
     handover_log,
     handover_period_start,
@@ -24,9 +23,10 @@ from staff.selectors.handover import (
     incidents_since,
     open_visits_snapshot,
 )
-from staff.selectors.roster import duty_shift_of
-from staff.services.handover import handover_acknowledge as acknowledge
-from staff.services.handover import handover_write
+from duty.selectors.roster import duty_shift_of
+from duty.services.handover import handover_acknowledge as acknowledge
+from duty.services.handover import handover_write
+from staff.permissions import permission_required
 
 LOG_PAGE_SIZE = 50
 
@@ -37,7 +37,7 @@ def _log_views(request: HttpRequest, handovers: list[Handover]) -> None:
     access_log_record_many(request=request, clients=clients, kind=AccessLogEntry.Kind.HANDOVER)
 
 
-@permission_required("staff.view_handover")
+@permission_required("duty.view_handover")
 def handover_list(request: HttpRequest) -> HttpResponse:
     """The log, newest first, searchable by date and by a client's code."""
     form = HandoverSearchForm(request.GET or None)
@@ -59,7 +59,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("staff.acknowledge_handover")
+@permission_required("duty.acknowledge_handover")
 def handover_unread(request: HttpRequest) -> HttpResponse:
     """The handovers the logged-in duty officer has yet to read, oldest first, to acknowledge one by one."""
     unread = (
@@ -73,7 +73,7 @@ def handover_unread(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("staff.add_handover")
+@permission_required("duty.add_handover")
 def handover_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = HandoverForm(request.POST)
@@ -111,7 +111,7 @@ def handover_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("staff.view_handover")
+@permission_required("duty.view_handover")
 def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(handover_detail_queryset(), pk=pk)
     acknowledged_by_me = any(ack.user_id == request.user.pk for ack in handover.acknowledgements.all())
@@ -122,7 +122,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "active_station": "handover",
             "handover": handover,
-            "can_acknowledge": request.user.has_perm("staff.acknowledge_handover")
+            "can_acknowledge": request.user.has_perm("duty.acknowledge_handover")
             and handover.written_by_id != request.user.pk
             and not acknowledged_by_me,
         },
@@ -130,7 +130,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("staff.acknowledge_handover")
+@permission_required("duty.acknowledge_handover")
 def handover_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(handover_detail_queryset(), pk=pk)
     try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from core.days import local_midnight
-from staff.models import Incident
+from visits.models import Incident
 
 
 def incident_list(

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.versioning import version_bump, version_check
-from staff.models import Incident, User
-from visits.models import Client, Room
+from staff.models import User
+from visits.models import Client, Incident, Room
 
 # Station computers' clocks drift a little; an incident "a minute from now" is not an error.
 CLOCK_SLACK = dt.timedelta(minutes=5)

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import day_from_query
 from core.versioning import StaleEdit, submitted_values
-from staff.forms import ShiftForm
-from staff.models import Shift
+from duty.forms import ShiftForm
+from duty.models import Shift
+from duty.selectors.roster import roster_week, shifts_of, week_start
+from duty.services import roster as roster_services
 from staff.permissions import permission_required
-from staff.selectors.roster import roster_week, shifts_of, week_start
-from staff.services import roster as roster_services
 from visits.selectors.facility import opening_hours_on
 
 
@@ -33,7 +33,7 @@ def _week_url(monday: dt.date) -> str:
     return f"{reverse('staff:roster')}?week={monday.isoformat()}"
 
 
-@permission_required("staff.view_roster", "staff.plan_roster")
+@permission_required("duty.view_roster", "duty.plan_roster")
 def roster(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     this_week = week_start(timezone.localdate(now))
@@ -52,13 +52,13 @@ def roster(request: HttpRequest) -> HttpResponse:
             "days": days,
             "today": timezone.localdate(now),
             "week_is_empty": not any(day.shifts for day in days),
-            "can_plan": request.user.has_perm("staff.plan_roster"),
+            "can_plan": request.user.has_perm("duty.plan_roster"),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("staff.plan_roster")
+@permission_required("duty.plan_roster")
 def shift_create(request: HttpRequest) -> HttpResponse:
     day = day_from_query(request, request.GET.get("date")) or timezone.localdate()
     monday = week_start(day)
@@ -102,7 +102,7 @@ def shift_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("staff.plan_roster")
+@permission_required("duty.plan_roster")
 def shift_update(request: HttpRequest, pk: int) -> HttpResponse:
     shift = get_object_or_404(Shift.objects.prefetch_related("assignments__user"), pk=pk)
     back = _week_url(week_start(shift.date))
@@ -141,7 +141,7 @@ def shift_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("staff.plan_roster")
+@permission_required("duty.plan_roster")
 def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
     shift = get_object_or_404(Shift, pk=pk)
     roster_services.shift_delete(shift=shift, by=request.user)
@@ -150,7 +150,7 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("staff.plan_roster")
+@permission_required("duty.plan_roster")
 def roster_copy(request: HttpRequest) -> HttpResponse:
     """Fill an empty week with the week before's shifts, as a start to edit from."""
     asked = request.POST.get("week")

@@ -7,8 +7,9 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, QuerySet
 
 from core.days import day_bounds
-from staff.models import Handover, HandoverAcknowledgement, Incident, Shift, User
-from visits.models import Visit
+from duty.models import Handover, HandoverAcknowledgement, Shift
+from staff.models import User
+from visits.models import Incident, Visit
 
 # Handovers older than this are history, not news: someone back from three weeks off reads the
 # last week's, and finds the rest in the log.

@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from staff.models import Handover, HandoverAcknowledgement, User
-from staff.selectors.handover import handover_period_start, incidents_since, open_visits_snapshot
-from staff.selectors.roster import duty_shift_of
+from duty.models import Handover, HandoverAcknowledgement
+from duty.selectors.handover import handover_period_start, incidents_since, open_visits_snapshot
+from duty.selectors.roster import duty_shift_of
+from staff.models import User
 from visits.models import Client
 
 

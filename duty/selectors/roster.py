@@ -11,7 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from core.days import day_bounds
-from staff.models import Shift, ShiftAssignment, StaffingMinimum, User
+from duty.models import Shift, ShiftAssignment, StaffingMinimum
+from staff.models import User
 from staff.roles import Role
 from visits.selectors.facility import DayHours, opening_hours_on
 from visits.selectors.settings import kept

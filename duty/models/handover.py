@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from visits.models import Visit
+
 
 class Handover(models.Model):
     """A duty officer's structured note to the next duty officer, written at the end of a shift.
@@ -15,7 +17,7 @@ class Handover(models.Model):
     """
 
     shift = models.ForeignKey(
-        "staff.Shift",
+        "duty.Shift",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -31,7 +33,7 @@ class Handover(models.Model):
     )
     concern_notes = models.TextField(_("about the clients of concern"), max_length=4000, blank=True)
     incidents = models.ManyToManyField(
-        "staff.Incident", blank=True, related_name="handovers", verbose_name=_("incidents this shift")
+        "visits.Incident", blank=True, related_name="handovers", verbose_name=_("incidents this shift")
     )
     incidents_note = models.TextField(_("incidents"), max_length=4000, blank=True)
     open_matters = models.TextField(_("open emergencies or visits"), max_length=4000, blank=True)
@@ -51,8 +53,6 @@ class Handover(models.Model):
 
     def open_visit_list(self) -> list[dict]:
         """The snapshot of open visits with each place named in the reader's language."""
-        from visits.models import Visit
-
         labels = dict(Visit.Location.choices)
         return [{"code": v.get("code", ""), "where": labels.get(v.get("location"), "")} for v in self.open_visits]
 

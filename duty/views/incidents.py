@@ -16,11 +16,11 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
 from core.days import local_midnight
 from core.versioning import StaleEdit, submitted_values
-from staff.forms import IncidentCorrectionForm, IncidentFilterForm, IncidentForm
-from staff.models import Incident
+from duty.forms import IncidentCorrectionForm, IncidentFilterForm, IncidentForm
 from staff.permissions import permission_required
-from staff.selectors.incidents import incident_corrections, incident_counts, incident_detail_queryset, incident_list
-from staff.services.incidents import incident_correct, incident_record
+from visits.models import Incident
+from visits.selectors.incidents import incident_corrections, incident_counts, incident_detail_queryset, incident_list
+from visits.services.incidents import incident_correct, incident_record
 
 LIST_SIZE = 100
 
@@ -52,7 +52,7 @@ def _log_views(request: HttpRequest, incidents: list[Incident]) -> None:
     access_log_record_many(request=request, clients=clients, kind=AccessLogEntry.Kind.INCIDENT)
 
 
-@permission_required("staff.view_incident")
+@permission_required("visits.view_incident")
 def incident_list_view(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -79,7 +79,7 @@ def incident_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("staff.add_incident")
+@permission_required("visits.add_incident")
 def incident_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = IncidentForm(request.POST)
@@ -97,7 +97,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/incident_form.html", {"active_station": "incidents", "form": form})
 
 
-@permission_required("staff.view_incident")
+@permission_required("visits.view_incident")
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(incident_detail_queryset(), pk=pk)
     banned = {ban.client_id for ban in incident.bans.all()}
@@ -110,14 +110,14 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "clients": [(client, client.pk in banned) for client in incident.clients.all()],
             "can_ban": request.user.has_perm("visits.add_ban"),
-            "can_correct": request.user.has_perm("staff.change_incident"),
+            "can_correct": request.user.has_perm("visits.change_incident"),
             "corrections": incident_corrections(incident),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("staff.change_incident")
+@permission_required("visits.change_incident")
 def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a recorded incident: a wrong time, a client left out, a description to complete."""
     incident = get_object_or_404(incident_detail_queryset(), pk=pk)

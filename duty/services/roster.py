@@ -11,9 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.versioning import version_bump, version_check
-from staff.models import FLOOR_ROLES, Shift, ShiftAssignment, StaffingMinimum, User
-from staff.models.roster import shift_team_record, shift_team_text
+from duty.models import FLOOR_ROLES, Shift, ShiftAssignment, StaffingMinimum
+from duty.models.roster import shift_team_record, shift_team_text
+from duty.selectors.roster import shifts_between, week_start
+from staff.models import User
 from staff.roles import Role
+from visits.selectors.facility import opening_hours_on
+from visits.selectors.settings import settings_changed
 
 # What the shift form edits, compared when a change from a stale form is refused; "team" is the
 # shift's people as its history keeps them.
@@ -216,8 +220,6 @@ def roster_copy_week(
     gone is still copied when someone else on it can be duty officer, otherwise skipped. Returns how
     many shifts were made.
     """
-    from staff.selectors.roster import shifts_between
-
     now = now or timezone.now()
     if source_monday == target_monday:
         raise ValidationError(_("Choose another week to copy from."), code="same_week")
@@ -270,9 +272,7 @@ def staffing_minimums_load_defaults() -> int:
     StaffingMinimum.objects.bulk_create(
         [StaffingMinimum(role=role, count=count) for role, count in DEFAULT_STAFFING_MINIMUMS]
     )
-    from visits.selectors.settings import settings_changed  # bulk_create sends no signal
-
-    settings_changed()
+    settings_changed()  # bulk_create sends no signal
     return len(DEFAULT_STAFFING_MINIMUMS)
 
 
@@ -282,9 +282,6 @@ def demo_roster_create(*, by: User, now: dt.datetime | None = None) -> int:
 
     Idempotent like the rest of the demo data. Returns how many shifts were made.
     """
-    from staff.selectors.roster import shifts_between, week_start
-    from visits.selectors.facility import opening_hours_on
-
     now = now or timezone.now()
     monday = week_start(timezone.localdate(now))
     if shifts_between(monday, 7).exists():
