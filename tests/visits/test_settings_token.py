@@ -41,5 +41,5 @@ def test_it_leaves_the_token_when_a_setting_no_process_keeps_changes(facility):
 def test_it_knows_the_cached_settings_of_every_app():
     cached = {model._meta.label for model in setting_models(FacilitySetting.CACHED)}
 
-    assert {"visits.Room", "visits.OpeningHours", "staff.StaffingMinimum"} <= cached
+    assert {"visits.Room", "visits.OpeningHours", "duty.StaffingMinimum"} <= cached
     assert "visits.Facility" not in cached  # its own save replaces the token
