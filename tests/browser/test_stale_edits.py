@@ -21,9 +21,9 @@ from staff.models import Incident, User
 from staff.roles import Role
 from staff.services.incidents import incident_record
 from staff.services.roster import shift_create
-from tests.browser.helpers import login
-from tests.conftest import make_user
-from tests.helpers import STALE_EDIT, nb
+from tests.support.browser import login
+from tests.support.cast import make_user
+from tests.support.pages import STALE_EDIT, nb
 from visits.models import Client
 
 pytestmark = pytest.mark.browser

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from counseling.models import Intake
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory, heroin
-from tests.visits.pages import text_of
+from tests.support.factories import ClientFactory, heroin
+from tests.support.pages import nb, text_of
+from tests.support.time import NOON
 from visits.models import Client, Visit
 
 CRITERIA = {
@@ -19,12 +18,6 @@ CRITERIA = {
     "house_rules_explained": "on",
     "harm_reduction_advice_given": "on",
 }
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

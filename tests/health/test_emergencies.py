@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from health import services
 from health.models import Emergency, Intervention
 from health.selectors import client_had_recent_overdose
-from tests.helpers import nb
-from tests.visits.factories import ClientFactory
+from tests.support.factories import ClientFactory
+from tests.support.pages import nb
 from visits.models import Booth, BoothSession, Route, Visit
 
 pytestmark = pytest.mark.django_db

@@ -41,9 +41,10 @@ from staff.roles import Role
 from staff.services.handover import handover_write
 from staff.services.incidents import incident_record
 from staff.services.roster import shift_create
-from tests.conftest import make_user
-from tests.counseling.helpers import text_of
-from tests.visits.rooms_helpers import NOON, checked_in, in_booth, in_observation
+from tests.support.cast import make_user
+from tests.support.pages import text_of
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import Booth, Substance
 
 # Addresses that end the session: crawling them would log the crawler out halfway.

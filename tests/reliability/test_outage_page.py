@@ -6,7 +6,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client as HttpClient
 
-from tests.helpers import nb
+from tests.support.pages import nb
 from visits.views import floor
 
 

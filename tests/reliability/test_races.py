@@ -19,19 +19,13 @@ from health import services as health_services
 from health.models import Emergency
 from staff.models import HandoverAcknowledgement
 from staff.services.handover import handover_write
-from tests.helpers import nb
-from tests.staff.factories import oslo, second_duty_officer, shift
-from tests.visits.pages import marked_text
-from tests.visits.rooms_helpers import (
-    NOON,
-    checked_in,
-    heroin,
-    in_booth,
-    in_observation,
-    injection,
-    race,
-    t,
-)
+from tests.support.cast import second_duty_officer
+from tests.support.factories import heroin, injection, shift
+from tests.support.pages import marked_text, nb, t
+from tests.support.races import race
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
+from tests.support.time import oslo
 from visits.models import Booth, BoothSession, Observation, Visit, VisitEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ import pytest
 
 from counseling.models import CounselingSession
 from health.models import Emergency
-from tests.counseling.helpers import make_client
+from tests.support.factories import make_client
 from visits.models import Client
 
 SCRIPT = "<script>alert(1)</script>"

@@ -17,7 +17,8 @@ from counseling.services import referral_follow_up_set
 from health.models import Emergency, HealthService
 from staff.models import Incident
 from staff.services.incidents import incident_record
-from tests.counseling.helpers import closed_visit, make_client, oslo
+from tests.support.factories import closed_visit, make_client
+from tests.support.time import oslo
 from visits.models import Ban, BoothSession, Client, Contact, Refusal, Visit
 
 MONTHS = [dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)]

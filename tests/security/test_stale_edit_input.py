@@ -9,8 +9,8 @@ from counseling.models import Referral
 from counseling.services import referral_create, referral_set_status
 from staff.models import Incident, Shift
 from staff.services.incidents import incident_correct
-from tests.counseling.helpers import make_client, service
-from tests.staff.factories import TUESDAY, incident, oslo, shift
+from tests.support.factories import incident, make_client, service, shift
+from tests.support.time import TUESDAY, oslo
 
 pytestmark = pytest.mark.django_db
 

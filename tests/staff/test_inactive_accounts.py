@@ -11,9 +11,10 @@ from django.utils import timezone
 from staff.models import Handover, Incident, Shift, StaffingMinimum, User
 from staff.roles import Role
 from staff.services.handover import handover_write
-from tests.conftest import make_user
-from tests.helpers import log_in, nb
-from tests.staff.factories import incident, oslo, shift
+from tests.support.cast import make_user
+from tests.support.factories import incident, shift
+from tests.support.pages import log_in, nb
+from tests.support.time import oslo
 
 NOW = oslo()
 

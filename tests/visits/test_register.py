@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory
-from tests.visits.pages import form_values, marked_text, text_of
+from tests.support.factories import ClientFactory
+from tests.support.pages import form_values, marked_text, nb, text_of
+from tests.support.time import NOON
 from visits.models import Client
 
 URL = "/clients/new/"

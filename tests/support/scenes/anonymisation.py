@@ -22,7 +22,8 @@ from counseling.models import Referral, ReferralStatusChange
 from counseling.services import referral_follow_up_set
 from health.models import Emergency, Intervention, VitalSigns
 from staff.models import Handover, Incident, Shift
-from tests.counseling.helpers import closed_visit, make_client, oslo
+from tests.support.factories import closed_visit, make_client
+from tests.support.time import oslo
 from visits.models import Client, Contact, EquipmentItem, HandOut, Visit, VisitEvent
 
 FIRST = "MAKO1990K"  # the code the client was registered with, corrected since

@@ -13,7 +13,9 @@ from django.test import Client as HttpClient
 
 from health import services
 from health.models import Intervention
-from tests.visits.rooms_helpers import NOON, checked_in, race
+from tests.support.races import race
+from tests.support.rooms import checked_in
+from tests.support.time import NOON_2024 as NOON
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
