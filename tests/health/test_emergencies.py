@@ -32,7 +32,8 @@ def test_it_opens_an_emergency_stamped_now_where_the_client_is(client_inside, cl
     assert emergency.visit == Visit.objects.get(client=client_inside)
 
 
-def test_it_opens_one_emergency_when_two_staff_press_at_once(client_inside, cast):
+def test_it_hands_a_later_press_the_emergency_already_open(client_inside, cast):
+    # Two presses at the same moment, raced in threads: tests/health/test_emergency_races.py.
     first, created_first = services.emergency_open(client=client_inside, by=cast["health"])
     second, created_second = services.emergency_open(client=client_inside, by=cast["duty"])
     assert (created_first, created_second) == (True, False)

@@ -71,25 +71,7 @@ def test_it_opens_one_emergency_when_three_staff_press_at_once(cast):
     assert Emergency.objects.filter(client=visit.client, ended_at__isnull=True).count() == 1
 
 
-@time_machine.travel(NOON, tick=True)
-def test_it_tells_the_second_to_press_that_the_emergency_is_already_open(cast):
-    visit = checked_in("OD1985M", cast["reception"])
-    browsers = [browser(cast["health"]), browser(cast["duty"])]
-
-    responses = race(
-        *[
-            (lambda b=b: b.post("/health/emergencies/open/", {"client_id": visit.client_id}, follow=True))
-            for b in browsers
-        ]
-    )
-
-    no_server_error(responses)
-    emergency = Emergency.objects.get(client=visit.client)
-    pages = [r.content.decode() for r in responses]
-    opened = nb("Emergency opened for %(code)s.") % {"code": "OD1985M"}
-    already = nb("An emergency is already open for %(code)s.") % {"code": "OD1985M"}
-    assert sorted((opened in page, already in page) for page in pages) == [(False, True), (True, False)]
-    assert all(r.redirect_chain[-1][0] == f"/health/emergencies/{emergency.pk}/" for r in responses)
+# Two presses from the record's own button: tests/health/test_emergency_races.py.
 
 
 @time_machine.travel(NOON, tick=True)
