@@ -1,14 +1,21 @@
-"""Shared fixtures: the facility's settings, and a fixed cast of staff, one per role plus one with none."""
+"""The fixtures every test may ask for; what they make is in tests.support.
+
+The facility's settings, the fixed cast of staff (one per role plus one with none), the test client
+logged in as one of them, time standing still at noon on an ordinary Tuesday, and a client with a full
+history.
+"""
+
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
+import time_machine
 
 from demo.defaults import facility_load_defaults
 from staff.models import User
-from staff.roles import GROUP_NAMES, Role
-
-PASSWORD = "correct-horse-battery"
+from tests.support.cast import make_cast
+from tests.support.scenes.history import build_history
+from tests.support.time import NOON
+from visits.models import Client
 
 
 @pytest.fixture
@@ -16,18 +23,10 @@ def facility(db):
     return facility_load_defaults()
 
 
-def make_user(username: str, *roles: Role, language: str = "nb") -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, language=language)
-    user.groups.set(Group.objects.filter(name__in=[GROUP_NAMES[role] for role in roles]))
-    return user
-
-
 @pytest.fixture
 def cast(db, facility) -> dict[str, User]:
     """One user per role, named as the role's slug, and ``norole``, logged in nowhere."""
-    users = {role.value: make_user(role.value, role) for role in Role}
-    users["norole"] = make_user("norole")
-    return users
+    return make_cast()
 
 
 @pytest.fixture
@@ -39,3 +38,16 @@ def client_for(client, cast):
         return client
 
     return login
+
+
+@pytest.fixture
+def at_noon(facility):
+    """Time stands still at noon on a Tuesday (Oslo), inside the default opening hours."""
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def history(cast, facility) -> Client:
+    """A client with a record of every kind (tests.support.scenes.history); read it at ``READ_AT``."""
+    return build_history(cast)

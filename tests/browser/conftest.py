@@ -1,7 +1,7 @@
 """Real Chromium through Playwright, for tests that need a browser: JavaScript, focus, what is visible.
 
 Fixtures: ``browser`` (one Chromium for the session), ``page`` (a fresh context and tab per test),
-``shot(name)`` (a screenshot under test-artifacts/). Log in with ``tests.browser.helpers.login``.
+``shot(name)`` (a screenshot under test-artifacts/). Log in with ``tests.support.browser.login``.
 Debian's Chromium is used; without it the tests skip, unless REQUIRE_BROWSER=1 (CI) makes them fail.
 """
 
@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from tests.support.browser import ARTIFACTS
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
 # database queries that live_server tests make from it.
@@ -27,7 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def _unavailable(reason: str):

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from staff.models import Display, User
 from staff.services.displays import display_create, displays_revoke
-from tests.browser.helpers import login
-from tests.browser.test_floor_board import _booth_card, _open_all_day, _waiting
+from tests.support.browser import booth_card, login, open_all_day, waiting
 from visits.models import Booth, Route, Visit
 from visits.services.rooms import booth_assign
 
@@ -20,7 +19,7 @@ POLL = 12_000  # the 5 s poll, twice, and a busy machine
 
 
 def _in_booth(code: str, cast) -> None:
-    _waiting(code, cast["reception"])
+    waiting(code, cast["reception"])
     visit = Visit.objects.get(client__code=code)
     booth_assign(
         visit=visit,
@@ -38,8 +37,8 @@ def test_an_emergency_sounds_at_reception_and_i_am_on_it_shows_at_both(page, bro
             return gettext(msgid)
 
     User.objects.update(language=lang)
-    _open_all_day()
-    _waiting("ALRM1985M", cast["reception"])  # in the queue, waiting for a booth
+    open_all_day()
+    waiting("ALRM1985M", cast["reception"])  # in the queue, waiting for a booth
 
     # Reception at its own computer; a click on the page lets the browser play sound.
     login(page, live_server, "reception")
@@ -92,7 +91,7 @@ def test_an_emergency_sounds_at_reception_and_i_am_on_it_shows_at_both(page, bro
 
 
 def test_a_station_silences_the_alarm_for_itself_and_it_stays_silenced(page, live_server, cast):
-    _open_all_day()
+    open_all_day()
     _in_booth("SILN1985M", cast)
     from health.services import emergency_open
 
@@ -112,7 +111,7 @@ def test_a_station_silences_the_alarm_for_itself_and_it_stays_silenced(page, liv
 
 
 def test_a_blocked_sound_shows_a_button_to_allow_it(browser, live_server, cast):
-    _open_all_day()
+    open_all_day()
     _in_booth("BLOK1985M", cast)
     from health.services import emergency_open
 
@@ -135,20 +134,20 @@ def test_a_blocked_sound_shows_a_button_to_allow_it(browser, live_server, cast):
 
 
 def test_a_wall_display_shows_the_board_and_keeps_it_current_without_a_login(page, live_server, cast, shot):
-    _open_all_day()
+    open_all_day()
     _in_booth("WALL1985M", cast)
     display = Display(name="Staff room")
     token = display_create(display=display, by=cast["admin"])
 
     page.goto(f"{live_server.url}/display/{token}/")
     page.wait_for_url(f"{live_server.url}/display/")
-    expect(_booth_card(page, "2")).to_contain_text("WALL1985M")
+    expect(booth_card(page, "2")).to_contain_text("WALL1985M")
     expect(page.get_by_test_id("current-user")).to_have_count(0)
     expect(page.locator("form")).to_have_count(0)
     page.evaluate("window.__sameDocument = true")
 
     # Someone checks in at reception: the display shows it at its next poll, without a reload.
-    _waiting("NEXT1990K", cast["reception"])
+    waiting("NEXT1990K", cast["reception"])
     expect(page.get_by_test_id("queue")).to_contain_text("NEXT1990K", timeout=POLL)
     assert page.evaluate("window.__sameDocument === true")
 
@@ -162,7 +161,7 @@ def test_a_wall_display_shows_the_board_and_keeps_it_current_without_a_login(pag
 
 
 def test_a_revoked_wall_display_shows_why_at_its_next_full_poll(page, live_server, cast):
-    _open_all_day()
+    open_all_day()
     display = Display(name="Corridor")
     token = display_create(display=display, by=cast["admin"])
     page.goto(f"{live_server.url}/display/{token}/")
@@ -170,6 +169,6 @@ def test_a_revoked_wall_display_shows_why_at_its_next_full_poll(page, live_serve
 
     displays_revoke(displays=Display.objects.filter(pk=display.pk), by=cast["admin"])
     # A change on the floor sends the next poll the whole way (so does the minute, in under 65 s).
-    _waiting("GONE1990K", cast["reception"])
+    waiting("GONE1990K", cast["reception"])
 
     expect(page.get_by_test_id("display-denied")).to_be_visible(timeout=POLL)

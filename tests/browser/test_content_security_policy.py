@@ -8,8 +8,7 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from health.models import Emergency
-from tests.browser.helpers import login
-from tests.counseling.test_timeline import history  # noqa: F401  a client with a full record
+from tests.support.browser import login
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +36,7 @@ def violations_while_visiting(page, live_server, urls: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("role", list(STATIONS))
-def test_the_station_pages_run_without_a_policy_violation(page, live_server, cast, history, role):  # noqa: F811
+def test_the_station_pages_run_without_a_policy_violation(page, live_server, cast, history, role):
     emergency = Emergency.objects.filter(client=history).first()
     urls = [
         url.format(client=history.pk).replace("/emergency/", f"/health/emergencies/{emergency.pk}/")
@@ -48,7 +47,7 @@ def test_the_station_pages_run_without_a_policy_violation(page, live_server, cas
     assert violations_while_visiting(page, live_server, urls) == []
 
 
-def test_the_board_still_refreshes_through_htmx(page, live_server, cast, history):  # noqa: F811
+def test_the_board_still_refreshes_through_htmx(page, live_server, cast, history):
     login(page, live_server, "duty")
     page.goto(f"{live_server.url}/floor/")
     board = page.locator("[data-board]").first

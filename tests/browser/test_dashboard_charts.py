@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import login
-from tests.visits.factories import ClientFactory, VisitFactory
+from tests.support.browser import login
+from tests.support.factories import ClientFactory, VisitFactory
 
 pytestmark = pytest.mark.browser
 

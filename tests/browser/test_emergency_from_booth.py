@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from health.models import Emergency
-from tests.browser.helpers import login
-from tests.browser.test_floor_board import _booth_card, _open_all_day, _waiting
-from tests.helpers import nb
+from tests.support.browser import booth_card, login, open_all_day, waiting
+from tests.support.pages import nb
 from visits.models import Booth, Route, Visit
 from visits.services.rooms import booth_assign
 
@@ -18,8 +17,8 @@ pytestmark = pytest.mark.browser
 def test_it_opens_an_emergency_from_a_booth_card_and_shows_it_on_the_floor_board(
     page, browser, live_server, cast, shot
 ):
-    _open_all_day()
-    _waiting("ODBO1985M", cast["reception"])
+    open_all_day()
+    waiting("ODBO1985M", cast["reception"])
     visit = Visit.objects.get(client__code="ODBO1985M")
     booth_assign(
         visit=visit,
@@ -35,11 +34,11 @@ def test_it_opens_an_emergency_from_a_booth_card_and_shows_it_on_the_floor_board
         duty = other.new_page()
         login(duty, live_server, "duty")
         duty.goto(f"{live_server.url}/floor/")
-        expect(_booth_card(duty, "2")).to_contain_text("ODBO1985M")
+        expect(booth_card(duty, "2")).to_contain_text("ODBO1985M")
 
         login(page, live_server, "health")
         page.goto(f"{live_server.url}/injection/")
-        _booth_card(page, "2").get_by_test_id("open-emergency").click()
+        booth_card(page, "2").get_by_test_id("open-emergency").click()
         page.wait_for_url(f"{live_server.url}/health/emergencies/*/")
         expect(page.get_by_test_id("emergency-header")).to_contain_text("ODBO1985M")
         folder = shot("emergency-page").parent
@@ -55,7 +54,7 @@ def test_it_opens_an_emergency_from_a_booth_card_and_shows_it_on_the_floor_board
             arg=before,
             timeout=6_000,
         )
-        expect(_booth_card(duty, "2")).to_contain_text(nb("Emergency in progress"))
+        expect(booth_card(duty, "2")).to_contain_text(nb("Emergency in progress"))
         duty.screenshot(path=str(folder / "02-duty-floor-board.png"), full_page=True)
     finally:
         other.close()

@@ -13,9 +13,8 @@ import pytest
 from django.utils.text import capfirst
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import login
-from tests.helpers import nb
+from tests.support.browser import ARTIFACTS, login
+from tests.support.pages import nb
 from visits.models import Client, OpeningHours, OpeningHoursPeriod, Visit
 
 pytestmark = pytest.mark.browser

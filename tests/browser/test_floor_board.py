@@ -2,49 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import login
-from tests.helpers import nb
-from visits.models import Client, OpeningHours, OpeningHoursPeriod, Substance
-from visits.services.checkin import visit_check_in
+from tests.support.browser import booth_card, login, open_all_day, waiting
+from tests.support.pages import nb
 
 pytestmark = pytest.mark.browser
-
-
-def _open_all_day() -> None:
-    # The test runs on the real clock, so the facility admits at any hour of the day for it.
-    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(23, 59, 59))
-    OpeningHoursPeriod.objects.update(last_admission_minutes=0)
-
-
-def _waiting(code: str, by) -> None:
-    client = Client.objects.create(
-        code=code, birth_year=1985, gender="M", status="active", registered_at=timezone.now(), registered_by=by
-    )
-    visit_check_in(client=client, by=by, substance=Substance.objects.filter(enabled=True).first())
-
-
-def _booth_card(page, label: str):
-    return page.locator("[data-testid=booth-card]").filter(
-        has=page.get_by_role("heading", name=nb("Booth %(label)s") % {"label": label}, exact=True)
-    )
 
 
 def test_it_shows_another_staff_members_booth_assignment_without_a_reload_and_ticks(
     page, browser, live_server, cast, shot
 ):
-    _open_all_day()
-    _waiting("AB1985M", cast["reception"])
+    open_all_day()
+    waiting("AB1985M", cast["reception"])
 
     login(page, live_server, "duty")
     page.goto(f"{live_server.url}/floor/")
     expect(page.get_by_test_id("queue")).to_contain_text("AB1985M")
-    expect(_booth_card(page, "1")).to_contain_text(nb("Free"))
+    expect(booth_card(page, "1")).to_contain_text(nb("Free"))
     page.evaluate("window.__sameDocument = true")
     shot("duty-floor-before")
 
@@ -59,7 +35,7 @@ def test_it_shows_another_staff_members_booth_assignment_without_a_reload_and_ti
     finally:
         other.close()
 
-    card = _booth_card(page, "1")
+    card = booth_card(page, "1")
     expect(card).to_contain_text("AB1985M", timeout=12_000)
     expect(page.get_by_test_id("queue")).not_to_contain_text("AB1985M")
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
@@ -73,9 +49,9 @@ def test_it_shows_another_staff_members_booth_assignment_without_a_reload_and_ti
 
 
 def test_it_keeps_what_is_typed_the_open_section_and_the_focus_when_the_board_redraws(page, live_server, cast, shot):
-    _open_all_day()
-    _waiting("AB1985M", cast["reception"])
-    _waiting("CD1985M", cast["reception"])
+    open_all_day()
+    waiting("AB1985M", cast["reception"])
+    waiting("CD1985M", cast["reception"])
 
     login(page, live_server, "duty")
     page.goto(f"{live_server.url}/floor/")
@@ -96,7 +72,7 @@ def test_it_keeps_what_is_typed_the_open_section_and_the_focus_when_the_board_re
     page.keyboard.type("Back at")
 
     # Someone checks a third client in meanwhile: the board redraws by itself.
-    _waiting("EF1985M", cast["reception"])
+    waiting("EF1985M", cast["reception"])
     expect(queue).to_contain_text("EF1985M", timeout=12_000)
     page.keyboard.type(" two")
 

@@ -12,9 +12,9 @@ from duty.models import HandoverAcknowledgement
 from duty.services.handover import handover_write
 from duty.services.roster import shift_create
 from staff.roles import Role
-from tests.browser.helpers import login
-from tests.conftest import make_user
-from tests.helpers import nb
+from tests.support.browser import login
+from tests.support.cast import make_user
+from tests.support.pages import nb
 
 pytestmark = pytest.mark.browser
 

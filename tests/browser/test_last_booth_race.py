@@ -15,10 +15,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from staff.roles import Role
-from tests.browser.helpers import login
-from tests.conftest import make_user
-from tests.helpers import nb
-from tests.visits.rooms_helpers import another_station_writing, checked_in, in_booth
+from tests.support.browser import login
+from tests.support.cast import make_user
+from tests.support.pages import nb
+from tests.support.races import another_station_writing
+from tests.support.rooms import checked_in, in_booth
 from visits.models import Booth, BoothSession, OpeningHours, OpeningHoursPeriod, Visit
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import login
-from tests.helpers import nb
+from tests.support.browser import login
+from tests.support.pages import nb
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from health import services
-from tests.browser.helpers import login
-from tests.helpers import nb
-from tests.visits.factories import ClientFactory, VisitFactory
+from tests.support.browser import login
+from tests.support.factories import ClientFactory, VisitFactory
+from tests.support.pages import nb
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from counseling.models import Referral
-from tests.browser.helpers import login
-from tests.helpers import nb
+from tests.support.browser import login
+from tests.support.pages import nb
 from visits.models import Client
 
 pytestmark = pytest.mark.browser

@@ -20,9 +20,9 @@ from health.models import Emergency
 from health.services import emergency_open
 from staff.models import User
 from staff.roles import Role
-from tests.browser.helpers import login
-from tests.conftest import make_user
-from tests.helpers import STALE_EDIT, nb
+from tests.support.browser import login
+from tests.support.cast import make_user
+from tests.support.pages import STALE_EDIT, nb
 from visits.models import Client, Incident
 from visits.services.incidents import incident_record
 

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import login
-from tests.helpers import nb
+from tests.support.browser import login
+from tests.support.pages import nb
 from visits.models import Booth, Client, Facility, OpeningHours, OpeningHoursPeriod, Route, Substance, Visit
 from visits.services.checkin import visit_check_in
 from visits.services.rooms import booth_assign, booth_end

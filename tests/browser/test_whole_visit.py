@@ -24,8 +24,7 @@ from playwright.sync_api import expect
 from counseling.models import Referral
 from health.models import Emergency, Intervention
 from staff.models import User
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import login
+from tests.support.browser import ARTIFACTS, login
 from visits.models import (
     BoothSession,
     Client,

@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from counseling.models import Referral, ReferralFollowUpChange
 from counseling.selectors import referrals_follow_up_due
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
-from tests.counseling.helpers import NOON, TUESDAY, make_client, race, service, text_of
-from tests.helpers import STALE_EDIT, nb
+from tests.support.factories import make_client, service
+from tests.support.pages import STALE_EDIT, nb, text_of
+from tests.support.races import race
+from tests.support.time import NOON, TUESDAY
 
 S = Referral.Status
 DAY = dt.timedelta(days=1)

@@ -10,8 +10,9 @@ import time_machine
 from counseling.models import Referral
 from counseling.selectors import referrals_follow_up_due
 from counseling.services import referral_create, referral_set_status
-from tests.counseling.helpers import NOON, TUESDAY, make_client, service, text_of
-from tests.helpers import nb
+from tests.support.factories import make_client, service
+from tests.support.pages import nb, text_of
+from tests.support.time import NOON, TUESDAY
 
 S = Referral.Status
 DAY = dt.timedelta(days=1)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from counseling.models import Intake
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory, heroin
-from tests.visits.pages import text_of
+from tests.support.factories import ClientFactory, heroin
+from tests.support.pages import nb, text_of
+from tests.support.time import NOON
 from visits.models import Client, Visit
 
 CRITERIA = {
@@ -19,12 +18,6 @@ CRITERIA = {
     "house_rules_explained": "on",
     "harm_reduction_advice_given": "on",
 }
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -41,8 +34,8 @@ def url(client: Client) -> str:
     return f"/interview/intake/{client.pk}/"
 
 
-def record(http, client: Client, **data):
-    return http.post(url(client), {**CRITERIA, "outcome": Intake.Outcome.ACCEPTED, **data})
+def record(http, client: Client, follow: bool = False, **data):
+    return http.post(url(client), {**CRITERIA, "outcome": Intake.Outcome.ACCEPTED, **data}, follow=follow)
 
 
 def test_it_makes_an_accepted_client_active(counselor, new_client, cast):
@@ -68,11 +61,13 @@ def test_it_lets_reception_check_in_a_client_once_accepted(counselor, new_client
     record(counselor, new_client)
 
     response = client_for("reception").post(
-        f"/clients/{new_client.pk}/check-in/", {"substance": heroin().pk, "intoxication": "none"}
+        f"/clients/{new_client.pk}/check-in/", {"substance": heroin().pk, "intoxication": "none"}, follow=True
     )
 
-    assert response.status_code == 302
-    assert Visit.objects.filter(client=new_client).exists()
+    assert response.redirect_chain == [("/reception/", 302)]
+    assert nb("%(code)s is checked in and waits for a booth.") % {"code": "MAKO1990K"} in text_of(response.content)
+    visit = Visit.objects.get(client=new_client)
+    assert (visit.checked_in_at, visit.ended_at, visit.location) == (NOON, None, Visit.Location.QUEUE)
 
 
 @pytest.mark.parametrize(
@@ -95,18 +90,25 @@ def test_it_refuses_to_accept_when_a_criterion_is_missing(counselor, new_client,
     assert not Intake.objects.exists()
 
 
-def test_it_records_a_refusal_with_its_reason(counselor, new_client):
+def test_it_records_a_refusal_with_its_reason(counselor, new_client, cast):
     response = record(
         counselor,
         new_client,
         long_term_heroin_dependence="",
         outcome=Intake.Outcome.REFUSED,
         refusal_reason="Uses amphetamine only",
+        follow=True,
     )
 
-    assert response.status_code == 302
+    assert response.redirect_chain == [("/interview/", 302)]
+    assert nb("%(code)s was refused at intake.") % {"code": "MAKO1990K"} in text_of(response.content)
     intake = Intake.objects.get(client=new_client)
-    assert (intake.outcome, intake.refusal_reason) == (Intake.Outcome.REFUSED, "Uses amphetamine only")
+    assert (intake.outcome, intake.refusal_reason, intake.by, intake.at) == (
+        Intake.Outcome.REFUSED,
+        "Uses amphetamine only",
+        cast["counselor"],
+        NOON,
+    )
     new_client.refresh_from_db()
     assert new_client.status == Client.Status.PENDING
 
@@ -195,5 +197,12 @@ def test_it_is_forbidden_for_roles_that_do_not_run_intakes(client_for, new_clien
     assert new_client.status == Client.Status.PENDING
 
 
-def test_it_lets_a_duty_officer_run_an_intake(client_for, new_client):
-    assert record(client_for("duty"), new_client).status_code == 302
+def test_it_lets_a_duty_officer_run_an_intake(client_for, new_client, cast):
+    response = record(client_for("duty"), new_client, follow=True)
+
+    assert response.redirect_chain == [("/interview/", 302)]
+    assert nb("%(code)s is accepted and can now be checked in.") % {"code": "MAKO1990K"} in text_of(response.content)
+    intake = Intake.objects.get(client=new_client)
+    assert (intake.outcome, intake.by) == (Intake.Outcome.ACCEPTED, cast["duty"])
+    new_client.refresh_from_db()
+    assert new_client.status == Client.Status.ACTIVE

@@ -9,8 +9,9 @@ import time_machine
 
 from counseling.models import Referral, ReferralStatusChange
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
-from tests.counseling.helpers import NOON, make_client, service, text_of
-from tests.helpers import STALE_EDIT, nb
+from tests.support.factories import make_client, service
+from tests.support.pages import STALE_EDIT, nb, text_of
+from tests.support.time import NOON
 
 pytestmark = pytest.mark.django_db
 

@@ -13,26 +13,13 @@ from django.utils.translation import override
 from counseling.models import Referral
 from counseling.selectors import referrals_take_up
 from counseling.services import referral_create, referral_set_status
-from tests.counseling.helpers import (
-    NOON,
-    TUESDAY,
-    heroin,
-    make_client,
-    oslo,
-    race,
-    service,
-    text_of,
-)
-from tests.helpers import nb
+from tests.support.factories import heroin, make_client, service
+from tests.support.pages import nb, text_of
+from tests.support.races import race
+from tests.support.time import NOON, TUESDAY, oslo
 from visits.models import Visit
 
 S = Referral.Status
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -5,22 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from counseling.models import CounselingSession, Topic
 from counseling.services import counseling_session_record
-from tests.counseling.helpers import NOON, heroin, make_client, text_of, topic
-from tests.helpers import nb
+from tests.support.factories import heroin, make_client, topic
+from tests.support.pages import nb, text_of
+from tests.support.time import NOON
 from visits.models import Visit
 
 HOUR = dt.timedelta(hours=1)
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

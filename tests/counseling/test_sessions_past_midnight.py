@@ -14,8 +14,9 @@ import time_machine
 from counseling.models import CounselingSession
 from reports.periods import Period
 from reports.selectors.figures import period_figures
-from tests.counseling.helpers import make_client, oslo, text_of, topic
-from tests.helpers import nb
+from tests.support.factories import make_client, topic
+from tests.support.pages import nb, text_of
+from tests.support.time import oslo
 
 TUESDAY = dt.date(2026, 3, 10)
 WEDNESDAY = TUESDAY + dt.timedelta(days=1)

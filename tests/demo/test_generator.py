@@ -69,6 +69,7 @@ def test_it_writes_every_visits_events_in_time_order_from_check_in_to_check_out(
 
 def test_it_closes_every_timer_and_stores_its_duration(made):
     for model, start in ((Visit, "checked_in_at"), (BoothSession, "started_at"), (Observation, "started_at")):
+        assert model.objects.exists(), model
         assert not model.objects.filter(ended_at__isnull=True).exists(), model
         for began, ended, seconds in model.objects.values_list(start, "ended_at", "duration_seconds"):
             assert seconds == int((ended - began).total_seconds())
@@ -80,6 +81,7 @@ def test_it_never_puts_two_clients_in_a_booth_at_once(made):
     sessions = defaultdict(list)
     for booth, started, ended in BoothSession.objects.values_list("booth_id", "started_at", "ended_at"):
         sessions[booth].append((started, ended))
+    assert sum(len(spans) > 1 for spans in sessions.values()) > 1, "no booth used twice: nothing to compare"
     for booth, spans in sessions.items():
         spans.sort()
         for (_start, previous_end), (start, _end) in zip(spans, spans[1:], strict=False):
@@ -90,6 +92,7 @@ def test_it_never_has_a_client_inside_twice(made):
     stays = defaultdict(list)
     for client, began, ended in Visit.objects.values_list("client_id", "checked_in_at", "ended_at"):
         stays[client].append((began, ended))
+    assert sum(len(spans) > 1 for spans in stays.values()) > 1, "no client came twice: nothing to compare"
     for client, spans in stays.items():
         spans.sort()
         for (_began, previous_end), (began, _ended) in zip(spans, spans[1:], strict=False):
@@ -137,8 +140,15 @@ def test_it_records_overdoses_at_a_plausible_rate_with_naloxone_given_properly(m
 
 
 def test_it_flags_the_check_before_an_overdose(made):
-    for visit_id in Emergency.objects.values_list("visit_id", flat=True):
-        assert ObservationCheck.objects.filter(visit_id=visit_id, flagged=True).exists()
+    emergencies = list(Emergency.objects.values_list("pk", "visit_id", "started_at", "kind"))
+    assert emergencies, "the history has no emergency: nothing below would be checked"
+    assert {kind for *_rest, kind in emergencies} & set(Emergency.OVERDOSE_KINDS)
+    for pk, visit_id, started_at, _kind in emergencies:
+        assert visit_id is not None, f"emergency {pk} belongs to no visit"
+        flagged_before = ObservationCheck.objects.filter(
+            visit_id=visit_id, flagged=True, at__lte=started_at, at__gte=started_at - dt.timedelta(minutes=5)
+        )
+        assert flagged_before.exists(), f"no flagged check in the minutes before emergency {pk}"
 
 
 def test_it_follows_each_referral_through_dated_status_changes(made):

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from staff.models import User
 from staff.roles import _SETTINGS_MODELS, GROUP_NAMES, Role
-from tests.helpers import log_in
+from tests.support.pages import log_in
 
 
 @pytest.fixture(autouse=True)

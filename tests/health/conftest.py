@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
-from tests.visits.factories import NOON, ClientFactory, VisitFactory
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
+from tests.support.factories import ClientFactory, VisitFactory
 
 
 @pytest.fixture

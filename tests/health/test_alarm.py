@@ -17,9 +17,9 @@ from django.utils.translation import override
 from health.models import Emergency, EmergencyResponder
 from health.services import emergency_answer, emergency_close, emergency_open
 from staff.navigation import stations_for
-from tests.helpers import nb
-from tests.visits.pages import marked_text
-from tests.visits.rooms_helpers import NOON, in_booth
+from tests.support.pages import marked_text, nb
+from tests.support.rooms import in_booth
+from tests.support.time import NOON_2024 as NOON
 
 pytestmark = pytest.mark.django_db
 POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"

@@ -9,7 +9,7 @@ import pytest
 from audit.models import AccessLogEntry
 from health import services
 from health.models import Emergency
-from tests.helpers import STALE_EDIT, nb
+from tests.support.pages import STALE_EDIT, nb
 
 pytestmark = pytest.mark.django_db
 

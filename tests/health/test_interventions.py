@@ -14,8 +14,8 @@ from django.utils.translation import ngettext, override
 
 from health import services
 from health.models import Emergency, Intervention
-from tests.helpers import nb
-from tests.visits.factories import NOON
+from tests.support.pages import nb
+from tests.support.time import NOON
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ import pytest
 from audit.models import AccessLogEntry
 from health import services
 from health.models import Emergency
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory, VisitFactory, heroin
+from tests.support.factories import ClientFactory, VisitFactory, heroin
+from tests.support.pages import nb
+from tests.support.time import NOON
 from visits.models import Substance, Visit
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from health.models import HealthService
-from tests.helpers import nb
+from tests.support.pages import nb
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from tests.helpers import nb
+from tests.support.pages import nb
 from visits.models import EquipmentItem, HandOut, StockMovement
 from visits.selectors.stock import ledger_level, stock_alerts, stock_lines
 from visits.services.contacts import contact_record

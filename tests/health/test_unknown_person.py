@@ -16,9 +16,9 @@ from health.models import Emergency, Intervention
 from oversight.retention import REDACTED, retention_run
 from reports.periods import Period
 from reports.selectors.figures import emergency_figures
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory
-from tests.visits.pages import marked_text
+from tests.support.factories import ClientFactory
+from tests.support.pages import marked_text, nb
+from tests.support.time import NOON
 
 pytestmark = pytest.mark.django_db
 

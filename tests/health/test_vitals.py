@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from health import services
 from health.models import VitalSigns
-from tests.helpers import nb
-from tests.visits.factories import NOON
+from tests.support.pages import nb
+from tests.support.time import NOON
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client as HttpClient
 
-from tests.helpers import nb
-from tests.visits.rooms_helpers import NOON, another_station_writing, checked_in, heroin, injection
+from tests.support.factories import heroin, injection
+from tests.support.pages import nb
+from tests.support.races import another_station_writing
+from tests.support.rooms import checked_in
+from tests.support.time import NOON_2024 as NOON
 from visits.models import BoothSession, Visit
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,9 +16,8 @@ from django.utils.translation import override
 from core.dates import out_of_range_message
 from duty.models import Shift
 from duty.services.roster import shift_create
-from tests.counseling.helpers import text_of
-from tests.helpers import nb
-from tests.visits.rooms_helpers import NOON
+from tests.support.pages import nb, text_of
+from tests.support.time import NOON_2024 as NOON
 
 
 @pytest.fixture

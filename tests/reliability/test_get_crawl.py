@@ -40,9 +40,10 @@ from duty.services.roster import shift_create
 from health import services as health_services
 from staff.models import User
 from staff.roles import Role
-from tests.conftest import make_user
-from tests.counseling.helpers import text_of
-from tests.visits.rooms_helpers import NOON, checked_in, in_booth, in_observation
+from tests.support.cast import make_user
+from tests.support.pages import text_of
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import Booth, Substance
 from visits.services.incidents import incident_record
 

@@ -25,8 +25,9 @@ from counseling.models import ReferralService
 from counseling.services.referrals import referral_create
 from health import services as health_services
 from staff.roles import Role
-from tests.conftest import make_user
-from tests.visits.rooms_helpers import NOON, checked_in, in_booth, in_observation
+from tests.support.cast import make_user
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import Booth, Client, EquipmentItem, Substance, Visit
 
 settings.register_profile(

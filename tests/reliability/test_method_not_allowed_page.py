@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.counseling.helpers import text_of
+from tests.support.pages import text_of
 
 PAGE = "Denne adressen er en handling, ikke en side"
 

@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client as HttpClient
 
 from stations.views import floor
-from tests.helpers import nb
+from tests.support.pages import nb
 
 
 @pytest.fixture

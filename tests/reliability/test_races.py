@@ -19,19 +19,13 @@ from duty.models import HandoverAcknowledgement
 from duty.services.handover import handover_write
 from health import services as health_services
 from health.models import Emergency
-from tests.helpers import nb
-from tests.staff.factories import oslo, second_duty_officer, shift
-from tests.visits.pages import marked_text
-from tests.visits.rooms_helpers import (
-    NOON,
-    checked_in,
-    heroin,
-    in_booth,
-    in_observation,
-    injection,
-    race,
-    t,
-)
+from tests.support.cast import second_duty_officer
+from tests.support.factories import heroin, injection, shift
+from tests.support.pages import marked_text, nb, t
+from tests.support.races import race
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
+from tests.support.time import oslo
 from visits.models import Booth, BoothSession, Observation, Visit, VisitEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,25 +71,7 @@ def test_it_opens_one_emergency_when_three_staff_press_at_once(cast):
     assert Emergency.objects.filter(client=visit.client, ended_at__isnull=True).count() == 1
 
 
-@time_machine.travel(NOON, tick=True)
-def test_it_tells_the_second_to_press_that_the_emergency_is_already_open(cast):
-    visit = checked_in("OD1985M", cast["reception"])
-    browsers = [browser(cast["health"]), browser(cast["duty"])]
-
-    responses = race(
-        *[
-            (lambda b=b: b.post("/health/emergencies/open/", {"client_id": visit.client_id}, follow=True))
-            for b in browsers
-        ]
-    )
-
-    no_server_error(responses)
-    emergency = Emergency.objects.get(client=visit.client)
-    pages = [r.content.decode() for r in responses]
-    opened = nb("Emergency opened for %(code)s.") % {"code": "OD1985M"}
-    already = nb("An emergency is already open for %(code)s.") % {"code": "OD1985M"}
-    assert sorted((opened in page, already in page) for page in pages) == [(False, True), (True, False)]
-    assert all(r.redirect_chain[-1][0] == f"/health/emergencies/{emergency.pk}/" for r in responses)
+# Two presses from the record's own button: tests/health/test_emergency_races.py.
 
 
 @time_machine.travel(NOON, tick=True)

@@ -1,11 +1,11 @@
-"""The reports' tests look back from mid-April 2026 at a known March (tests.reports.scenario)."""
+"""The reports' tests look back from mid-April 2026 at a known March (tests.support.scenes.march)."""
 
 from __future__ import annotations
 
 import pytest
 import time_machine
 
-from tests.reports.scenario import APRIL_15, build_march
+from tests.support.scenes.march import APRIL_15, build_march
 
 
 @pytest.fixture

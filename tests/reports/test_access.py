@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reports.models import AnnualBudget
-from tests.helpers import nav_hrefs
+from tests.support.pages import nav_hrefs
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from reports.aggregates import PercentileCont, duration_stats, interpolated_percentile
 from reports.periods import Period
 from reports.selectors.figures import booth_wait_stats
-from tests.reports.scenario import MARCH
+from tests.support.scenes.march import MARCH
 from visits.models import BoothSession
 
 on_postgres = pytest.mark.skipif(

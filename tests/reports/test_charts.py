@@ -9,9 +9,9 @@ import time_machine
 from django.core.management import call_command
 
 from reports.models import DailyFigures
-from tests.reports.pages import chart_data, marked_rows, number
-from tests.reports.scenario import at
-from tests.visits.factories import ClientFactory, VisitFactory
+from tests.support.factories import ClientFactory, VisitFactory
+from tests.support.figures import chart_data, marked_rows, number
+from tests.support.scenes.march import at
 
 pytestmark = pytest.mark.django_db
 

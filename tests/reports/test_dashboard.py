@@ -7,10 +7,10 @@ import pytest
 from counseling.models import ReferralService
 from health.models import Emergency, HealthService
 from staff.roles import Role
-from tests.helpers import nb
-from tests.reports.pages import figure_cells, figures, number
-from tests.reports.scenario import EXPECTED
-from tests.staff.factories import marked_text_all as marked_text
+from tests.support.figures import figure_cells, figures, number
+from tests.support.pages import marked_text_all as marked_text
+from tests.support.pages import nb
+from tests.support.scenes.march import EXPECTED
 from visits.models import EquipmentItem, Incident, Refusal, Route, Substance
 
 pytestmark = pytest.mark.django_db

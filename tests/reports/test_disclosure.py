@@ -30,9 +30,9 @@ from reports.disclosure import PROTECTION_WIDTH
 from reports.periods import Period
 from reports.selectors.figures import AGE_BANDS, Demographics, EmergencyFigures, Line, PeriodFigures, TakeUpLine
 from reports.selectors.monthly import COMPLEMENT, SUPPRESSED, report_sections
-from tests.reports.scenario import at
-from tests.staff.factories import marked_text_all as marked_text
-from tests.visits.factories import ClientFactory, VisitFactory
+from tests.support.factories import ClientFactory, VisitFactory
+from tests.support.pages import marked_text_all as marked_text
+from tests.support.scenes.march import at
 from visits.models import Client, Incident, Refusal
 
 MARCH = Period.for_month(dt.date(2026, 3, 1))

@@ -12,9 +12,9 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from tests.reports.scenario import at
-from tests.staff.factories import marked_text_all as marked_text
-from tests.visits.factories import ClientFactory, VisitFactory
+from tests.support.factories import ClientFactory, VisitFactory
+from tests.support.pages import marked_text_all as marked_text
+from tests.support.scenes.march import at
 
 pytestmark = pytest.mark.django_db
 

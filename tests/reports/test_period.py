@@ -9,9 +9,10 @@ import time_machine
 
 from health.models import Emergency
 from reports.periods import Period, PeriodKind, named_period
-from tests.reports.pages import figures, number
-from tests.staff.factories import marked_text_all as marked_text
-from tests.visits.factories import NOON, ClientFactory, VisitFactory, oslo
+from tests.support.factories import ClientFactory, VisitFactory
+from tests.support.figures import figures, number
+from tests.support.pages import marked_text_all as marked_text
+from tests.support.time import NOON, oslo
 
 pytestmark = pytest.mark.django_db
 

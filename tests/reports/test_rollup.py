@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reports.models import DailyFigures
-from tests.reports.scenario import at
-from tests.visits.factories import ClientFactory, VisitFactory
+from tests.support.factories import ClientFactory, VisitFactory
+from tests.support.scenes.march import at
 
 pytestmark = pytest.mark.django_db
 

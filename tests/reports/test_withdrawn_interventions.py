@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from health.models import Emergency, Intervention
-from tests.helpers import nb
-from tests.reports.pages import figures, number
-from tests.reports.scenario import at, minutes
-from tests.staff.factories import marked_text_all as marked_text
+from tests.support.figures import figures, number
+from tests.support.pages import marked_text_all as marked_text
+from tests.support.pages import nb
+from tests.support.scenes.march import at, minutes
 
 pytestmark = pytest.mark.django_db
 

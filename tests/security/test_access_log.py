@@ -13,9 +13,10 @@ from django.utils import timezone
 from audit.models import AccessLogEntry
 from counseling.models import CounselingSession, Referral, ReferralService, Topic
 from health.models import Emergency
-from tests.visits.factories import BanFactory, heroin
-from tests.visits.query_cost import own_queries
-from tests.visits.rooms_helpers import NOON, in_booth, in_observation
+from tests.support.factories import BanFactory, heroin
+from tests.support.queries import own_queries
+from tests.support.rooms import in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import Client, Incident
 
 Kind = AccessLogEntry.Kind

@@ -50,8 +50,9 @@ from staff.displays import DISPLAY_COOKIE
 from staff.models import Display, User
 from staff.roles import Role
 from staff.services.displays import display_create
-from tests.staff.test_login_required import PAGES
-from tests.visits.factories import NOON, heroin
+from tests.support.factories import heroin
+from tests.support.time import NOON
+from tests.support.urls import PAGES
 from visits.models import (
     Ban,
     Booth,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from oversight.mentions import OTHER_PERSON
-from tests.security.anonymisation_scene import FIRST, KEEP, NEIGHBOUR, OLD, OTHER, SECRET, build
+from tests.support.scenes.anonymisation import FIRST, KEEP, NEIGHBOUR, OLD, OTHER, SECRET, build
 
 
 @pytest.fixture

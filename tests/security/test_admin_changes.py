@@ -16,8 +16,8 @@ from audit.signals import audited_models
 from staff.models import User
 from staff.roles import GROUP_NAMES, Role
 from staff.services import users_deactivate
-from tests.conftest import PASSWORD
-from tests.helpers import log_in, nb
+from tests.support.cast import PASSWORD
+from tests.support.pages import log_in, nb
 from visits.models import Booth, ClosedDay, OpeningHours, OpeningHoursPeriod
 
 # 11:00 in Bergen.

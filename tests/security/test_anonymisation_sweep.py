@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from duty.models import Handover
 from oversight.retention import REDACTED, anonymous_code, clients_anonymise, retention_run
-from tests.counseling.helpers import closed_visit, make_client, oslo
-from tests.security.anonymisation_scene import FIRST, KEEP, NEIGHBOUR, OLD, OTHER, SECRET, build, every_cell
+from tests.support.factories import closed_visit, make_client
+from tests.support.scenes.anonymisation import FIRST, KEEP, NEIGHBOUR, OLD, OTHER, SECRET, build, every_cell
+from tests.support.time import oslo
 from visits.models import Incident
 
 ELEVEN_YEARS_LATER = oslo(dt.date(2037, 4, 1), 3)

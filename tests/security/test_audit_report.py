@@ -92,7 +92,7 @@ def test_it_exports_every_record_of_the_client_as_json(client_for, history, at_n
 
 
 def test_it_exports_nothing_of_another_client(client_for, cast, history, at_noon):
-    from tests.counseling.helpers import make_client
+    from tests.support.factories import make_client
 
     other = make_client("OTHE1980M", by=cast["reception"])
 

@@ -10,9 +10,10 @@ import datetime as dt
 import pytest
 
 from oversight.selectors import client_audit_trail
-from tests.helpers import nb
-from tests.visits.factories import BanFactory
-from tests.visits.rooms_helpers import NOON, in_booth, in_observation
+from tests.support.factories import BanFactory
+from tests.support.pages import nb
+from tests.support.rooms import in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import Ban, BoothSession, EquipmentItem, HandOut, Observation, Visit
 from visits.services.clients import ban_lift
 from visits.services.contacts import hand_out_record

@@ -29,7 +29,7 @@ from staff.fieldclasses import FIELDS, FieldClass, may_read
 from staff.models import Display
 from staff.roles import Role
 from staff.services.displays import display_create
-from tests.counseling.helpers import oslo
+from tests.support.time import oslo
 from visits.models import (
     Booth,
     BoothSession,

@@ -7,10 +7,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.utils.html import escape
 
 from counseling.models import CounselingSession
 from health.models import Emergency
-from tests.counseling.helpers import make_client
+from tests.support.factories import make_client
 from visits.models import Client
 
 SCRIPT = "<script>alert(1)</script>"
@@ -172,12 +173,17 @@ def test_a_stored_script_shows_as_text_on_the_timeline(client_for, cast, person)
     http = client_for("counselor")
     html = http.get(f"/interview/sessions/new/?client={person.pk}").content.decode()
     form = post_forms(html, "/sessions/new/", f"/interview/sessions/new/?client={person.pk}")[0]
-    http.post(form["action"], {**form["fields"], "notes": SCRIPT, "next_steps": IMG})
 
-    if CounselingSession.objects.exists():
-        page = http.get(f"/interview/clients/{person.pk}/timeline/").content.decode()
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert_safe(http.get(f"/interview/clients/{person.pk}/timeline/"))
+    saved = http.post(form["action"], {**form["fields"], "notes": SCRIPT, "next_steps": IMG}, follow=True)
+
+    assert_safe(saved)
+    session = CounselingSession.objects.get(client=person)
+    assert (session.notes, session.next_steps) == (SCRIPT, IMG)  # stored as typed, as text
+    timeline = http.get(f"/interview/clients/{person.pk}/timeline/")
+    assert_safe(timeline)
+    page = timeline.content.decode()
+    assert escape(SCRIPT) in page
+    assert escape(IMG) in page
 
 
 # Role boundaries held against ids of other clients in addresses and hidden fields ---------------------

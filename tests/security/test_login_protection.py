@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils.translation import ngettext, override
 
-from tests.conftest import PASSWORD
-from tests.helpers import nb
+from tests.support.cast import PASSWORD
+from tests.support.pages import nb
 
 START = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 

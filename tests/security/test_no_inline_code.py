@@ -11,7 +11,7 @@ from django.urls import reverse
 from counseling.models import Referral
 from health.models import Emergency
 from staff.matrix import ROLES, rule_for
-from tests.staff.test_permission_matrix import REACHABLE
+from tests.support.urls import REACHABLE
 
 # Pages whose address names one object: the object of the ``history`` fixture to show there.
 OBJECT_PAGES = {

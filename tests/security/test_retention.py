@@ -15,7 +15,8 @@ from counseling.models import CounselingSession, Intake, Referral, ReferralFollo
 from counseling.services import referral_follow_up_set
 from health.models import Emergency, HealthService
 from oversight.retention import REDACTED, anonymous_code, retention_run
-from tests.counseling.helpers import closed_visit, make_client, oslo
+from tests.support.factories import closed_visit, make_client
+from tests.support.time import oslo
 from visits.models import Ban, BoothSession, Client, Contact, Incident, Refusal, Visit
 from visits.services.incidents import incident_record
 

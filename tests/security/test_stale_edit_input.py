@@ -8,8 +8,8 @@ import pytest
 from counseling.models import Referral
 from counseling.services import referral_create, referral_set_status
 from duty.models import Shift
-from tests.counseling.helpers import make_client, service
-from tests.staff.factories import TUESDAY, incident, oslo, shift
+from tests.support.factories import incident, make_client, service, shift
+from tests.support.time import TUESDAY, oslo
 from visits.models import Incident
 from visits.services.incidents import incident_correct
 

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.utils.translation import ngettext, override
 
 from staff.models import User
-from tests.conftest import PASSWORD
-from tests.helpers import log_in, nb
+from tests.support.cast import PASSWORD
+from tests.support.pages import log_in, nb
 
 NEW_PASSWORD = "another-long-passphrase-42"
 

@@ -22,9 +22,9 @@ from staff.displays import DISPLAY_COOKIE
 from staff.models import Display
 from staff.models.displays import token_hash
 from staff.services.displays import display_create, displays_revoke
-from tests.helpers import nb
-from tests.visits.pages import marked_text, text_of
-from tests.visits.rooms_helpers import NOON, checked_in, in_booth
+from tests.support.pages import marked_text, nb, text_of
+from tests.support.rooms import checked_in, in_booth
+from tests.support.time import NOON_2024 as NOON
 
 pytestmark = pytest.mark.django_db
 POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"

@@ -10,18 +10,11 @@ from django.core.exceptions import ValidationError
 
 from duty.models import Handover, HandoverAcknowledgement
 from duty.services.handover import handover_acknowledge, handover_write
-from tests.helpers import nb
-from tests.staff.factories import (
-    incident,
-    marked_text_all,
-    open_visit,
-    oslo,
-    page_text,
-    registered_client,
-    second_duty_officer,
-    shift,
-)
-from tests.visits.rooms_helpers import race
+from tests.support.cast import second_duty_officer
+from tests.support.factories import incident, open_visit, registered_client, shift
+from tests.support.pages import marked_text_all, nb, text_of
+from tests.support.races import race
+from tests.support.time import oslo
 
 
 @pytest.fixture
@@ -70,7 +63,7 @@ def test_it_writes_a_structured_handover_for_the_duty_officer_s_shift(client_for
     assert written.shift == day_shift
     assert list(written.clients_of_concern.all()) == [worried]
     assert written.stock_problems == "Low on 1 ml syringes"
-    text = page_text(response.content.decode())
+    text = text_of(response.content.decode())
     assert "MAKO1993K" in text
     assert "Low on 1 ml syringes" in text
 
@@ -81,7 +74,7 @@ def test_it_shows_the_writer_what_will_be_attached(client_for, cast, day_shift):
     visit = open_visit(registered_client(by=cast["reception"]), at=oslo(hour=14), by=cast["reception"])
 
     with time_machine.travel(oslo(hour=14, minute=50), tick=False):
-        text = page_text(client_for("duty").get("/handovers/new/").content.decode())
+        text = text_of(client_for("duty").get("/handovers/new/").content.decode())
 
     assert "11:00" in text
     assert visit.client.code in text
@@ -94,7 +87,7 @@ def test_it_refuses_a_client_code_that_is_not_registered(client_for, cast, day_s
     response = client_for("duty").post("/handovers/new/", {"client_codes": "MAKO1993K, XYZ1990M"})
 
     assert response.status_code == 200
-    assert nb("No client is registered with the code %(codes)s.") % {"codes": "XYZ1990M"} in page_text(
+    assert nb("No client is registered with the code %(codes)s.") % {"codes": "XYZ1990M"} in text_of(
         response.content.decode()
     )
     assert not Handover.objects.exists()
@@ -182,7 +175,7 @@ def test_it_tells_the_reader_who_acknowledges_twice_that_it_is_done_already(clie
 
     assert response.status_code == 200
     expected = nb("You have already acknowledged this handover (%(when)s).") % {"when": "10.03.2026 15:05"}
-    assert expected in page_text(response.content.decode())
+    assert expected in text_of(response.content.decode())
     assert HandoverAcknowledgement.objects.count() == 1
 
 
@@ -214,7 +207,7 @@ def test_it_records_one_acknowledgement_for_two_clicks_at_once(kari, handover):
 def test_it_refuses_the_writer_acknowledging_their_own_handover(client_for, handover):
     response = client_for("duty").post(f"/handovers/{handover.pk}/acknowledge/", follow=True)
 
-    assert nb("You wrote this handover yourself.") in page_text(response.content.decode())
+    assert nb("You wrote this handover yourself.") in text_of(response.content.decode())
     assert not HandoverAcknowledgement.objects.exists()
 
 
@@ -231,7 +224,7 @@ def test_it_does_not_bury_a_returning_officer_in_old_handovers(client, kari, cas
     with time_machine.travel(oslo(hour=15), tick=False):
         html = _as(client, kari).get("/handovers/unread/").content.decode()
 
-    assert "Old news" not in page_text(html)
+    assert "Old news" not in text_of(html)
 
 
 # --- the log ------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ from duty.models import Handover, Shift, StaffingMinimum
 from duty.services.handover import handover_write
 from staff.models import User
 from staff.roles import Role
-from tests.conftest import make_user
-from tests.helpers import log_in, nb
-from tests.staff.factories import incident, oslo, shift
+from tests.support.cast import make_user
+from tests.support.factories import incident, shift
+from tests.support.pages import log_in, nb
+from tests.support.time import oslo
 from visits.models import Incident
 
 NOW = oslo()

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from oversight.retention import REDACTED, retention_run
-from tests.helpers import nb
-from tests.staff.factories import incident, marked_text_all, oslo, page_text, registered_client
+from tests.support.factories import incident, registered_client
+from tests.support.pages import marked_text_all, nb, text_of
+from tests.support.time import oslo
 from visits.models import Incident, Room
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(oslo(), tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -63,7 +57,7 @@ def test_it_saves_a_correction_and_shows_who_made_it_why_and_what_changed(client
     assert list(recorded.clients.all()) == [mako]
     assert (recorded.area, recorded.room, recorded.occurred_at) == ("room", waiting, oslo(hour=10, minute=45))
     html = response.content.decode()
-    assert nb("The correction is saved.") in page_text(html)
+    assert nb("The correction is saved.") in text_of(html)
     shown = marked_text_all(html, "incident-correction")
     assert "The client was identified afterwards" in shown
     assert "duty" in shown
@@ -96,7 +90,7 @@ def test_it_refuses_a_correction_that_leaves_no_one_involved(client_for, recorde
     response = client_for("duty").post(f"/incidents/{recorded.pk}/correct/", _corrected(recorded, other_party=""))
 
     message = "Name at least one person involved: a client by code, a staff member, or describe who it was."
-    assert nb(message) in page_text(response.content.decode())
+    assert nb(message) in text_of(response.content.decode())
     recorded.refresh_from_db()
     assert recorded.other_party == "a passer-by"
 

@@ -8,19 +8,14 @@ import pytest
 import time_machine
 
 from core.versioning import StaleEdit
-from tests.helpers import STALE_EDIT, nb
-from tests.staff.factories import incident, oslo, page_text, registered_client
-from tests.visits.rooms_helpers import race
+from tests.support.factories import incident, registered_client
+from tests.support.pages import STALE_EDIT, nb, text_of
+from tests.support.races import race
+from tests.support.time import oslo
 from visits.models import Incident
 from visits.services.incidents import incident_correct
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(oslo(), tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -68,7 +63,7 @@ def test_it_refuses_a_correction_opened_before_another_was_saved(client_for, cas
     response = client_for("duty").post(f"/incidents/{recorded.pk}/correct/", stale)
 
     assert response.status_code == 409
-    text = page_text(response.content.decode())
+    text = text_of(response.content.decode())
     assert nb(STALE_EDIT) in text
     recorded.refresh_from_db()
     assert recorded.action_taken == "Police called; he left before they came"
@@ -126,7 +121,7 @@ def test_it_answers_a_missing_or_garbled_version_with_a_form_error(client_for, r
     )
 
     assert response.status_code == 200
-    assert nb("The form is incomplete: reload the page.") in page_text(response.content.decode())
+    assert nb("The form is incomplete: reload the page.") in text_of(response.content.decode())
     recorded.refresh_from_db()
     assert recorded.description == "Threatened another client in the queue"
 

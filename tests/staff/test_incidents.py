@@ -5,18 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 
-from tests.helpers import nb
-from tests.staff.factories import incident, marked_text_all, oslo, page_text, registered_client
+from tests.support.factories import incident, registered_client
+from tests.support.pages import marked_text_all, nb, text_of
+from tests.support.time import oslo
 from visits.models import Ban, Incident, Room
 from visits.selectors.incidents import incident_counts
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(oslo(), tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -58,7 +52,7 @@ def test_it_refuses_an_incident_with_no_one_involved(client_for, at_noon):
 
     assert response.status_code == 200
     assert nb("Name at least one person involved: a client by code, a staff member, or describe who it was.") in (
-        page_text(response.content.decode())
+        text_of(response.content.decode())
     )
     assert not Incident.objects.exists()
 
@@ -66,7 +60,7 @@ def test_it_refuses_an_incident_with_no_one_involved(client_for, at_noon):
 def test_it_refuses_a_client_code_that_is_not_registered(client_for, at_noon):
     response = client_for("duty").post("/incidents/new/", _form(client_codes="NOPE1990M"))
 
-    assert nb("No client is registered with the code %(codes)s.") % {"codes": "NOPE1990M"} in page_text(
+    assert nb("No client is registered with the code %(codes)s.") % {"codes": "NOPE1990M"} in text_of(
         response.content.decode()
     )
     assert not Incident.objects.exists()
@@ -93,7 +87,7 @@ def test_it_records_a_neighbour_s_complaint_with_the_party_described(client_for,
 def test_it_refuses_an_incident_in_the_future(client_for, cast, at_noon):
     response = client_for("duty").post("/incidents/new/", _form(time="14:00", staff=[cast["duty"].pk]))
 
-    assert nb("The incident cannot have happened in the future.") in page_text(response.content.decode())
+    assert nb("The incident cannot have happened in the future.") in text_of(response.content.decode())
 
 
 def test_it_marks_police_called_when_that_is_the_kind(cast, at_noon):

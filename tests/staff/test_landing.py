@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from staff.roles import Role
-from tests.conftest import make_user
-from tests.helpers import log_in, nav_hrefs, nb
+from tests.support.cast import make_user
+from tests.support.pages import log_in, nav_hrefs, nb
 
 LANDING = {
     "reception": "/reception/",

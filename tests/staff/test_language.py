@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from staff.models import User
-from tests.helpers import html_lang, log_in
+from tests.support.pages import html_lang, log_in
 
 
 def test_it_shows_the_login_page_in_norwegian_to_an_english_browser(client, db):

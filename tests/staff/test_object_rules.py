@@ -7,14 +7,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from health.models import Emergency, HealthService
-from tests.counseling.test_timeline import INTAKE_NOTES, SESSION_NOTES, at_noon, history  # noqa: F401
+from tests.support.scenes.history import INTAKE_NOTES, READ_AT, SESSION_NOTES
 from visits.models import Ban
 
 NOTES = [SESSION_NOTES, INTAKE_NOTES]
 SERVICE_SITE = "forearm"
+
+
+@pytest.fixture
+def at_noon(facility):
+    """Time stands still after the whole history (tests.support.scenes.history)."""
+    with time_machine.travel(READ_AT, tick=False) as traveller:
+        yield traveller
 
 
 def page(client_for, role: str, url: str) -> str:
@@ -24,7 +32,7 @@ def page(client_for, role: str, url: str) -> str:
 
 
 @pytest.mark.parametrize("role", ["counselor", "coordinator"])
-def test_counseling_notes_are_shown_to_counselors_and_coordinators(client_for, history, at_noon, role):  # noqa: F811
+def test_counseling_notes_are_shown_to_counselors_and_coordinators(client_for, history, at_noon, role):
     html = page(client_for, role, f"/interview/clients/{history.pk}/timeline/?month=2026-03")
     html_jan = page(client_for, role, f"/interview/clients/{history.pk}/timeline/?month=2026-01")
 
@@ -33,14 +41,14 @@ def test_counseling_notes_are_shown_to_counselors_and_coordinators(client_for, h
 
 
 @pytest.mark.parametrize("role", ["reception", "health", "duty"])
-def test_counseling_notes_are_hidden_from_everyone_else(client_for, history, at_noon, role):  # noqa: F811
+def test_counseling_notes_are_hidden_from_everyone_else(client_for, history, at_noon, role):
     for month in ("2026-01", "2026-03"):
         html = page(client_for, role, f"/interview/clients/{history.pk}/timeline/?month={month}")
         assert not any(note in html for note in NOTES)
 
 
 @pytest.mark.parametrize("role", ["health", "duty", "coordinator"])
-def test_clinical_detail_is_shown_to_the_clinical_roles(client_for, history, at_noon, role):  # noqa: F811
+def test_clinical_detail_is_shown_to_the_clinical_roles(client_for, history, at_noon, role):
     html = page(client_for, role, f"/health/clients/{history.pk}/")
 
     assert SERVICE_SITE in html
@@ -49,7 +57,7 @@ def test_clinical_detail_is_shown_to_the_clinical_roles(client_for, history, at_
 
 
 @pytest.mark.parametrize("role", ["reception", "counselor"])
-def test_clinical_detail_is_forbidden_to_the_others(client_for, history, at_noon, role):  # noqa: F811
+def test_clinical_detail_is_forbidden_to_the_others(client_for, history, at_noon, role):
     emergency = Emergency.objects.get(client=history)
 
     assert client_for(role).get(f"/health/clients/{history.pk}/").status_code == 403
@@ -59,7 +67,7 @@ def test_clinical_detail_is_forbidden_to_the_others(client_for, history, at_noon
     assert "1,8" not in timeline and "1.8" not in timeline  # the naloxone dose
 
 
-def test_reception_sees_the_flags_not_the_notes(client_for, cast, history, at_noon):  # noqa: F811
+def test_reception_sees_the_flags_not_the_notes(client_for, cast, history, at_noon):
     now = timezone.now()
     Ban.objects.create(
         client=history,

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.urls import resolve
 
 from staff.matrix import ADMIN_MODEL_PAGES, MATRIX, ROLES, SHADOWED, Rule, render_markdown, rule_for
-from tests.staff.test_login_required import PAGES
-
-REACHABLE = [page for page in PAGES if resolve(page.url).func is page.callback]
+from tests.support.urls import PAGES, REACHABLE
 
 
 def _outcome(response) -> str:

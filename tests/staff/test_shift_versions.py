@@ -5,23 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 
 from duty.models import Shift
 from duty.services.roster import shift_update
 from staff.roles import Role
-from tests.helpers import STALE_EDIT, nb
-from tests.staff.factories import TUESDAY, oslo, page_text, shift
+from tests.support.factories import shift
+from tests.support.pages import STALE_EDIT, nb, text_of
+from tests.support.time import TUESDAY, oslo
 
 pytestmark = pytest.mark.django_db
 
 WEDNESDAY = TUESDAY + dt.timedelta(days=1)
-
-
-@pytest.fixture
-def at_noon(facility):
-    with time_machine.travel(oslo(), tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -62,7 +56,7 @@ def test_it_refuses_a_change_from_a_form_opened_before_another_planner_saved(cli
     response = client_for("coordinator").post(f"/roster/shifts/{planned.pk}/", stale)
 
     assert response.status_code == 409
-    assert nb(STALE_EDIT) in page_text(response.content.decode())
+    assert nb(STALE_EDIT) in text_of(response.content.decode())
     planned.refresh_from_db()
     assert timezone_hour(planned.starts_at) == 8
     assert sorted(a.user.username for a in planned.assignments.all()) == ["duty", "health"]
@@ -114,7 +108,7 @@ def test_it_answers_a_missing_or_garbled_version_with_a_form_error(client_for, c
     response = client_for("coordinator").post(f"/roster/shifts/{planned.pk}/", data)
 
     assert response.status_code == 200
-    assert nb("The form is incomplete: reload the page.") in page_text(response.content.decode())
+    assert nb("The form is incomplete: reload the page.") in text_of(response.content.decode())
     planned.refresh_from_db()
     assert (timezone_hour(planned.starts_at), planned.version) == (8, 1)
 

@@ -12,19 +12,11 @@ from django.utils import timezone
 from duty.models import Shift, ShiftAssignment
 from duty.selectors.roster import on_duty_now, understaffed_now
 from staff.roles import Role
-from tests.helpers import nb
-from tests.staff.factories import (
-    MONDAY,
-    TUESDAY,
-    health_worker,
-    marked_text_all,
-    minimum,
-    oslo,
-    page_text,
-    second_duty_officer,
-    shift,
-)
-from tests.visits.rooms_helpers import race
+from tests.support.cast import health_worker, second_duty_officer
+from tests.support.factories import minimum, shift
+from tests.support.pages import marked_text_all, nb, text_of
+from tests.support.races import race
+from tests.support.time import MONDAY, TUESDAY, oslo
 
 WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 
@@ -180,7 +172,7 @@ def test_it_flags_nothing_when_a_change_of_shift_leaves_no_gap(client_for, cast)
     with time_machine.travel(oslo(WEDNESDAY, 7), tick=False):
         html = client_for("coordinator").get(f"/roster/?week={MONDAY.isoformat()}").content.decode()
 
-    assert nb("Wednesday") in page_text(html) or "onsdag" in page_text(html).lower()
+    assert nb("Wednesday") in text_of(html) or "onsdag" in text_of(html).lower()
     assert "14:30" not in marked_text_all(html, "understaffed-period")
 
 
@@ -252,7 +244,7 @@ def test_it_refuses_a_shift_that_ends_when_it_starts(client_for, cast):
     response = client_for("coordinator").post("/roster/shifts/new/", data)
 
     assert response.status_code == 200
-    assert nb("A shift cannot start and end at the same time.") in page_text(response.content.decode())
+    assert nb("A shift cannot start and end at the same time.") in text_of(response.content.decode())
     assert not Shift.objects.exists()
 
 
@@ -262,7 +254,7 @@ def test_it_refuses_to_put_one_person_on_two_overlapping_shifts(client_for, cast
 
     response = client_for("coordinator").post("/roster/shifts/new/", data)
 
-    text = page_text(response.content.decode())
+    text = text_of(response.content.decode())
     assert response.status_code == 200
     assert "duty" in text
     assert (
@@ -364,7 +356,7 @@ def test_it_refuses_to_copy_into_a_week_that_has_shifts(client_for, cast):
     response = client_for("coordinator").post("/roster/copy/", {"week": MONDAY.isoformat()}, follow=True)
 
     assert nb("This week already has shifts. Copying would double them; remove them first or plan by hand.") in (
-        page_text(response.content.decode())
+        text_of(response.content.decode())
     )
     assert Shift.objects.count() == 2
 
@@ -376,7 +368,7 @@ def test_it_lets_the_duty_officer_read_the_roster_but_not_plan_it(client_for, ca
     html = duty.get(f"/roster/?week={MONDAY.isoformat()}").content.decode()
 
     assert "08:00–15:00" in marked_text_all(html, "shift")
-    assert nb("Add shift") not in page_text(html)
+    assert nb("Add shift") not in text_of(html)
     assert duty.post("/roster/shifts/new/", {}).status_code == 403
 
 
@@ -405,7 +397,7 @@ def test_it_shows_my_shifts_to_every_role(client_for, cast):
         response = client_for("norole").get("/my-shifts/")
 
     assert response.status_code == 200
-    assert nb("No shifts.") in page_text(response.content.decode())
+    assert nb("No shifts.") in text_of(response.content.decode())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,18 +12,10 @@ from duty.models import Shift
 from duty.selectors.roster import on_duty_now, understaffed_now
 from duty.services.roster import shift_create, shifts_plan
 from staff.roles import Role
-from tests.helpers import nb
-from tests.staff.factories import (
-    MONDAY,
-    TUESDAY,
-    health_worker,
-    marked_text_all,
-    minimum,
-    oslo,
-    page_text,
-    second_duty_officer,
-    shift,
-)
+from tests.support.cast import health_worker, second_duty_officer
+from tests.support.factories import minimum, shift
+from tests.support.pages import marked_text_all, nb, text_of
+from tests.support.time import MONDAY, TUESDAY, oslo
 
 WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 THURSDAY = TUESDAY + dt.timedelta(days=2)
@@ -62,7 +54,7 @@ def late_shift(cast):
 def test_it_tells_the_coordinator_that_an_end_before_the_start_is_the_next_day(client_for, cast):
     html = client_for("coordinator").get(f"/roster/shifts/new/?date={WEDNESDAY.isoformat()}").content.decode()
 
-    assert nb("An end before the start is the next day.") in page_text(html)
+    assert nb("An end before the start is the next day.") in text_of(html)
 
 
 def test_it_plans_a_shift_that_ends_before_it_starts_as_ending_the_next_day(client_for, cast):
@@ -90,7 +82,7 @@ def test_it_shows_the_shift_on_the_day_it_starts_with_its_end_marked_as_the_next
     assert "18:00–02:00 (+1)" in days[WEDNESDAY.weekday()]
     assert "18:00" not in days[THURSDAY.weekday()]
     assert nb("No shifts.") in days[THURSDAY.weekday()]
-    assert nb("(+1): ends the next day.") in page_text(
+    assert nb("(+1): ends the next day.") in text_of(
         client_for("coordinator").get(f"/roster/?week={MONDAY.isoformat()}").content.decode()
     )
 
@@ -165,7 +157,7 @@ def test_it_shows_a_clear_message_for_a_time_that_is_not_one(client_for, cast):
     )
 
     assert response.status_code == 200
-    assert nb("Enter a valid time.") in page_text(response.content.decode())
+    assert nb("Enter a valid time.") in text_of(response.content.decode())
     assert not Shift.objects.exists()
 
 
@@ -181,7 +173,7 @@ def test_it_refuses_a_shift_the_next_night_that_overlaps_the_late_shift(client_f
     assert nb("%(name)s is already on the shift %(shift)s, which overlaps this one.") % {
         "name": "duty",
         "shift": "11.03.2026 18:00–02:00 (+1)",
-    } in page_text(response.content.decode())
+    } in text_of(response.content.decode())
     assert Shift.objects.count() == 1
 
 
@@ -193,7 +185,7 @@ def test_it_refuses_a_late_shift_that_overlaps_the_next_morning_s_shift(client_f
     )
 
     assert response.status_code == 200
-    assert "12.03.2026 01:00–08:00" in page_text(response.content.decode())
+    assert "12.03.2026 01:00–08:00" in text_of(response.content.decode())
     assert Shift.objects.count() == 1
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers import nb
-from tests.visits.factories import NOON, BanFactory, ClientFactory, heroin
-from tests.visits.pages import marked_text, text_of
+from tests.support.factories import BanFactory, ClientFactory, heroin
+from tests.support.pages import marked_text, nb, text_of
+from tests.support.time import NOON
 from visits.models import Ban, Client, Visit
 
 FORMAT = "%Y-%m-%dT%H:%M"

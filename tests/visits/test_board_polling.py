@@ -17,7 +17,9 @@ from django.test.utils import CaptureQueriesContext
 
 from duty.services.roster import shift_create
 from health.services import emergency_open
-from tests.visits.rooms_helpers import NOON, booth, checked_in, heroin, in_booth, injection
+from tests.support.factories import booth, heroin, injection
+from tests.support.rooms import checked_in, in_booth
+from tests.support.time import NOON_2024 as NOON
 from visits.models import EquipmentItem, Route
 from visits.services.rooms import booth_assign
 from visits.services.stock import stock_deliver

@@ -9,19 +9,11 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tests.visits.rooms_helpers import (
-    NOON,
-    booth,
-    booth_card,
-    booth_name,
-    checked_in,
-    heroin,
-    in_booth,
-    injection,
-    race,
-    section,
-    t,
-)
+from tests.support.factories import booth, heroin, injection
+from tests.support.pages import booth_card, booth_name, section, t
+from tests.support.races import race
+from tests.support.rooms import checked_in, in_booth
+from tests.support.time import NOON_2024 as NOON
 from visits.models import (
     Booth,
     BoothSession,

@@ -16,15 +16,10 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import ngettext, override
 
-from tests.visits.rooms_helpers import (
-    NOON,
-    booth_card,
-    in_booth,
-    in_observation,
-    injection,
-    observation_card,
-    t,
-)
+from tests.support.factories import injection
+from tests.support.pages import booth_card, observation_card, t
+from tests.support.rooms import in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import BoothSession, Observation, ObservationCheck, Route, Visit
 from visits.services.rooms import booth_end, observation_check_record
 

@@ -10,19 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.helpers import nb
-from tests.visits.factories import (
-    NOON,
-    TUESDAY,
-    BanFactory,
-    ClientFactory,
-    VisitFactory,
-    heroin,
-    not_allowed_substance,
-    oslo,
-)
-from tests.visits.pages import form_field_names, form_values, marked_text, marked_texts, text_of
-from tests.visits.query_cost import own_queries
+from tests.support.factories import BanFactory, ClientFactory, VisitFactory, heroin, not_allowed_substance
+from tests.support.pages import form_field_names, form_values, marked_text, marked_texts, nb, text_of
+from tests.support.queries import own_queries
+from tests.support.time import NOON, TUESDAY, oslo
 from visits.models import Client, ClosedDay, Intoxication, Refusal, Substance, Visit, VisitEvent
 from visits.services.checkin import visit_check_in
 

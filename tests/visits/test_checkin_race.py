@@ -13,10 +13,10 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from staff.roles import Role
-from tests.conftest import make_user
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory, heroin
-from tests.visits.pages import marked_text
+from tests.support.cast import make_user
+from tests.support.factories import ClientFactory, heroin
+from tests.support.pages import marked_text, nb
+from tests.support.time import NOON
 from visits.models import Visit, VisitEvent
 from visits.services.checkin import CheckInBlocked, visit_check_in
 

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone, translation
 
 from counseling.models import Intake
-from tests.helpers import nb
-from tests.visits.factories import NOON, BanFactory, ClientFactory, RefusalFactory, VisitFactory, past_visits
-from tests.visits.pages import marked_text, marked_texts, text_of
-from tests.visits.query_cost import own_queries
+from tests.support.factories import BanFactory, ClientFactory, RefusalFactory, VisitFactory, past_visits
+from tests.support.pages import marked_text, marked_texts, nb, text_of
+from tests.support.queries import own_queries
+from tests.support.time import NOON
 from visits.models import Client, Visit
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory
-from tests.visits.pages import text_of
+from tests.support.factories import ClientFactory
+from tests.support.pages import nb, text_of
+from tests.support.time import NOON
 from visits.models import Client, Contact, EquipmentItem, HandOut
 
 URL = "/reception/contact/"

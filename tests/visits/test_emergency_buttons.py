@@ -11,17 +11,9 @@ from django.utils.translation import override, pgettext
 
 from health.models import Emergency
 from health.services import emergency_close, emergency_open
-from tests.visits.pages import marked_text
-from tests.visits.rooms_helpers import (
-    NOON,
-    booth_card,
-    checked_in,
-    in_booth,
-    in_observation,
-    observation_card,
-    section,
-    t,
-)
+from tests.support.pages import booth_card, marked_text, observation_card, section, t
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.services.rooms import observation_check_record, visit_move
 
 pytestmark = pytest.mark.django_db

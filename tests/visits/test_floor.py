@@ -10,18 +10,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.visits.rooms_helpers import (
-    NOON,
-    booth_card,
-    checked_in,
-    heroin,
-    in_booth,
-    in_observation,
-    injection,
-    observation_card,
-    section,
-    t,
-)
+from tests.support.factories import heroin, injection
+from tests.support.pages import booth_card, observation_card, section, t
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import Booth, BoothSession, Client, Observation, ObservationCheck, Visit, VisitEvent
 from visits.services.rooms import observation_check_record, visit_move
 

@@ -9,7 +9,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from stations.selectors.floor import floor_board
-from tests.visits.rooms_helpers import NOON, checked_in, in_booth, in_observation, section, t
+from tests.support.pages import section, t
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import BoothSession, Observation, Visit, VisitEvent
 from visits.services.checkin import visit_check_in
 from visits.services.rooms import visit_check_out, visit_close_after_hours, visit_move

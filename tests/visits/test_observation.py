@@ -9,17 +9,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from health.services import emergency_open
-from tests.visits.rooms_helpers import (
-    NOON,
-    booth_card,
-    checked_in,
-    in_booth,
-    in_observation,
-    observation_card,
-    race,
-    section,
-    t,
-)
+from tests.support.pages import booth_card, observation_card, section, t
+from tests.support.races import race
+from tests.support.rooms import checked_in, in_booth, in_observation
+from tests.support.time import NOON_2024 as NOON
 from visits.models import Observation, ObservationCheck, Visit, VisitEvent
 from visits.services.checkin import visit_check_in
 from visits.services.rooms import observation_check_record, observation_release, visit_check_out

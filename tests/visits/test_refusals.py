@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory, RefusalFactory, heroin, not_allowed_substance
-from tests.visits.pages import form_values, marked_text, text_of
+from tests.support.factories import ClientFactory, RefusalFactory, heroin, not_allowed_substance
+from tests.support.pages import form_values, marked_text, nb, text_of
+from tests.support.time import NOON
 from visits.models import Client, Refusal
 
 

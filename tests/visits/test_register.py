@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import nb
-from tests.visits.factories import NOON, ClientFactory
-from tests.visits.pages import form_values, marked_text, text_of
+from tests.support.factories import ClientFactory
+from tests.support.pages import form_values, marked_text, nb, text_of
+from tests.support.time import NOON
 from visits.models import Client
 
 URL = "/clients/new/"
@@ -18,8 +18,18 @@ def reception(client_for, at_noon):
     return client_for("reception")
 
 
-def register(http, **data):
-    return http.post(URL, {"letters": "MAKO", "birth_year": 1990, "gender": "K", **data})
+def register(http, follow: bool = False, **data):
+    return http.post(URL, {"letters": "MAKO", "birth_year": 1990, "gender": "K", **data}, follow=follow)
+
+
+def assert_registered(response, code: str) -> None:
+    """The client is in the database, pending intake, and reception has landed on their card, told so."""
+    client = Client.objects.get(code=code)
+    assert client.status == Client.Status.PENDING
+    assert response.redirect_chain == [(f"/clients/{client.pk}/", 302)]
+    assert nb("%(code)s is registered. Send the client to the interview room for intake.") % {
+        "code": code
+    } in text_of(response.content)
 
 
 def test_it_registers_a_client_as_pending_intake_and_opens_the_card(reception, cast):
@@ -116,10 +126,10 @@ def test_it_registers_a_near_match_when_submitted_again_to_confirm(reception):
     ClientFactory(code="MAKA1990K", birth_year=1990, gender="K")
     warning = register(reception, letters="MAKO")
 
-    again = reception.post(URL, form_values(warning.content, ""))
+    again = reception.post(URL, form_values(warning.content, ""), follow=True)
 
-    assert again.status_code == 302
-    assert Client.objects.filter(code="MAKO1990K", status=Client.Status.PENDING).exists()
+    assert_registered(again, "MAKO1990K")
+    assert Client.objects.count() == 2
 
 
 def test_it_warns_again_when_the_letters_change_after_a_confirmation(reception):
@@ -139,18 +149,17 @@ def test_it_warns_again_when_the_letters_change_after_a_confirmation(reception):
 def test_it_does_not_count_another_birth_year_as_a_near_match(reception):
     ClientFactory(code="MAKA1991K", birth_year=1991, gender="K")
 
-    response = register(reception, letters="MAKO")
+    response = register(reception, letters="MAKO", follow=True)
 
-    assert response.status_code == 302
-    assert Client.objects.filter(code="MAKO1990K").exists()
+    assert_registered(response, "MAKO1990K")
 
 
 def test_it_does_not_count_another_gender_as_a_near_match(reception):
     ClientFactory(code="MAKA1990M", birth_year=1990, gender="M")
 
-    response = register(reception, letters="MAKO")
+    response = register(reception, letters="MAKO", follow=True)
 
-    assert response.status_code == 302
+    assert_registered(response, "MAKO1990K")
 
 
 @pytest.mark.parametrize(

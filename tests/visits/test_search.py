@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers import nb
-from tests.visits.factories import NOON, BanFactory, ClientFactory, VisitFactory
-from tests.visits.pages import text_of
+from tests.support.factories import BanFactory, ClientFactory, VisitFactory
+from tests.support.pages import nb, text_of
+from tests.support.time import NOON
 from visits.models import Client
 
 SEARCH = "/reception/search/"

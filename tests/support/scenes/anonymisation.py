@@ -22,7 +22,8 @@ from duty.models import Handover, Shift
 from health.models import Emergency, Intervention, VitalSigns
 from oversight.mentions import text_columns
 from oversight.selectors import _client_record_querysets
-from tests.counseling.helpers import closed_visit, make_client, oslo
+from tests.support.factories import closed_visit, make_client
+from tests.support.time import oslo
 from visits.models import Client, Contact, EquipmentItem, HandOut, Incident, Visit, VisitEvent
 
 FIRST = "MAKO1990K"  # the code the client was registered with, corrected since

@@ -24,7 +24,7 @@ from health.models import Emergency, HealthService, Intervention
 from reports.models import AnnualBudget
 from staff.models import User
 from staff.roles import Role
-from tests.visits.factories import BanFactory, ClientFactory, RefusalFactory, VisitFactory
+from tests.support.factories import BanFactory, ClientFactory, RefusalFactory, VisitFactory
 from visits.models import (
     Booth,
     BoothSession,

@@ -1,13 +1,41 @@
-"""Reading a page as a person does: its visible text, a marked element's text, a form as it would be sent.
+"""Reading a page as a person does: its visible text, a marked element's text, a form as it would be sent,
+the navigation, the booth and observation cards; and logging in through the form.
 
-Visible text is compared with the bokmål of the English source (``tests.helpers.nb``), so the tests
-keep passing once the catalogue has the translations.
+Visible text is compared with the bokmål of the English source (``nb``), so the tests keep passing once
+the catalogue has the translations.
 """
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
+from django.test import Client
+from django.utils.translation import gettext, override
+
+from tests.support.cast import PASSWORD
+
+# The refusal of a save from a form opened before someone else's (core.versioning.StaleEdit).
+STALE_EDIT = (
+    "Someone else saved this record after you opened it. Nothing was saved: check what changed below and enter "
+    "your change again."
+)
+
+
+def nb(text: str) -> str:
+    """``text`` as a bokmål page shows it: the catalogue's translation, or the source until there is one."""
+    with override("nb"):
+        return gettext(text)
+
+
+def t(msgid: str, **values: object) -> str:
+    """A message as a bokmål page shows it, with its values filled in."""
+    return nb(msgid) % values if values else nb(msgid)
+
+
+def log_in(client: Client, username: str, password: str = PASSWORD):
+    """Log in through the login form as a person does; the response is the page they end up on."""
+    return client.post("/login/", {"username": username, "password": password}, follow=True)
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Tags that start a new line or cell on screen: their text never runs into the next.
@@ -114,9 +142,15 @@ def marked_texts(content: bytes | str, testid: str) -> list[str]:
 
 
 def marked_text(content: bytes | str, testid: str) -> str:
+    """The text of the one element marked ``data-testid=testid``; there must be exactly one."""
     found = marked_texts(content, testid)
     assert len(found) == 1, f"expected one element with data-testid={testid!r}, found {len(found)}"
     return found[0]
+
+
+def marked_text_all(content: bytes | str, testid: str) -> str:
+    """The text of every element marked ``data-testid=testid``, joined by " | "; empty when there is none."""
+    return " | ".join(marked_texts(content, testid))
 
 
 class _Form(HTMLParser):
@@ -200,3 +234,50 @@ def form_field_names(content: bytes | str, action: str) -> set[str]:
     parser.feed(content.decode() if isinstance(content, bytes) else content)
     assert parser.found, f"no form posts to {action}"
     return parser.names
+
+
+class _NavLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "a" and "nav-link" in (attributes.get("class") or "").split():
+            self.hrefs.append(attributes.get("href") or "")
+
+
+def nav_hrefs(html: str) -> list[str]:
+    """The addresses of the station links in the top navigation, in order."""
+    parser = _NavLinks()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def html_lang(html: str) -> str | None:
+    match = re.search(r"<html[^>]*\blang=\"([^\"]*)\"", html)
+    return match.group(1) if match else None
+
+
+# The floor's cards ----------------------------------------------------------------------------------
+
+
+def booth_name(label: str) -> str:
+    return t("Booth %(label)s", label=label)
+
+
+def cards(html: str) -> list[str]:
+    """The booth and observation cards on a page, each as its HTML."""
+    return [part.split("</article>")[0] for part in html.split("<article")[1:]]
+
+
+def booth_card(html: str, label: str) -> str:
+    return next(card for card in cards(html) if f">{booth_name(label)}</h3>" in card)
+
+
+def observation_card(html: str, code: str) -> str:
+    return next(card for card in cards(html) if 'data-testid="observation-card"' in card and code in card)
+
+
+def section(html: str, testid: str) -> str:
+    return html.split(f'data-testid="{testid}"')[1].split("</section>")[0]

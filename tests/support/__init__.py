@@ -1,0 +1,18 @@
+"""What the tests share, in one place; no test module imports another.
+
+- ``cast``: the fixed cast of staff, one per role plus one with none, and how to make more of them.
+- ``time``: the moments the tests happen at (an ordinary Tuesday in Oslo) and how to name others.
+- ``factories``: records made directly (factory_boy and the ORM), at given moments.
+- ``rooms``: clients brought onto the floor through the services: checked in, in a booth, in observation.
+- ``races``: two stations acting at the same moment, each in its own thread and database connection.
+- ``pages``: reading a page as a person does: its text, a marked element, a form, the navigation.
+- ``figures``: the reports' marked figures, chart data and tables.
+- ``queries``: what a page asks of the database on its own.
+- ``urls``: every page of the site, found by walking the URL resolver.
+- ``browser``: steps the Playwright tests share.
+- ``scenes``: whole worked-out situations: a known March (``march``), a client with a full history
+  (``history``), a client to be forgotten (``anonymisation``).
+
+The fixtures that hand these to the tests (``cast``, ``client_for``, ``at_noon``, ``history`` ...) live in
+the conftest.py files, which only call in here.
+"""
