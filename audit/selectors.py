@@ -91,7 +91,7 @@ def client_audit_trail(client: Client, *, limit: int = 2000) -> list[TrailRow]:
     for entry in AccessLogEntry.objects.filter(client=client).select_related("user")[:limit]:
         rows.append(TrailRow(at=entry.at, user=entry.user, action=str(_("viewed")), what=entry.get_kind_display()))
     for model, queryset in _client_record_querysets(client):
-        history = model.history.model.objects.filter(
+        history = model.history.model.objects.filter(  # type: ignore[attr-defined]  # simple_history's register() adds it
             **{f"{model._meta.pk.attname}__in": queryset.values("pk")}
         ).select_related("history_user")
         for record in history.order_by("-history_date")[:limit]:
@@ -160,7 +160,7 @@ class _Export:
 
     def __init__(self, client: Client) -> None:
         # Every code the client has had: one corrected since is theirs too, not another person's.
-        self.codes = {client.code, *Client.history.filter(id=client.pk).values_list("code", flat=True)}
+        self.codes = {client.code, *Client.history.filter(id=client.pk).values_list("code", flat=True)}  # type: ignore[attr-defined]  # simple_history's register() adds it
         self.data: dict = {}
         self.exported: set[tuple[str, int]] = set()
 

@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import AccessLogEntry, AdminChange
+from staff.requests import StaffRequest
 from visits.models import Client
 
 
-def access_log_record(*, request: HttpRequest, client: Client, kind: AccessLogEntry.Kind) -> AccessLogEntry:
+def access_log_record(*, request: StaffRequest, client: Client, kind: AccessLogEntry.Kind) -> AccessLogEntry:
     """Note that ``request.user`` viewed ``kind`` of ``client``'s record now. Append-only."""
     return AccessLogEntry.objects.create(
         at=timezone.now(),
@@ -44,7 +44,7 @@ def admin_change_record(
 
 def access_log_record_many(
     *,
-    request: HttpRequest,
+    request: StaffRequest,
     clients: Iterable[Client],
     kind: AccessLogEntry.Kind,
     unless_logged_within: dt.timedelta | None = None,

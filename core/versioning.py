@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-Display = Callable[[object], str]
+Display = Callable[[Any], str]  # of a history row
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ class VersionedForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for name, field in self.fields.items():
-            if isinstance(field, VersionField) and name in self._errors:
-                self.add_error(None, list(self._errors.pop(name)))
+            if isinstance(field, VersionField) and name in self.errors:
+                self.add_error(None, list(self.errors.pop(name)))
         return cleaned
 
 
@@ -113,7 +114,7 @@ def display_value(instance, name: str) -> str:
 
 def _label(model: type[Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
+        return str(cast(Field, model._meta.get_field(name)).verbose_name).capitalize()
     except FieldDoesNotExist:
         return name
 
@@ -154,7 +155,7 @@ def version_check(
                     label = str(labels.get(name) or _label(type(instance), name))
                     changes.append(Change(label, m2m[name](was), m2m[name](now)))
                 continue
-            show = display.get(name) or (lambda obj, name=name: display_value(obj, name))
+            show: Display = display.get(name) or (lambda obj, name=name: display_value(obj, name))
             was_text, now_text = show(before), show(latest)
             if was_text != now_text:
                 changes.append(Change(str(labels.get(name) or _label(type(instance), name)), was_text, now_text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from visits import codes
 from visits.models import Client, EquipmentItem, Intoxication, Refusal, Substance
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -29,7 +33,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_LOCAL)
 
 
-def _datetime_field(label, *, required: bool, help_text: str = "") -> forms.DateTimeField:
+def _datetime_field(label, *, required: bool, help_text: StrOrPromise = "") -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
@@ -39,7 +43,7 @@ def _datetime_field(label, *, required: bool, help_text: str = "") -> forms.Date
     )
 
 
-class _ReadOnceChoices:
+class _ReadOnceChoices(forms.ModelChoiceField):
     """Choices from objects the view read once, shown and checked without asking the database again.
 
     A plain ModelChoiceField queries each time its widget is drawn and again to check what was
@@ -50,7 +54,9 @@ class _ReadOnceChoices:
     def use_objects(self, objects: Iterable[Model]) -> None:
         objects = list(objects)
         self._objects = {obj.pk: obj for obj in objects}
-        choices = [(ModelChoiceIteratorValue(obj.pk, obj), self.label_from_instance(obj)) for obj in objects]
+        choices: list[tuple[ModelChoiceIteratorValue | str, StrOrPromise]] = [
+            (ModelChoiceIteratorValue(obj.pk, obj), self.label_from_instance(obj)) for obj in objects
+        ]
         if self.empty_label is not None:
             choices.insert(0, ("", self.empty_label))
         self.choices = choices
@@ -58,8 +64,10 @@ class _ReadOnceChoices:
     def _object(self, value) -> Model:
         if isinstance(value, Model):
             value = value.pk
+        queryset = self.queryset
+        assert queryset is not None  # the fallback every field here is given
         try:
-            return self._objects[self.queryset.model._meta.pk.to_python(value)]
+            return self._objects[queryset.model._meta.pk.to_python(value)]
         except (KeyError, ValueError, TypeError, ValidationError):
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
@@ -79,15 +87,17 @@ class ReadOnceModelChoiceField(_ReadOnceChoices, forms.ModelChoiceField):
 class ReadOnceModelMultipleChoiceField(_ReadOnceChoices, forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         if not hasattr(self, "_objects"):
-            return super()._check_values(value)
+            return super()._check_values(value)  # type: ignore[misc]  # private in Django, absent from django-stubs
         try:
             value = frozenset(value)
         except TypeError:
             raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        queryset = self.queryset
+        assert queryset is not None  # the fallback every field here is given
         for pk in value:
             self.validate_no_null_characters(pk)
             try:
-                self.queryset.model._meta.pk.to_python(pk)
+                queryset.model._meta.pk.to_python(pk)
             except ValidationError:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
@@ -126,7 +136,7 @@ class RegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         # The validators are built when the field is; setting max_value afterwards would check nothing.
-        self.fields["birth_year"].max_value = this_year
+        cast(forms.IntegerField, self.fields["birth_year"]).max_value = this_year
         self.fields["birth_year"].validators.append(MaxValueValidator(this_year))
         self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": this_year})
         self.helper = FormHelper()
@@ -196,8 +206,9 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         substances = _substances(substances)
         # Allowed substances first in the list of what was brought; all of them, in order, for the rest.
-        self.fields["substance"].use_objects(sorted(substances, key=lambda s: (not s.enabled, s.position, s.pk)))
-        self.fields["other_substances"].use_objects(substances)
+        in_order = sorted(substances, key=lambda s: (not s.enabled, s.position, s.pk))
+        cast(_ReadOnceChoices, self.fields["substance"]).use_objects(in_order)
+        cast(_ReadOnceChoices, self.fields["other_substances"]).use_objects(substances)
         if not can_override:
             del self.fields["override_reason"]
         self.helper = FormHelper()
@@ -246,7 +257,7 @@ class RefusalForm(forms.Form):
     def __init__(self, *args, substances: Iterable[Substance] | None = None, **kwargs):
         """``substances``: every substance in their usual order, read once for all the forms on a page."""
         super().__init__(*args, **kwargs)
-        self.fields["substance"].use_objects(_substances(substances))
+        cast(_ReadOnceChoices, self.fields["substance"]).use_objects(_substances(substances))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -273,7 +284,8 @@ class BanForm(forms.Form):
         self.helper.add_input(Submit("save", _("Register ban"), css_class="btn-danger"))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The ban must end after it starts."))

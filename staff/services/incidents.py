@@ -174,7 +174,7 @@ def incident_correct(
     # The new version first: the history records of the people's changes belong to this correction,
     # so the last record of the version the form showed is the incident as the form showed it.
     version_bump(incident)
-    incident._history_user = by
+    incident._history_user = by  # type: ignore[attr-defined]  # set by hand for django-simple-history
     # The people first: each change of them is kept in the history as it happens; the correction's own
     # record, with its reason, comes last and holds the whole corrected incident.
     incident.clients.set(clients)
@@ -187,6 +187,6 @@ def incident_correct(
     incident.description = description.strip()
     incident.action_taken = action_taken.strip()
     incident.police_called = police_called or kind == Incident.Kind.POLICE
-    incident._change_reason = reason.strip()
+    incident._change_reason = reason.strip()  # type: ignore[attr-defined]  # set by hand for django-simple-history
     incident.save()
     return incident

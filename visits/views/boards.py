@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
 from staff.fieldclasses import FieldClass, may_read
 from staff.navigation import STATION_BY_SLUG
+from staff.requests import StaffRequest
 from visits.board_poll import poll_token, shown_version
 from visits.selectors.floor import FloorBoard, floor_board, floor_version
 
@@ -54,7 +55,7 @@ CARDS_DRAWN = {"floor": ("booths", "observations"), "injection": ("booths",), "o
 BOARD_VIEW_LOGGED_EVERY = dt.timedelta(minutes=15)
 
 
-def _log_clinical_view(request: HttpRequest, panel: Panel, board: FloorBoard) -> None:
+def _log_clinical_view(request: StaffRequest, panel: Panel, board: FloorBoard) -> None:
     """The substance and route, the checks and their notes on the cards: a view of each client's record."""
     drawn = CARDS_DRAWN[panel.slug]
     clients = []
@@ -70,7 +71,7 @@ def _log_clinical_view(request: HttpRequest, panel: Panel, board: FloorBoard) ->
     )
 
 
-def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
+def _context(request: StaffRequest, panel: Panel, *, version: str = "") -> dict:
     user = request.user
     closer = user.has_perm("visits.close_visit_after_hours")
     version = version or floor_version()  # before the data: see floor_version
@@ -95,17 +96,17 @@ def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
     }
 
 
-def render_page(request: HttpRequest, slug: str) -> HttpResponse:
+def render_page(request: StaffRequest, slug: str) -> HttpResponse:
     panel = PANELS[slug]
     return render(request, panel.page_template, _context(request, panel))
 
 
-def render_board(request: HttpRequest, slug: str, *, version: str = "") -> HttpResponse:
+def render_board(request: StaffRequest, slug: str, *, version: str = "") -> HttpResponse:
     panel = PANELS[slug]
     return render(request, panel.board_template, _context(request, panel, version=version))
 
 
-def poll_board(request: HttpRequest, slug: str) -> HttpResponse:
+def poll_board(request: StaffRequest, slug: str) -> HttpResponse:
     """A board's own refresh: "no change" (204, htmx swaps nothing) when the board it shows is current.
 
     Most polls are answered before they get here (``visits.board_poll``); this is the whole way, with
@@ -117,7 +118,7 @@ def poll_board(request: HttpRequest, slug: str) -> HttpResponse:
     return render_board(request, slug, version=version)
 
 
-def _panel_for(request: HttpRequest) -> str:
+def _panel_for(request: StaffRequest) -> str:
     """The board the action was posted from, if the user may see it; the floor board otherwise."""
     slug = request.POST.get("panel", "")
     if slug in PANELS and request.user.has_perm(PANELS[slug].station.permission):
@@ -131,7 +132,7 @@ def message_of(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-def answer(request: HttpRequest, *, notice: str = "", error: str = "") -> HttpResponse:
+def answer(request: StaffRequest, *, notice: str = "", error: str = "") -> HttpResponse:
     """The message above the board (htmx), or a redirect back to the page with the message.
 
     With htmx the board then refreshes itself (static/js/timers.js): an action costs only its own

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import Aggregate, F, Func, JSONField, OuterRef, QuerySet, Subquery
@@ -156,7 +156,7 @@ def _decoders(model: type[models.Model]) -> dict[str, Callable[[Any], Any]]:
 
 @functools.cache
 def _choices(model: type[models.Model], name: str) -> dict:
-    return dict(model._meta.get_field(name).flatchoices)
+    return dict(cast(models.Field, model._meta.get_field(name)).flatchoices)
 
 
 def _record(model: type[models.Model], row: Row | None) -> _Fetched:
