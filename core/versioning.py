@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, cast
 
 from django import forms
@@ -155,7 +156,7 @@ def version_check(
                     label = str(labels.get(name) or _label(type(instance), name))
                     changes.append(Change(label, m2m[name](was), m2m[name](now)))
                 continue
-            show: Display = display.get(name) or (lambda obj, name=name: display_value(obj, name))
+            show = display.get(name) or partial(display_value, name=name)
             was_text, now_text = show(before), show(latest)
             if was_text != now_text:
                 changes.append(Change(str(labels.get(name) or _label(type(instance), name)), was_text, now_text))

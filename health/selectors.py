@@ -238,8 +238,8 @@ def paramedic_sheet(pk: int) -> dict:
     )
     visit = emergency.visit
     started = timezone.localtime(emergency.started_at)
-    if emergency.client_id:
-        client = emergency.client
+    client = emergency.client
+    if client is not None:
         age = str(client.age_in(started.year))
         gender = client.get_gender_display()
     else:

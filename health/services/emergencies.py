@@ -17,7 +17,7 @@ from health.services.common import to_second
 from staff.models import User
 from visits.models import BoothSession, Client, Visit
 
-_PLACE_OF_LOCATION = {
+_PLACE_OF_LOCATION: dict[str, Emergency.Place] = {
     Visit.Location.BOOTH: Emergency.Place.BOOTH,
     Visit.Location.OBSERVATION: Emergency.Place.OBSERVATION,
     Visit.Location.HEALTH: Emergency.Place.HEALTH,
@@ -176,7 +176,9 @@ def emergency_link_client(
         # Linked to another code since the form was opened: say who did it and to what.
         version_check(emergency, seen=seen_version, fields=("client",))
         raise ValidationError(
-            _("This emergency is already linked to %(code)s.") % {"code": emergency.client.code}, code="linked"
+            _("This emergency is already linked to %(code)s.")
+            % {"code": Client.objects.get(pk=emergency.client_id).code},
+            code="linked",
         )
     other = (
         Emergency.objects.filter(client=client, ended_at__isnull=True).exclude(pk=emergency.pk).order_by("pk").first()

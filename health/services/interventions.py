@@ -63,6 +63,7 @@ def _note(note: str) -> str:
 
 
 def _repeat_question(last: Intervention, now: dt.datetime) -> ValidationError:
+    assert last.recorded_at is not None  # found by when it was recorded
     seconds = max(0, int((now - last.recorded_at).total_seconds()))
     who = last.by.display_name
     if last.kind == Intervention.Kind.NALOXONE:

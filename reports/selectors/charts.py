@@ -9,7 +9,9 @@ whether or not ``rollup_daily`` has run; it only makes them cheap.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
@@ -88,7 +90,7 @@ class RolledUp:
     until: dt.date | None
 
     def covers(self, day: dt.date) -> bool:
-        return self.first is not None and self.first <= day < self.until
+        return self.first is not None and self.until is not None and self.first <= day < self.until
 
 
 def rolled_up(today: dt.date) -> RolledUp:
@@ -108,7 +110,7 @@ def _live_q(field: str, rollup: RolledUp, first: dt.date | None = None, last: dt
     Each uncovered stretch (before the rollup's first day, and from its end on) is one range on ``field``,
     so the database reads each from the index; a stretch that cannot hold a day is left out.
     """
-    if rollup.first is None:
+    if rollup.first is None or rollup.until is None:  # both or neither
         stretches = [(first, last)]
     else:
         before_last = rollup.first - dt.timedelta(days=1)
@@ -185,10 +187,10 @@ class MonthlySeries:
 def per_month(today: dt.date) -> MonthlySeries:
     """Visits and overdoses in every month from the first record to this one."""
     rollup = rolled_up(today)
-    rolled = {}
+    rolled: dict[dt.date, Mapping[str, Any]] = {}
     if rollup.first is not None:
         rolled = {
-            row.pop("month"): row
+            row["month"]: row
             for row in DailyFigures.objects.filter(date__gte=rollup.first, date__lt=rollup.until)
             .annotate(month=TruncMonth("date"))
             .order_by()
