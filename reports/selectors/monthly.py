@@ -76,7 +76,7 @@ class Indicator:
         if self.mg:
             return number_format(self.value, 2) if localize else f"{self.value:.2f}"
         if self.minutes:
-            return number_format(round(self.value, 1), 1) if localize else f"{self.value:.1f}"
+            return number_format(round(float(self.value), 1), 1) if localize else f"{self.value:.1f}"
         return number_format(self.value, force_grouping=True) if localize else str(self.value)
 
 
@@ -263,7 +263,7 @@ def _mark_complements(
     unstated = set(counts) - {key for relation in relations for key in relation.keys} - set(alone)
     if unstated:
         raise ValueError(f"Indicators in no relation and not declared alone: {sorted(unstated)}")
-    complements = withhold(counts, relations)
+    complements = withhold(counts, relations)  # type: ignore[arg-type]  # a count (not measured) is an int
     for section in sections:
         section.indicators = [
             replace(i, complement=True) if i.key in complements or follows.get(i.key) in complements else i

@@ -40,7 +40,8 @@ class _Object(Func):
         self.keys = tuple(values)
         super().__init__(*values.values())
 
-    def as_sql(self, compiler, connection, **extra_context):
+    # Its own SQL: no function or template to take.
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         pairs, params = [], []
         for key, expression in zip(self.keys, self.get_source_expressions(), strict=True):
             sql, expression_params = compiler.compile(expression)
@@ -70,7 +71,7 @@ class _Nested(Func):
         return super().as_sql(compiler, connection, template="JSON(%(expressions)s)", **extra_context)
 
 
-def _own(*names: str) -> dict[str, F]:
+def _own(*names: str) -> dict[str, F | Func]:
     """The row's own fields, under their names."""
     return {name: F(name) for name in names}
 
@@ -167,7 +168,8 @@ def _label(names: Row | None) -> str:
     """A ``TranslatedName`` (substance, route, service, topic) in the viewer's language; empty when there is none."""
     if not names or names.get("name") is None:
         return ""
-    return TranslatedName.label.fget(SimpleNamespace(**names))
+    # The property's getter, on a plain row.
+    return TranslatedName.label.fget(SimpleNamespace(**names))  # type: ignore[attr-defined]
 
 
 def _sorted_parts(row: Row, key: str) -> list[Row]:

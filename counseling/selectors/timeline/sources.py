@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from counseling.models import CounselingSession, Intake, ReferralFollowUpChange, ReferralStatusChange, Topic
 from counseling.selectors.timeline.fetch import (
+    _Fetched,
     _JSONList,
     _label,
     _name,
@@ -67,7 +68,7 @@ def _registration_fields(user) -> dict:
 
 def _registration_item(row: Row) -> TimelineItem:
     return TimelineItem(
-        at=_when(row["registered_at"]),
+        at=_when(row["registered_at"]),  # type: ignore[arg-type]  # never null
         kind="registration",
         title=_("Registered"),
         details=(Detail(_("By"), _who(row["by"])),),
@@ -129,7 +130,7 @@ def _visit_fields(user) -> dict:
     return fields
 
 
-def _visit_steps(visit: Visit, row: Row) -> list[Step]:
+def _visit_steps(visit: _Fetched, row: Row) -> list[Step]:
     steps = [Step(visit.checked_in_at, _("Checked in"))]
     for event in (_record(VisitEvent, part) for part in _sorted_parts(row, "events")):
         if event.kind == VisitEvent.Kind.MOVED:
@@ -141,7 +142,7 @@ def _visit_steps(visit: Visit, row: Row) -> list[Step]:
     for part in _sorted_parts(row, "booth_sessions"):
         session = _record(BoothSession, part)
         text = _("%(booth)s, %(duration)s (limit %(limit)d min)") % {
-            "booth": Booth.__str__(SimpleNamespace(label=part["booth"])),
+            "booth": Booth.__str__(SimpleNamespace(label=part["booth"])),  # type: ignore[arg-type]  # as a Booth says it
             "duration": _duration(session.duration_seconds) if session.ended_at else _("still running"),
             "limit": session.time_limit_minutes,
         }
@@ -380,7 +381,7 @@ def _ban_item(row: Row) -> TimelineItem:
 
 
 def _of_client(model: type[models.Model], path: str = "client") -> Callable[[Client], QuerySet]:
-    return lambda client: model.objects.filter(**{path: client})
+    return lambda client: model._default_manager.filter(**{path: client})
 
 
 SOURCES: list[TimelineSource] = [
