@@ -54,7 +54,7 @@ class StaleEdit(ValidationError):
 class VersionField(forms.IntegerField):
     """The hidden version a form was opened with."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 2**31 - 1)
@@ -73,7 +73,7 @@ class VersionedForm(forms.Form):
     person would see the form come back without knowing why.
     """
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         for name, field in self.fields.items():
             if isinstance(field, VersionField) and name in self.errors:
@@ -86,11 +86,11 @@ def version_bump(instance: Model) -> None:
     instance.version = (instance.version or 0) + 1  # type: ignore[attr-defined]
 
 
-def _empty(value) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == "" or value == []
 
 
-def display_value(instance, name: str) -> str:
+def display_value(instance: Any, name: str) -> str:  # a record or a row of its history
     """A field's value as staff read it: choice labels, local times to the second, "—" for nothing."""
     try:
         field = type(instance)._meta.get_field(name)
@@ -171,7 +171,7 @@ def version_check(
     raise StaleEdit(changes=changes, changed_by=names, current_version=current)
 
 
-def _flat(choices) -> Iterable[tuple[object, object]]:
+def _flat(choices: Any) -> Iterable[tuple[object, object]]:
     """Choices with their groups opened: (value, label) pairs."""
     for value, label in choices or ():
         if isinstance(label, list | tuple):
@@ -180,7 +180,7 @@ def _flat(choices) -> Iterable[tuple[object, object]]:
             yield value, label
 
 
-def _shown(field: forms.Field, value) -> str:
+def _shown(field: forms.Field, value: Any) -> str:
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if _empty(value):

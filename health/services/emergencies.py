@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Manager
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +19,9 @@ from health.services.common import locked_emergency as _locked
 from health.services.common import to_second
 from staff.models import User
 from visits.models import BoothSession, Client, Visit
+
+if TYPE_CHECKING:
+    from counseling.models import ReferralService
 
 _PLACE_OF_LOCATION: dict[str, Emergency.Place] = {
     Visit.Location.BOOTH: Emergency.Place.BOOTH,
@@ -42,7 +48,7 @@ RECORD_FIELDS = (
 )
 
 
-def _usernames(user_ids) -> str:
+def _usernames(user_ids: Iterable[int]) -> str:
     names = sorted(User.objects.filter(pk__in=list(user_ids)).values_list("username", flat=True))
     return ", ".join(names) or "—"
 
@@ -235,7 +241,7 @@ def emergency_mark(*, emergency: Emergency, what: str, by: User, now: dt.datetim
     return emergency
 
 
-def _last_time(entries) -> dt.datetime | None:
+def _last_time(entries: Manager) -> dt.datetime | None:
     return entries.filter(withdrawn_at__isnull=True).order_by("-at").values_list("at", flat=True).first()
 
 
@@ -305,7 +311,7 @@ def emergency_update(
     place: str,
     signs: list[str],
     notes: str,
-    staff_involved,
+    staff_involved: Iterable[User],
     ambulance_called_at: dt.datetime | None,
     ambulance_arrived_at: dt.datetime | None,
     police_called_at: dt.datetime | None,
@@ -394,7 +400,7 @@ def health_service_record(
     condition: str = "",
     accepted: bool | None = None,
     note: str = "",
-    referral_service=None,
+    referral_service: ReferralService | None = None,
     now: dt.datetime | None = None,
 ) -> HealthService:
     """Record health help given. A referral to a doctor also opens the referral for follow-up."""
@@ -429,7 +435,7 @@ def health_service_record(
     )
     _history_by(service, by)
     service.save()
-    if kind == HealthService.Kind.DOCTOR_REFERRAL:
+    if kind == HealthService.Kind.DOCTOR_REFERRAL and referral_service is not None:  # set for one: checked above
         from counseling.services import referral_create
 
         try:

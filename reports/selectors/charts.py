@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,7 +35,7 @@ ROLLUP_FIELDS = (
 )
 
 
-def _tz():
+def _tz() -> dt.tzinfo:
     return timezone.get_default_timezone()
 
 
@@ -43,7 +43,7 @@ def _between(field: str, first: dt.date, last: dt.date) -> Q:
     return Q(**{f"{field}__gte": local_midnight(first), f"{field}__lt": local_midnight(last + dt.timedelta(days=1))})
 
 
-def _per_day(queryset: QuerySet, field: str, **aggregates) -> dict[dt.date, dict]:
+def _per_day(queryset: QuerySet, field: str, **aggregates: Aggregate) -> dict[dt.date, dict]:
     rows = queryset.annotate(day=TruncDate(field, tzinfo=_tz())).order_by().values("day").annotate(**aggregates)
     return {row.pop("day"): row for row in rows}
 
@@ -160,7 +160,7 @@ def visits_per_day(today: dt.date, days: int = 90) -> Series:
     return Series(_("Visits"), keys, [date_format(day, "j.n.") for day in keys], values)
 
 
-def _per_month_live(queryset: QuerySet, field: str, **aggregates) -> dict[dt.date, dict]:
+def _per_month_live(queryset: QuerySet, field: str, **aggregates: Aggregate) -> dict[dt.date, dict]:
     rows = queryset.annotate(month=TruncMonth(field, tzinfo=_tz())).order_by().values("month").annotate(**aggregates)
     result = {}
     for row in rows:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -85,7 +86,7 @@ class Section:
     title: str
     indicators: list[Indicator] = field(default_factory=list)
 
-    def add(self, label: str, value, *, key: str, **kwargs) -> str:
+    def add(self, label: str, value: int | float | Decimal | None, *, key: str, **kwargs: Any) -> str:
         """Add one indicator; its key names it in the relations of ``report_sections``."""
         self.indicators.append(Indicator(str(label), value, key=key, **kwargs))
         return key

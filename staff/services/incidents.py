@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,13 +33,13 @@ CORRECTION_FIELDS = (
 )
 
 
-def _client_codes(record) -> str:
+def _client_codes(record: Any) -> str:  # a row of the incident's history
     """The codes of a history record's clients, for the list of what changed."""
     ids = [row.client_id for row in record.clients.all()]
     return ", ".join(sorted(Client.objects.filter(pk__in=ids).values_list("code", flat=True))) or "—"
 
 
-def _staff_names(user_ids) -> str:
+def _staff_names(user_ids: Iterable[int]) -> str:
     users = User.objects.filter(pk__in=list(user_ids))
     return ", ".join(sorted(user.display_name for user in users)) or "—"
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from visits import codes
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 10
 
 
-def _with_flags(queryset, now: dt.datetime):
+def _with_flags(queryset: QuerySet[Client], now: dt.datetime) -> QuerySet[Client]:
     """Annotate whether each client is inside now and whether a ban is in force."""
     return queryset.annotate(
         is_inside=Exists(Visit.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)),

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db.models import Subquery
+from django.http import HttpRequest, HttpResponse
 
 from visits.models import Facility, FloorState
 from visits.models.facility import new_settings_version
@@ -93,10 +94,10 @@ def kept(key: Any, read: Callable[[], T]) -> T:
 class SettingsMiddleware:
     """Marks a request, so that the facility row is read once in it and the settings come from memory."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _request.set({})
         try:
             return self.get_response(request)

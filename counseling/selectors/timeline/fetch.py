@@ -33,7 +33,7 @@ class _Object(Func):
 
     output_field = JSONField()
 
-    def __init__(self, **values):
+    def __init__(self, **values: Any) -> None:
         for key in values:
             if not _KEY.fullmatch(key):
                 raise ValueError(f"not a plain key: {key!r}")
@@ -41,7 +41,7 @@ class _Object(Func):
         super().__init__(*values.values())
 
     # Its own SQL: no function or template to take.
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         pairs, params = [], []
         for key, expression in zip(self.keys, self.get_source_expressions(), strict=True):
             sql, expression_params = compiler.compile(expression)
@@ -57,7 +57,7 @@ class _JSONList(Aggregate):
     function = "JSONB_AGG"
     output_field = JSONField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
@@ -67,7 +67,7 @@ class _Nested(Func):
     template = "%(expressions)s"
     output_field = JSONField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(compiler, connection, template="JSON(%(expressions)s)", **extra_context)
 
 
@@ -85,7 +85,7 @@ def _name(path: str) -> _Object:
     return _Object(name=F(f"{path}__name"), name_en=F(f"{path}__name_en"))
 
 
-def _parts(queryset: QuerySet, parent: str, **values) -> _Nested:
+def _parts(queryset: QuerySet, parent: str, **values: Any) -> _Nested:
     """The rows of ``queryset`` that belong to the outer row, as a JSON list (null when there are none)."""
     rows = (
         queryset.filter(**{parent: OuterRef("pk")})

@@ -14,9 +14,10 @@ from counseling.selectors.timeline.fetch import _Nested, _own, _parts, _person, 
 from counseling.selectors.timeline.items import Detail, Row, Step, TimelineItem, TimelineSource, _duration, _who
 from health.models import Emergency, HealthService, Intervention
 from staff.fieldclasses import FieldClass, may_read
+from staff.models import User
 
 
-def _emergency_fields(user) -> dict:
+def _emergency_fields(user: User) -> dict:
     if not may_read(user, FieldClass.CLINICAL):
         return _own("started_at", "ended_at")
     return {
@@ -85,7 +86,7 @@ def _emergency_item(row: Row) -> TimelineItem:
     )
 
 
-def _health_service_fields(user) -> dict:
+def _health_service_fields(user: User) -> dict:
     return {
         **_own("at", "kind", "site", "severity", "treatment", "condition", "accepted", "note"),
         "by": _person("by"),

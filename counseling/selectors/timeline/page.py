@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from counseling.selectors.timeline.fetch import _Object
 from counseling.selectors.timeline.items import TimelineItem, TimelineSource, Window, _in
 from counseling.selectors.timeline.sources import SOURCES
+from staff.models import User
 from visits.models import Client
 
 # Items on one page of a month. The heaviest clients have about a hundred a month; a counselor reads the
@@ -99,7 +100,7 @@ def _month_counts(client: Client, sources: list[TimelineSource]) -> Counter[dt.d
     return counts
 
 
-def _rows(client: Client, user, sources: list[TimelineSource], window: Window, offset: int) -> Iterable[tuple]:
+def _rows(client: Client, user: User, sources: list[TimelineSource], window: Window, offset: int) -> Iterable[tuple]:
     """A page of the window's rows of all sources, newest first, in one query: (source's index, values)."""
     parts = [
         source.records(client)
@@ -119,7 +120,7 @@ def _rows(client: Client, user, sources: list[TimelineSource], window: Window, o
     return ((index, values) for _moment, index, _ident, values in rows[offset : offset + PER_PAGE])
 
 
-def client_timeline(client: Client, user, *, month: dt.date | None = None, number: int = 1) -> TimelinePage:
+def client_timeline(client: Client, user: User, *, month: dt.date | None = None, number: int = 1) -> TimelinePage:
     """A page of one month of the client's timeline as ``user`` may see it.
 
     Without ``month``, the latest with anything; ``number`` counts the month's pages from the latest items.

@@ -41,6 +41,7 @@ from counseling.selectors.timeline.items import (
     _who,
 )
 from staff.fieldclasses import FieldClass, may_read
+from staff.models import User
 from visits.models import (
     Ban,
     Booth,
@@ -62,7 +63,7 @@ CLINICAL = FieldClass.CLINICAL
 # Registration -----------------------------------------------------------------------------------------
 
 
-def _registration_fields(user) -> dict:
+def _registration_fields(user: User) -> dict:
     return {**_own("registered_at"), "by": _person("registered_by")}
 
 
@@ -78,7 +79,7 @@ def _registration_item(row: Row) -> TimelineItem:
 # Intake -----------------------------------------------------------------------------------------------
 
 
-def _intake_fields(user) -> dict:
+def _intake_fields(user: User) -> dict:
     fields = {**_own("at", "outcome"), "by": _person("by")}
     if may_read(user, COUNSELING):
         fields |= _own("refusal_reason", "notes")
@@ -107,7 +108,7 @@ def _intake_item(row: Row) -> TimelineItem:
 _EVENT_STEPS = (VisitEvent.Kind.MOVED, VisitEvent.Kind.OVERRIDE, VisitEvent.Kind.HANDED_OUT)
 
 
-def _visit_fields(user) -> dict:
+def _visit_fields(user: User) -> dict:
     clinical = may_read(user, CLINICAL)
     booth_values = {
         **_own("started_at", "ended_at", "duration_seconds", "time_limit_minutes"),
@@ -203,7 +204,7 @@ def _visit_item(row: Row) -> TimelineItem:
 # Arrivals turned away and walk-in contacts ------------------------------------------------------------
 
 
-def _refusal_fields(user) -> dict:
+def _refusal_fields(user: User) -> dict:
     fields = _own("at", "reason", "note")
     if may_read(user, CLINICAL):
         fields["substance"] = _name("substance")
@@ -226,7 +227,7 @@ def _refusal_item(row: Row) -> TimelineItem:
     )
 
 
-def _contact_fields(user) -> dict:
+def _contact_fields(user: User) -> dict:
     return _own("at", "equipment", "advice", "note")
 
 
@@ -244,7 +245,7 @@ def _contact_item(row: Row) -> TimelineItem:
 # Counseling and referrals -----------------------------------------------------------------------------
 
 
-def _session_fields(user) -> dict:
+def _session_fields(user: User) -> dict:
     topics = Topic.objects.filter(sessions=OuterRef("pk")).order_by().values("sessions")
     fields = {
         **_own("started_at", "ended_at", "duration_seconds"),
@@ -283,7 +284,7 @@ def _session_item(row: Row) -> TimelineItem:
     )
 
 
-def _referral_fields(user) -> dict:
+def _referral_fields(user: User) -> dict:
     fields = {
         **_own("at", "from_status", "to_status"),
         "referral": F("referral_id"),
@@ -320,7 +321,7 @@ def _referral_item(row: Row) -> TimelineItem:
     )
 
 
-def _referral_follow_up_fields(user) -> dict:
+def _referral_follow_up_fields(user: User) -> dict:
     fields = {
         **_own("at", "from_date", "to_date"),
         "referral": F("referral_id"),
@@ -352,7 +353,7 @@ def _referral_follow_up_item(row: Row) -> TimelineItem:
 # Bans -------------------------------------------------------------------------------------------------
 
 
-def _ban_fields(user) -> dict:
+def _ban_fields(user: User) -> dict:
     return {
         **_own("starts_at", "ends_at", "reason", "lifted_at", "lift_reason"),
         "created_by": _person("created_by"),
