@@ -84,7 +84,7 @@ def _render_detail(
     stale: StaleEdit | None = None,
     submitted=None,
     status=200,
-):
+) -> HttpResponse:
     # The referral's note and its history's reasons are the client's record, a refused form's page too.
     access_log_record(request=request, client=referral.client, kind=AccessLogEntry.Kind.REFERRAL)
     if request.user.has_perm("counseling.change_referral"):

@@ -179,7 +179,7 @@ def _record_initial(emergency: Emergency) -> dict:
 
 def _render_detail(
     request, emergency, *, record_form=None, close_form=None, stale=None, submitted=None, parts=None, status=200
-):
+) -> HttpResponse:
     """The emergency page; ``parts`` are the forms of the interventions, vital signs (see emergency_parts).
 
     Every drawing of it shows the record, a refused form's too: each one writes the access entry.

@@ -88,7 +88,7 @@ def stock(request: StaffRequest) -> HttpResponse:
     return _render_stock(request)
 
 
-def _render_stock(request, *, delivery_form=None, count_form=None, status=200):
+def _render_stock(request, *, delivery_form=None, count_form=None, status=200) -> HttpResponse:
     return render(
         request,
         "health/stock.html",

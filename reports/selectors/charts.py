@@ -211,7 +211,8 @@ def per_month(today: dt.date) -> MonthlySeries:
     months = _months(min(known), max(max(known), month_first(today))) if known else [month_first(today)]
 
     def value(month: dt.date, rolled_key: str, live: dict) -> int:
-        return (rolled.get(month, {}).get(rolled_key) or 0) + live.get(month, {}).get("n", 0)
+        count: int = (rolled.get(month, {}).get(rolled_key) or 0) + live.get(month, {}).get("n", 0)
+        return count
 
     labels = [date_format(month, "M Y") for month in months]
     return MonthlySeries(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from reports.selectors.monthly import Indicator
 
 register = template.Library()
 
@@ -48,5 +53,5 @@ def nonzero(lines) -> list:
 
 
 @register.filter
-def report_value(indicator, external: bool) -> str:
+def report_value(indicator: Indicator, external: bool) -> str:
     return indicator.text(bool(external))

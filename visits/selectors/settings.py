@@ -66,7 +66,8 @@ def current_facility() -> Facility | None:
         return _read_facility()
     if "facility" not in memo:
         memo["facility"] = _read_facility()
-    return memo["facility"]
+    facility: Facility | None = memo["facility"]
+    return facility
 
 
 def kept(key: Any, read: Callable[[], T]) -> T:
@@ -88,7 +89,8 @@ def kept(key: Any, read: Callable[[], T]) -> T:
         with _lock:
             if _kept["version"] == facility.settings_version:
                 _kept["values"][key] = value
-    return value
+    kept_value: T = value
+    return kept_value
 
 
 class SettingsMiddleware:

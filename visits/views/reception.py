@@ -125,7 +125,7 @@ def _render_card(
     refusal_form=None,
     blockers=None,
     status=200,
-):
+) -> HttpResponse:
     # Every drawing of the card is a view of the record: a refused check-in or refusal draws it too.
     access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
     now = timezone.now()

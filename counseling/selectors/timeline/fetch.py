@@ -169,7 +169,8 @@ def _label(names: Row | None) -> str:
     if not names or names.get("name") is None:
         return ""
     # The property's getter, on a plain row.
-    return TranslatedName.label.fget(SimpleNamespace(**names))  # type: ignore[attr-defined]
+    label: str = TranslatedName.label.fget(SimpleNamespace(**names))  # type: ignore[attr-defined]
+    return label
 
 
 def _sorted_parts(row: Row, key: str) -> list[Row]:
