@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test serve bench soak lint messages check-messages clean
+.PHONY: run test serve bench soak lint typecheck messages check-messages clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ soak: $(VENV)/.dev | var
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+
+## typecheck: mypy with django-stubs over the project's packages, at the strictness stated in pyproject.toml
+typecheck: $(VENV)/.dev
+	DEBUG=true $(VENV)/bin/mypy
 
 ## messages: refresh the translation catalogues after changing strings (needs gettext)
 messages: $(VENV)/.runtime

@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import AccessLogEntry, AdminChange
+from staff.models import User
+from staff.requests import StaffRequest
 from visits.models import Client
 
 
-def access_log_record(*, request: HttpRequest, client: Client, kind: AccessLogEntry.Kind) -> AccessLogEntry:
+def access_log_record(*, request: StaffRequest, client: Client, kind: AccessLogEntry.Kind) -> AccessLogEntry:
     """Note that ``request.user`` viewed ``kind`` of ``client``'s record now. Append-only."""
     return AccessLogEntry.objects.create(
         at=timezone.now(),
@@ -27,7 +28,7 @@ def access_log_record(*, request: HttpRequest, client: Client, kind: AccessLogEn
 
 
 def admin_change_record(
-    *, instance: Model, action: AdminChange.Action, changes: dict, by: AbstractBaseUser | None
+    *, instance: Model, action: AdminChange.Action, changes: dict, by: User | AnonymousUser | None
 ) -> AdminChange:
     """Note that ``by`` (nobody: a command) made ``action`` to ``instance`` now, with ``changes`` field by
     field ({name: {"before": ..., "after": ...}}). Append-only; written in the transaction of the change."""
@@ -44,7 +45,7 @@ def admin_change_record(
 
 def access_log_record_many(
     *,
-    request: HttpRequest,
+    request: StaffRequest,
     clients: Iterable[Client],
     kind: AccessLogEntry.Kind,
     unless_logged_within: dt.timedelta | None = None,

@@ -13,6 +13,7 @@ can log in), and the fields that are bookkeeping or secret (``IGNORED_FIELDS``).
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django.apps import apps
 from django.conf import settings
@@ -63,7 +64,7 @@ def _acting_user(instance: models.Model | None = None):
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
     label = model._meta.label
     if label == settings.AUTH_USER_MODEL:
-        return [model._meta.get_field(name) for name in USER_FIELDS]
+        return [cast(models.Field, model._meta.get_field(name)) for name in USER_FIELDS]
     ignored = IGNORED_FIELDS.get(label, set())
     return [
         field
@@ -133,14 +134,15 @@ def _post_delete(sender, instance, **kwargs) -> None:
 
 def _labels(field: models.ManyToManyField, owner_ids) -> dict:
     """For each owner (a user, a group), the sorted names of what the relation gives it: one query."""
-    through = field.remote_field.through
+    through = cast(type[models.Model], field.remote_field.through)  # a model once the apps are loaded
     owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     if field.related_model is Permission:
-        paths = (f"{target}__content_type__app_label", f"{target}__codename")
+        paths: tuple[str, ...] = (f"{target}__content_type__app_label", f"{target}__codename")
     else:
         paths = (f"{target}__name",)
     labels: dict = {owner_id: [] for owner_id in owner_ids}
-    for owner_id, *parts in through.objects.filter(**{f"{owner}_id__in": owner_ids}).values_list(f"{owner}_id", *paths):
+    rows = through._default_manager.filter(**{f"{owner}_id__in": owner_ids}).values_list(f"{owner}_id", *paths)
+    for owner_id, *parts in rows:
         labels[owner_id].append(".".join(parts))
     return {owner_id: sorted(names) for owner_id, names in labels.items()}
 
@@ -149,7 +151,7 @@ def _m2m_handler(field: models.ManyToManyField):
     owner_model = field.model
     owner_column = field.m2m_field_name()
     target_column = field.m2m_reverse_field_name()
-    through = field.remote_field.through
+    through = cast(type[models.Model], field.remote_field.through)  # a model once the apps are loaded
 
     def handler(sender, instance, action, reverse, pk_set, **kwargs) -> None:
         key = f"_admin_audit_{field.name}"
@@ -160,7 +162,7 @@ def _m2m_handler(field: models.ManyToManyField):
                 owner_ids = list(pk_set)
             else:  # cleared from the other side: every owner that had it
                 owner_ids = list(
-                    through.objects.filter(**{f"{target_column}_id": instance.pk}).values_list(
+                    through._default_manager.filter(**{f"{target_column}_id": instance.pk}).values_list(
                         f"{owner_column}_id", flat=True
                     )
                 )

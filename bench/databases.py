@@ -66,7 +66,7 @@ class Server:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SHOW server_version")
-                return cursor.fetchone()[0].split()[0]
+                return str(cursor.fetchone()[0]).split()[0]
         finally:
             connection.close()
 

@@ -114,8 +114,8 @@ class Floor:
     def __init__(self, cast: dict[str, User]):
         self.cast = cast
         self.fresh = Fresh(cast["reception"])
-        self.route = Route.objects.filter(enabled=True).order_by("position", "pk").first()
-        self.substance = Substance.objects.filter(enabled=True).order_by("position", "pk").first()
+        self.route = Route.objects.filter(enabled=True).order_by("position", "pk")[0]
+        self.substance = Substance.objects.filter(enabled=True).order_by("position", "pk")[0]
         self.kit = {item: item.default_kit_quantity for item in EquipmentItem.objects.filter(enabled=True)}
         self.kit = {item: quantity for item, quantity in self.kit.items() if quantity}
 
@@ -149,7 +149,7 @@ class Floor:
         )
         open_sessions = BoothSession.objects.filter(ended_at__isnull=True, booth__in=booths)
         if open_sessions.count() >= booths.count():
-            self.end_session(open_sessions.order_by("started_at").first(), observe=False)
+            self.end_session(open_sessions.order_by("started_at")[0], observe=False)
 
     def clear(self) -> int:
         """Check out whoever a previous run left on the floor, so that every run starts from the same floor."""

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 def _get(port: int, path: str, headers: dict | None = None, *, method: str = "GET", body: str | None = None):

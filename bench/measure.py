@@ -136,7 +136,7 @@ def prepare_state(password: str, seed: int = 3, *, small: bool = False):
     floor = Floor(cast)
     floor.clear()
     occupancy = floor.populate(small=small)
-    top = Visit.objects.values("client").annotate(n=Count("pk")).order_by("-n").first()
+    top = Visit.objects.values("client").annotate(n=Count("pk")).order_by("-n")[0]
     heavy = Client.objects.get(pk=top["client"])
     rng = random.Random(seed)
     with_visits = list(Visit.objects.order_by().values_list("client__code", flat=True).distinct()[:5000])

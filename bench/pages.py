@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
@@ -35,7 +36,7 @@ class State:
     near_codes: list[str]  # codes one letter away from a registered one: the near-match search
     month: dt.date  # the last full month, for the monthly report
     observed: list[Visit] = field(default_factory=list)
-    target: object = None  # what the current repetition acts on
+    target: Any = None  # what the current repetition acts on: a client or a visit, as the page needs
 
 
 def url(name: str, *, query: str = "", **kwargs) -> str:

@@ -88,7 +88,7 @@ def _measure_size(args, size: int, env: dict[str, str], work: Path, log: Path, p
         command.append("--small-floor")
     if subprocess.run(command, cwd=ROOT, env=env).returncode:
         raise RuntimeError(f"measuring {size:,} visits failed")
-    part = json.loads(part_file.read_text())
+    part: dict = json.loads(part_file.read_text())
     if load:
         part["load"] = load_phase(
             env,

@@ -7,8 +7,9 @@ Everything else (DEBUG off, the database, hosts, cookies) comes from the environ
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from bergen_injection.settings import *  # noqa: F403
 from bergen_injection.settings import STATIC_ROOT
 
-STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT") or STATIC_ROOT
+STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT") or STATIC_ROOT)

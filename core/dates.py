@@ -86,7 +86,8 @@ def day_from_query(request: HttpRequest, value: str | None) -> dt.date | None:
     except DateOutOfRange as exc:
         messages.error(request, str(exc))
     except ValueError:
-        messages.error(request, _("“%(value)s” is not a date; use the form YYYY-MM-DD.") % {"value": value[:20]})
+        message = _("“%(value)s” is not a date; use the form YYYY-MM-DD.") % {"value": (value or "")[:20]}
+        messages.error(request, message)
     return None
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.models import ModelChoiceIteratorValue
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -67,7 +71,7 @@ class ClockTimeField(forms.TimeField):
         return value.strftime("%H:%M") if isinstance(value, dt.time) else value
 
 
-class _ReadOnceChoices:
+class _ReadOnceChoices(forms.ModelChoiceField):
     """Choices from objects the view read once, shown and checked without asking the database again.
 
     A plain ModelChoiceField queries each time its widget is drawn and again to check what was
@@ -78,7 +82,9 @@ class _ReadOnceChoices:
     def use_objects(self, objects: Iterable[Model]) -> None:
         objects = list(objects)
         self._objects = {obj.pk: obj for obj in objects}
-        choices = [(ModelChoiceIteratorValue(obj.pk, obj), self.label_from_instance(obj)) for obj in objects]
+        choices: list[tuple[ModelChoiceIteratorValue | str, StrOrPromise]] = [
+            (ModelChoiceIteratorValue(obj.pk, obj), self.label_from_instance(obj)) for obj in objects
+        ]
         if self.empty_label is not None:
             choices.insert(0, ("", self.empty_label))
         self.choices = choices
@@ -86,8 +92,10 @@ class _ReadOnceChoices:
     def _object(self, value) -> Model:
         if isinstance(value, Model):
             value = value.pk
+        queryset = self.queryset
+        assert queryset is not None  # the fallback every field here is given
         try:
-            return self._objects[self.queryset.model._meta.pk.to_python(value)]
+            return self._objects[queryset.model._meta.pk.to_python(value)]
         except (KeyError, ValueError, TypeError, ValidationError):
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
@@ -107,15 +115,17 @@ class ReadOnceModelChoiceField(_ReadOnceChoices, forms.ModelChoiceField):
 class ReadOnceModelMultipleChoiceField(_ReadOnceChoices, forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         if not hasattr(self, "_objects"):
-            return super()._check_values(value)
+            return super()._check_values(value)  # type: ignore[misc]  # private in Django, absent from django-stubs
         try:
             value = frozenset(value)
         except TypeError:
             raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        queryset = self.queryset
+        assert queryset is not None  # the fallback every field here is given
         for pk in value:
             self.validate_no_null_characters(pk)
             try:
-                self.queryset.model._meta.pk.to_python(pk)
+                queryset.model._meta.pk.to_python(pk)
             except ValidationError:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}

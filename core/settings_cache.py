@@ -16,6 +16,8 @@ from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from django.http import HttpRequest, HttpResponse
+
 T = TypeVar("T")
 
 _request: ContextVar[dict | None] = ContextVar("request_memo", default=None)
@@ -30,10 +32,10 @@ def request_memo() -> dict | None:
 class RequestMemoMiddleware:
     """Marks a request, so that what it reads once is kept for it, and kept settings come from memory."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _request.set({})
         try:
             return self.get_response(request)
@@ -63,4 +65,5 @@ class VersionedCache:
             with self._lock:
                 if self._version == version:
                     self._values[key] = value
-        return value
+        kept_value: T = value
+        return kept_value

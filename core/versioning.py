@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-Display = Callable[[object], str]
+Display = Callable[[Any], str]  # of a history row
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class StaleEdit(ValidationError):
 class VersionField(forms.IntegerField):
     """The hidden version a form was opened with."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 2**31 - 1)
@@ -71,11 +73,11 @@ class VersionedForm(forms.Form):
     person would see the form come back without knowing why.
     """
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         for name, field in self.fields.items():
-            if isinstance(field, VersionField) and name in self._errors:
-                self.add_error(None, list(self._errors.pop(name)))
+            if isinstance(field, VersionField) and name in self.errors:
+                self.add_error(None, list(self.errors.pop(name)))
         return cleaned
 
 
@@ -84,11 +86,11 @@ def version_bump(instance: Model) -> None:
     instance.version = (instance.version or 0) + 1  # type: ignore[attr-defined]
 
 
-def _empty(value) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == "" or value == []
 
 
-def display_value(instance, name: str) -> str:
+def display_value(instance: Any, name: str) -> str:  # a record or a row of its history
     """A field's value as staff read it: choice labels, local times to the second, "—" for nothing."""
     try:
         field = type(instance)._meta.get_field(name)
@@ -113,7 +115,7 @@ def display_value(instance, name: str) -> str:
 
 def _label(model: type[Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
+        return str(cast(Field, model._meta.get_field(name)).verbose_name).capitalize()
     except FieldDoesNotExist:
         return name
 
@@ -154,7 +156,7 @@ def version_check(
                     label = str(labels.get(name) or _label(type(instance), name))
                     changes.append(Change(label, m2m[name](was), m2m[name](now)))
                 continue
-            show = display.get(name) or (lambda obj, name=name: display_value(obj, name))
+            show = display.get(name) or partial(display_value, name=name)
             was_text, now_text = show(before), show(latest)
             if was_text != now_text:
                 changes.append(Change(str(labels.get(name) or _label(type(instance), name)), was_text, now_text))
@@ -169,7 +171,7 @@ def version_check(
     raise StaleEdit(changes=changes, changed_by=names, current_version=current)
 
 
-def _flat(choices) -> Iterable[tuple[object, object]]:
+def _flat(choices: Any) -> Iterable[tuple[object, object]]:
     """Choices with their groups opened: (value, label) pairs."""
     for value, label in choices or ():
         if isinstance(label, list | tuple):
@@ -178,7 +180,7 @@ def _flat(choices) -> Iterable[tuple[object, object]]:
             yield value, label
 
 
-def _shown(field: forms.Field, value) -> str:
+def _shown(field: forms.Field, value: Any) -> str:
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if _empty(value):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
@@ -18,6 +19,9 @@ from core.versioning import VersionedForm, VersionField
 from counseling.models import CounselingSession, Intake, Referral, ReferralFollowUpChange, ReferralService, Topic
 from visits import codes
 from visits.models import Client
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class IntakeForm(forms.Form):
@@ -147,7 +151,7 @@ class CounselingSessionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topics"].queryset = Topic.objects.filter(enabled=True)
+        cast(forms.ModelChoiceField, self.fields["topics"]).queryset = Topic.objects.filter(enabled=True)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Div(
@@ -164,7 +168,8 @@ class CounselingSessionForm(forms.Form):
         self.helper.add_input(Submit("save", _("Save session"), css_class="btn-lg"))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, starts, ends = cleaned.get("date"), cleaned.get("starts"), cleaned.get("ends")
         if day and starts and ends:
             # An end before the start is the next day when that is a plausible session: 23:40 to 00:10.
@@ -189,7 +194,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = ReferralService.objects.filter(enabled=True)
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = ReferralService.objects.filter(enabled=True)
         self.fields["follow_up_on"].initial = _default_follow_up
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -225,7 +230,7 @@ class ReferralStatusForm(VersionedForm):
         labels = dict(Referral.Status.choices)
         offered = []
         for status in Referral.next_statuses(referral.status):
-            label = labels[status]
+            label: StrOrPromise = labels[status]
             if referral.is_open and Referral.STEP.get(status, 99) < Referral.STEP[referral.status]:
                 label = _("%(status)s (back a step, needs a reason)") % {"status": label}
             offered.append((status, label))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import cast
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
@@ -79,10 +80,9 @@ class ShiftForm(VersionedForm):
             del self.fields["seen_version"]
         self.staff = list(floor_staff())
         officers = [user.pk for user in self.staff if Role.DUTY in user.roles]
-        self.fields["duty_officer"].queryset = User.objects.filter(pk__in=officers).order_by(
-            "first_name", "last_name", "username"
-        )
-        self.fields["duty_officer"].label_from_instance = _staff_label
+        duty_officer = cast(forms.ModelChoiceField, self.fields["duty_officer"])
+        duty_officer.queryset = User.objects.filter(pk__in=officers).order_by("first_name", "last_name", "username")
+        duty_officer.label_from_instance = _staff_label  # type: ignore[method-assign,assignment]  # labels for this form only
         staff_rows = []
         for user in self.staff:
             roles = [role for role in FLOOR_ROLES if role in user.roles]
@@ -98,7 +98,8 @@ class ShiftForm(VersionedForm):
             repeat_layout = []
         else:
             days = [repeat_week + dt.timedelta(days=n) for n in range(7)]
-            self.fields["repeat"].choices = [(day.isoformat(), formats.date_format(day, "D j.n.")) for day in days]
+            repeat = cast(forms.ChoiceField, self.fields["repeat"])
+            repeat.choices = [(day.isoformat(), formats.date_format(day, "D j.n.")) for day in days]
             repeat_layout = [InlineCheckboxes("repeat")]
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -135,7 +136,8 @@ class ShiftForm(VersionedForm):
         return initial
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, starts, ends = cleaned.get("date"), cleaned.get("starts"), cleaned.get("ends")
         if day and starts and ends:
             if ends == starts:
@@ -237,7 +239,7 @@ class IncidentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         rooms = Room.objects.filter(active=True)
-        self.fields["place"].choices = [
+        cast(forms.ChoiceField, self.fields["place"]).choices = [
             ("", "—"),
             (_("Rooms"), [(f"room:{room.pk}", room.label) for room in rooms]),
             (
@@ -248,8 +250,9 @@ class IncidentForm(forms.Form):
                 ],
             ),
         ]
-        self.fields["staff"].queryset = floor_staff()
-        self.fields["staff"].label_from_instance = _staff_label
+        staff = cast(forms.ModelChoiceField, self.fields["staff"])
+        staff.queryset = floor_staff()
+        staff.label_from_instance = _staff_label  # type: ignore[method-assign,assignment]  # labels for this form only
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Div(
@@ -272,7 +275,8 @@ class IncidentForm(forms.Form):
         return parse_client_codes(self.cleaned_data["client_codes"])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("date") and cleaned.get("time"):
             cleaned["occurred_at"] = local_moment(cleaned["date"], cleaned["time"])
         return cleaned
@@ -340,7 +344,8 @@ class IncidentFilterForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
             raise forms.ValidationError(_("The period ends before it starts."))

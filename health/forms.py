@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
@@ -129,7 +131,8 @@ class InterventionForm(forms.Form):
             self.fields["at"].label = _("Time done (between the start and the end)")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == Intervention.Kind.NALOXONE:
             if not data.get("route") and "route" not in self.errors:
                 self.add_error("route", _("Give the naloxone route: intranasal or intramuscular."))
@@ -192,7 +195,8 @@ class VitalSignsForm(forms.Form):
             self.fields["at"].label = _("Time measured (between the start and the end)")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         measures = ("breathing_rate", "oxygen_saturation", "pulse", "consciousness")
         if not self.errors and all(data.get(name) in (None, "") for name in measures):
             raise forms.ValidationError(
@@ -226,7 +230,8 @@ class EmergencyRecordForm(VersionedForm):
 
     def __init__(self, *args, closed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff_involved"].queryset = User.objects.filter(is_active=True).order_by("username")
+        staff_involved = cast(forms.ModelChoiceField, self.fields["staff_involved"])
+        staff_involved.queryset = User.objects.filter(is_active=True).order_by("username")
         if not closed:
             del self.fields["ended_at"]
         self.helper = FormHelper()
@@ -273,7 +278,8 @@ class HealthServiceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referral_service"].queryset = ReferralService.objects.filter(enabled=True)
+        referral_service = cast(forms.ModelChoiceField, self.fields["referral_service"])
+        referral_service.queryset = ReferralService.objects.filter(enabled=True)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Div(Div("client", css_class="col-md-4"), Div("kind", css_class="col-md-8"), css_class="row"),

@@ -147,7 +147,7 @@ class Emergency(models.Model):
     @property
     def who(self) -> str:
         """The client code, or "unknown person" for someone without one."""
-        return self.client.code if self.client_id else str(_("Unknown person"))
+        return self.client.code if self.client is not None else str(_("Unknown person"))
 
     @property
     def is_open(self) -> bool:

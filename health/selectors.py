@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
@@ -135,7 +136,7 @@ def _clock(value: dt.datetime | None, day: dt.date) -> str:
     return local.strftime("%H:%M:%S") if local.date() == day else local.strftime("%d.%m.%Y %H:%M:%S")
 
 
-def _intervention_values(row, day: dt.date) -> dict[str, str]:
+def _intervention_values(row: Any, day: dt.date) -> dict[str, str]:
     """What staff read of one version of an intervention, by field label."""
     route = dict(Intervention.Route.choices).get(row.route, "")
     dose = Intervention(dose_mg=row.dose_mg).dose_display()
@@ -238,8 +239,8 @@ def paramedic_sheet(pk: int) -> dict:
     )
     visit = emergency.visit
     started = timezone.localtime(emergency.started_at)
-    if emergency.client_id:
-        client = emergency.client
+    client = emergency.client
+    if client is not None:
         age = str(client.age_in(started.year))
         gender = client.get_gender_display()
     else:

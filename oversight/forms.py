@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,8 @@ class AccessReviewForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             raise forms.ValidationError(_("The period ends before it starts."))
@@ -47,4 +50,4 @@ class AdminChangeFilterForm(AccessReviewForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].label = _("Changed by")
-        self.fields["user"].empty_label = _("Anyone")
+        cast(forms.ModelChoiceField, self.fields["user"]).empty_label = _("Anyone")

@@ -187,7 +187,7 @@ def clients_anonymise(*, clients: Sequence[Client]) -> None:
     ids = [client.pk for client in clients]
     tokens = {client.code.casefold(): anonymous_code(client.pk) for client in clients}
     # A code corrected once is in the history (and perhaps in text written before): it goes too.
-    for pk, code in Client.history.model._base_manager.filter(id__in=ids).values_list("id", "code"):
+    for pk, code in Client.history.model._base_manager.filter(id__in=ids).values_list("id", "code"):  # type: ignore[attr-defined]  # simple_history's register() adds it
         tokens.setdefault(code.casefold(), anonymous_code(pk))
     for model, path, fields in _FREE_TEXT:
         _blank(model, model._base_manager.filter(**{f"{path}__in": ids}).values("pk"), fields)
@@ -241,7 +241,7 @@ def _replace_codes(tokens: dict[str, str]) -> None:
 
 def client_deregister(*, client: Client) -> None:
     client.status = Client.Status.DEREGISTERED
-    client._change_reason = "retention"
+    client._change_reason = "retention"  # type: ignore[attr-defined]  # set by hand for django-simple-history
     client.save(update_fields=["status"])
 
 

@@ -4,11 +4,13 @@ the administrative changes."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLogEntry, AdminChange
@@ -16,6 +18,7 @@ from counseling.models import CounselingSession, Intake, Referral, ReferralFollo
 from duty.models import Handover
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from oversight.mentions import code_regex, names, others_redacted, rows_naming, text_columns
+from staff.models import User
 from staff.roles import group_label
 from visits.models import (
     Ban,
@@ -69,7 +72,7 @@ def _client_record_querysets(client: Client) -> list[tuple[type[Model], QuerySet
     ]
 
 
-def _changed_fields(record, pk_name: str) -> list[str]:
+def _changed_fields(record: Any, pk_name: str) -> list[str]:  # a history row
     if record.history_type != "~":
         return []
     # The record before, by its place in the history (dates may tie, or a clock may have been set back).
@@ -92,7 +95,7 @@ def client_audit_trail(client: Client, *, limit: int = 2000) -> list[TrailRow]:
     for entry in AccessLogEntry.objects.filter(client=client).select_related("user")[:limit]:
         rows.append(TrailRow(at=entry.at, user=entry.user, action=str(_("viewed")), what=entry.get_kind_display()))
     for model, queryset in _client_record_querysets(client):
-        history = model.history.model.objects.filter(
+        history = model.history.model.objects.filter(  # type: ignore[attr-defined]  # simple_history's register() adds it
             **{f"{model._meta.pk.attname}__in": queryset.values("pk")}
         ).select_related("history_user")
         for record in history.order_by("-history_date")[:limit]:
@@ -109,12 +112,12 @@ def client_audit_trail(client: Client, *, limit: int = 2000) -> list[TrailRow]:
     return rows[:limit]
 
 
-def access_by_staff(*, user=None, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
+def access_by_staff(*, user: User | None = None, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
     """Access log entries, newest first, narrowed to one staff member and a period (both days included)."""
     return _by_whom_and_when(AccessLogEntry.objects.select_related("user", "client"), user, start, end)
 
 
-def _by_whom_and_when(entries: QuerySet, user, start: dt.date | None, end: dt.date | None) -> QuerySet:
+def _by_whom_and_when(entries: QuerySet, user: User | None, start: dt.date | None, end: dt.date | None) -> QuerySet:
     if user is not None:
         entries = entries.filter(user=user)
     if start is not None:
@@ -161,7 +164,7 @@ class _Export:
 
     def __init__(self, client: Client) -> None:
         # Every code the client has had: one corrected since is theirs too, not another person's.
-        self.codes = {client.code, *Client.history.filter(id=client.pk).values_list("code", flat=True)}
+        self.codes = {client.code, *Client.history.filter(id=client.pk).values_list("code", flat=True)}  # type: ignore[attr-defined]  # simple_history's register() adds it
         self.data: dict = {}
         self.exported: set[tuple[str, int]] = set()
 
@@ -241,7 +244,7 @@ def client_export(client: Client) -> dict:
     return export.data
 
 
-def admin_changes(*, user=None, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
+def admin_changes(*, user: User | None = None, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
     """Administrative changes, newest first, narrowed to who made them and a period (both days included)."""
     return _by_whom_and_when(AdminChange.objects.select_related("user", "content_type"), user, start, end)
 
@@ -261,7 +264,7 @@ class AdminChangeRow:
     fields: list[FieldChange]
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if value is True:
         return str(_("yes"))
     if value is False:
@@ -273,7 +276,7 @@ def _shown(value) -> str:
     return str(value)
 
 
-def admin_change_rows(entries) -> list[AdminChangeRow]:
+def admin_change_rows(entries: Iterable[AdminChange]) -> list[AdminChangeRow]:
     """The rows of a page of ``admin_changes``: each changed field with its label, before and after.
 
     No query beyond the page's own: the kind of record comes with it, the labels from the model."""
@@ -283,7 +286,7 @@ def admin_change_rows(entries) -> list[AdminChangeRow]:
         fields = []
         for name, change in sorted(entry.changes.items()):
             try:
-                field = model._meta.get_field(name) if model else None
+                field = cast(Field, model._meta.get_field(name)) if model else None
             except FieldDoesNotExist:
                 field = None
             label = str(field.verbose_name) if field is not None else name
@@ -301,7 +304,7 @@ def admin_change_rows(entries) -> list[AdminChangeRow]:
     return rows
 
 
-def _group_labels(value):
+def _group_labels(value: object) -> object:
     """A group's name, or a list of them, as staff read them; anything else as it is."""
     if isinstance(value, str):
         return group_label(value)

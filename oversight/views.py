@@ -7,7 +7,7 @@ import json
 
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -17,12 +17,13 @@ from audit.services import access_log_record
 from oversight.forms import AccessReviewForm, AdminChangeFilterForm, ClientCodeForm
 from oversight.selectors import access_by_staff, admin_change_rows, admin_changes, client_audit_trail, client_export
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 from visits.models import Client
 
 
 @require_GET
 @permission_required("audit.review_access")
-def audit_index(request: HttpRequest) -> HttpResponse:
+def audit_index(request: StaffRequest) -> HttpResponse:
     """Find a client by code for their access report; the staff review form sits beside it."""
     form = ClientCodeForm(request.GET or None)
     if form.is_valid():
@@ -37,7 +38,7 @@ def audit_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("audit.review_access")
-def client_report(request: HttpRequest, pk: int) -> HttpResponse:
+def client_report(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     return render(
         request,
@@ -48,7 +49,7 @@ def client_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("audit.review_access")
-def access_review(request: HttpRequest) -> HttpResponse:
+def access_review(request: StaffRequest) -> HttpResponse:
     form = AccessReviewForm(request.GET or None)
     page = None
     if form.is_valid():
@@ -69,7 +70,7 @@ ADMIN_CHANGES_PER_PAGE = 100
 
 @require_GET
 @permission_required("audit.review_access")
-def admin_changes_view(request: HttpRequest) -> HttpResponse:
+def admin_changes_view(request: StaffRequest) -> HttpResponse:
     """Who changed staff members' roles and permissions or the facility's settings: before and after."""
     form = AdminChangeFilterForm(request.GET or None)
     rows, page = [], None
@@ -90,7 +91,7 @@ def admin_changes_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("audit.export_client_data")
-def client_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+def client_export_view(request: StaffRequest, pk: int) -> HttpResponse:
     """Everything held about one client as a JSON download, for their access request."""
     client = get_object_or_404(Client, pk=pk)
     access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.EXPORT)

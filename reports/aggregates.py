@@ -62,8 +62,10 @@ def interpolated_percentile(ordered: Sequence[float], fraction: float) -> float 
 
 
 def _seconds(value) -> float | None:
-    if value is None:
-        return None
+    return None if value is None else _seconds_of(value)
+
+
+def _seconds_of(value) -> float:
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     return float(value)
@@ -88,7 +90,7 @@ def duration_stats(queryset: QuerySet, expression: Expression | str | None = Non
         return DurationStats(count=result["n"], median=_seconds(result["median"]), p90=_seconds(result["p90"]))
     # SQLite (development only): one sorted column, interpolated as percentile_cont does.
     ordered = [
-        _seconds(value)
+        _seconds_of(value)
         for value in queryset.filter(_duration__isnull=False).order_by("_duration").values_list("_duration", flat=True)
     ]
     return DurationStats(

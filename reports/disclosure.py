@@ -228,11 +228,11 @@ class Audit:
                     rhs -= c * self.values[k]
             rows.append((row, rhs, relation.at_most))
         for k in cells:
-            high = self.bounds(k, opened)[1]
-            if high is not None:
+            bound = self.bounds(k, opened)[1]
+            if bound is not None:
                 row = [0] * len(cells)
                 row[column[k]] = 1
-                rows.append((row, high - lows[column[k]], True))
+                rows.append((row, bound - lows[column[k]], True))
         tableau, basis = _feasible(rows, len(cells))
         low = _optimum(tableau, basis, 0, +1)
         high = _optimum(tableau, basis, 0, -1)
@@ -297,7 +297,7 @@ def _optimum(tableau: list[list[Exact]], basis: list[int], j: int, sign: int) ->
     return Fraction(sum(cost[basis[i]] * tableau[i][-1] for i in range(len(basis))))
 
 
-def _simplex(tableau: list[list[Exact]], basis: list[int], cost: list[Exact]) -> bool:
+def _simplex(tableau: list[list[Exact]], basis: list[int], cost: Sequence[Exact]) -> bool:
     """Minimise ``cost`` from a feasible basis, Bland's rule (it cannot cycle); False when unbounded.
 
     The reduced costs are kept as one more row, updated by each pivot like the others.
@@ -318,7 +318,7 @@ def _simplex(tableau: list[list[Exact]], basis: list[int], cost: list[Exact]) ->
         for i, row in enumerate(tableau):
             if row[entering] > 0:
                 ratio = Fraction(row[-1]) / row[entering]
-                if best is None or ratio < best or (ratio == best and basis[i] < basis[leaving]):
+                if leaving is None or best is None or ratio < best or (ratio == best and basis[i] < basis[leaving]):
                     leaving, best = i, ratio
         if leaving is None:
             return False

@@ -21,7 +21,8 @@ class PeriodForm(forms.Form):
     end = BoundedDateField(label=_("To"), required=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("period") or ""
         start, end = data.get("start"), data.get("end")
         if not kind and (start or end):

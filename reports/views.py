@@ -90,7 +90,10 @@ def _month_not_found(request: HttpRequest, message: str) -> HttpResponse:
 def _asked_month(request: HttpRequest, month: str) -> dt.date | HttpResponse:
     """The month in the address (``2026-03``) as its first day, or the 404 page saying what is wrong."""
     try:
-        return parse_month(month)
+        first = parse_month(month)
+        if first is None:  # nothing: the address converter lets no empty month through
+            raise ValueError(month)
+        return first
     except DateOutOfRange as exc:
         return _month_not_found(request, str(exc))
     except ValueError:

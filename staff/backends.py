@@ -14,10 +14,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from django.db.models import CharField, Value
+from django.db.models import CharField, Model, Value
 from django.db.models.expressions import RawSQL
 
 SEPARATOR = "\n"  # in neither a permission's codename nor a group's name (both are one line)
+
+
+def _table(model: type[Model] | str | None) -> str:
+    """The table of a related or through model: a model class once the apps are loaded."""
+    assert isinstance(model, type)
+    return model._meta.db_table
 
 
 @cache
@@ -26,12 +32,12 @@ def _grants_sql() -> str:
     user_model = get_user_model()
     users = user_model._meta.db_table
     perm = Permission._meta.db_table
-    content_type = Permission._meta.get_field("content_type").related_model._meta.db_table
-    own = user_model._meta.get_field("user_permissions").remote_field.through._meta.db_table
-    member = user_model._meta.get_field("groups").remote_field.through._meta.db_table
-    group_perm = Group._meta.get_field("permissions").remote_field.through._meta.db_table
+    content_type = _table(Permission._meta.get_field("content_type").related_model)
+    own = _table(user_model._meta.get_field("user_permissions").remote_field.through)
+    member = _table(user_model._meta.get_field("groups").remote_field.through)
+    group_perm = _table(Group._meta.get_field("permissions").remote_field.through)
     group = Group._meta.db_table
-    user_column = user_model._meta.model_name + "_id"
+    user_column = f"{user_model._meta.model_name}_id"
     aggregate = "string_agg(grant_name, %s)" if connection.vendor == "postgresql" else "group_concat(grant_name, %s)"
     return f"""(SELECT {aggregate} FROM (
         SELECT 'p:' || ct.app_label || '.' || p.codename AS grant_name

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from core.http import client_ip
 from staff.models import Display
 from staff.models.displays import token_hash
+from staff.requests import DisplayRequest
 from staff.services.displays import display_seen
 
 DISPLAY_COOKIE = "display"
@@ -72,10 +73,10 @@ def display_required(view):
 
     @login_not_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
+    def wrapped(request: DisplayRequest, *args, **kwargs):  # a DisplayRequest once ``display`` is set below
         display = display_for_token(request.COOKIES.get(DISPLAY_COOKIE, ""))
         reason = refusal(request, display)
-        if reason:
+        if reason or display is None:
             logger.warning("display refused: %s %s (%s)", display or "-", request.path, client_ip(request))
             return denied(request, reason)
         # A staff member's session in the same browser is not the display's: nothing personal is shown.

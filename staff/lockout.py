@@ -39,7 +39,7 @@ def _locked_everywhere(request: HttpRequest, credentials: dict | None) -> bool:
     locked = username_failures(request, credentials) >= settings.AXES_USERNAME_FAILURE_LIMIT
     if locked:
         # The page then says that the username is locked at every computer, not at this one.
-        request.axes_username_locked = True
+        request.axes_username_locked = True  # type: ignore[attr-defined]  # read by the login page
     return locked
 
 

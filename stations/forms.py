@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
@@ -17,8 +18,11 @@ from core.forms import DATETIME_LOCAL, DateTimeLocalInput, ReadOnceModelChoiceFi
 from visits import codes
 from visits.models import Client, EquipmentItem, Intoxication, Refusal, Substance
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _datetime_field(label, *, required: bool, help_text: str = "") -> forms.DateTimeField:
+
+def _datetime_field(label, *, required: bool, help_text: StrOrPromise = "") -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
@@ -58,7 +62,7 @@ class RegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         # The validators are built when the field is; setting max_value afterwards would check nothing.
-        self.fields["birth_year"].max_value = this_year
+        cast(forms.IntegerField, self.fields["birth_year"]).max_value = this_year
         self.fields["birth_year"].validators.append(MaxValueValidator(this_year))
         self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": this_year})
         self.helper = FormHelper()
@@ -128,8 +132,9 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         substances = _substances(substances)
         # Allowed substances first in the list of what was brought; all of them, in order, for the rest.
-        self.fields["substance"].use_objects(sorted(substances, key=lambda s: (not s.enabled, s.position, s.pk)))
-        self.fields["other_substances"].use_objects(substances)
+        in_order = sorted(substances, key=lambda s: (not s.enabled, s.position, s.pk))
+        cast(ReadOnceModelChoiceField, self.fields["substance"]).use_objects(in_order)
+        cast(ReadOnceModelMultipleChoiceField, self.fields["other_substances"]).use_objects(substances)
         if not can_override:
             del self.fields["override_reason"]
         self.helper = FormHelper()
@@ -178,7 +183,7 @@ class RefusalForm(forms.Form):
     def __init__(self, *args, substances: Iterable[Substance] | None = None, **kwargs):
         """``substances``: every substance in their usual order, read once for all the forms on a page."""
         super().__init__(*args, **kwargs)
-        self.fields["substance"].use_objects(_substances(substances))
+        cast(ReadOnceModelChoiceField, self.fields["substance"]).use_objects(_substances(substances))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -205,7 +210,8 @@ class BanForm(forms.Form):
         self.helper.add_input(Submit("save", _("Register ban"), css_class="btn-danger"))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The ban must end after it starts."))

@@ -7,6 +7,7 @@ and must stay small; the services do the writing.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils import timezone
@@ -19,8 +20,11 @@ from visits.selectors.settings import active_booths, enabled_routes, enabled_sub
 from visits.services.contacts import MAX_QUANTITY
 from visits.services.rooms import BOOTH_END_TO, MOVABLE, RELEASE_TO
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _choices(values) -> list[tuple[str, str]]:
+
+def _choices(values) -> list[tuple[str, StrOrPromise]]:
     return [(value, label) for value, label in Visit.Location.choices if value in values]
 
 
@@ -48,9 +52,9 @@ class BoothAssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["booth"].use_objects(active_booths())
-        self.fields["route"].use_objects(enabled_routes())
-        self.fields["substance"].use_objects(enabled_substances())
+        cast(ReadOnceModelChoiceField, self.fields["booth"]).use_objects(active_booths())
+        cast(ReadOnceModelChoiceField, self.fields["route"]).use_objects(enabled_routes())
+        cast(ReadOnceModelChoiceField, self.fields["substance"]).use_objects(enabled_substances())
 
     def started_at_datetime(self, now: dt.datetime) -> dt.datetime | None:
         """The start time typed, on today's date in the facility's time zone; None means now."""

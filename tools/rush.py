@@ -81,7 +81,10 @@ class Station:
         self.port = port
         self.cookies: dict[str, str] = {}
         page = self.request("GET", "/login/").body.decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if found is None:
+            raise SystemExit("the login page has no CSRF token")
+        token = found.group(1)
         answer = self.request(
             "POST", "/login/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
         )
@@ -104,7 +107,7 @@ class Station:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";")[0]
-        response.body = response.read()
+        response.body = response.read()  # type: ignore[attr-defined]  # read before the connection closes
         connection.close()
         return response
 
@@ -155,8 +158,8 @@ def rush_booths(port: int, stations: list[Station], count: int) -> int:
     reception = User.objects.get(username="reception1")
     for visit in Visit.objects.filter(ended_at__isnull=True):  # the last round's clients leave
         visit_check_out(visit=visit, by=User.objects.get(username="health1"), note="Left after the rush")
-    substance = Substance.objects.filter(enabled=True).first()
-    route = Route.objects.filter(enabled=True).first()
+    substance = Substance.objects.filter(enabled=True)[0]
+    route = Route.objects.filter(enabled=True)[0]
     visits = []
     for number in range(count):
         code = f"{chr(65 + number % 26)}{chr(65 + number // 26)}{1960 + number}M"
@@ -190,7 +193,7 @@ def rush_check_ins(port: int, receptionists: list[Station], count: int, round_nu
     from visits.models import Client, Substance, Visit
 
     reception = User.objects.get(username="reception1")
-    substance = Substance.objects.filter(enabled=True).first()
+    substance = Substance.objects.filter(enabled=True)[0]
     clients = []
     for number in range(count):
         code = f"Q{chr(65 + number % 26)}{chr(65 + round_number % 26)}{1970 + number}K"

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from staff.navigation import STATION_BY_SLUG
+from staff.requests import StaffRequest
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ PANELS = {
 }
 
 
-def _panel_for(request: HttpRequest) -> str:
+def _panel_for(request: StaffRequest) -> str:
     """The board the action was posted from, if the user may see it; the floor board otherwise."""
     slug = request.POST.get("panel", "")
     if slug in PANELS and request.user.has_perm(PANELS[slug].station.permission):
@@ -55,7 +56,7 @@ def message_of(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-def answer(request: HttpRequest, *, notice: str = "", error: str = "") -> HttpResponse:
+def answer(request: StaffRequest, *, notice: str = "", error: str = "") -> HttpResponse:
     """The message above the board (htmx), or a redirect back to the page with the message.
 
     With htmx the board then refreshes itself (static/js/timers.js): an action costs only its own

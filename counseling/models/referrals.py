@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -49,9 +50,9 @@ class Referral(models.Model):
 
     OPEN_STATUSES = (Status.PROPOSED, Status.SENT, Status.ACCEPTED)
     # The order of the open steps: going back to an earlier one is a correction and needs a reason.
-    STEP = {Status.PROPOSED: 0, Status.SENT: 1, Status.ACCEPTED: 2}
+    STEP: ClassVar[dict[str, int]] = {Status.PROPOSED: 0, Status.SENT: 1, Status.ACCEPTED: 2}
     # Where an open referral may go next without a reason. A closed one may only be reopened.
-    FORWARD = {
+    FORWARD: ClassVar[dict[str, tuple[str, ...]]] = {
         Status.PROPOSED: (Status.SENT, Status.DECLINED_BY_CLIENT, Status.CANCELLED),
         Status.SENT: (
             Status.ACCEPTED,

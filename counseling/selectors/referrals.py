@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from counseling.models import Referral, ReferralFollowUpChange, ReferralService, ReferralStatusChange
 from visits.models import Client
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def client_open_referrals(client: Client) -> list[Referral]:
@@ -39,7 +43,7 @@ def referrals_follow_up_due(today: dt.date) -> FollowUps:
         .order_by("follow_up_on", "created_at")
     )
     return FollowUps(
-        overdue=[r for r in due if r.follow_up_on < today],
+        overdue=[r for r in due if r.follow_up_on != today],  # the rest: all are on or before today
         due_today=[r for r in due if r.follow_up_on == today],
     )
 
@@ -82,7 +86,13 @@ def referral_history(referral: Referral) -> list[HistoryEntry]:
     return sorted(entries, key=lambda entry: (entry[1].at, entry[0] != "status", entry[1].pk))
 
 
-def referrals_take_up(start: dt.datetime, end: dt.datetime) -> list[ReferralService]:
+class TakeUp(TypedDict):
+    made: int
+    accepted: int
+    attended: int
+
+
+def referrals_take_up(start: dt.datetime, end: dt.datetime) -> list[WithAnnotations[ReferralService, TakeUp]]:
     """Per service, referrals made in [start, end) and how many of those the service accepted and the
     client attended, whatever the date of the acceptance. Services with none are left out.
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +47,9 @@ def intake_record(
         "house_rules_explained": house_rules_explained,
     }
     if outcome == Intake.Outcome.ACCEPTED:
-        missing = [Intake._meta.get_field(name).verbose_name for name, value in answers.items() if not value]
+        missing = [
+            cast(Field, Intake._meta.get_field(name)).verbose_name for name, value in answers.items() if not value
+        ]
         if missing:
             raise ValidationError(
                 _("The client can only be accepted when every criterion is met. Missing: %(missing)s.")

@@ -32,7 +32,7 @@ def _locked(referral: Referral, *, seen_version: int | None, by: User) -> Referr
     """The referral's row, locked, refused with what changed when ``seen_version`` is out of date."""
     referral = Referral.objects.select_for_update().select_related("client", "service").get(pk=referral.pk)
     version_check(referral, seen=seen_version, fields=VERSIONED_FIELDS)
-    referral._history_user = by  # who made the change, for the record's history
+    referral._history_user = by  # type: ignore[attr-defined]  # who made the change, for the record's history
     return referral
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from counseling.selectors import (
 from counseling.services import counseling_session_record, intake_record
 from staff.fieldclasses import FieldClass, may_read
 from staff.permissions import permission_required, station_required
+from staff.requests import StaffRequest
 from visits.models import Client
 
 SESSIONS_SHOWN_DAYS = 7
@@ -35,7 +36,7 @@ SESSIONS_SHOWN_DAYS = 7
 
 @require_GET
 @station_required("interview")
-def interview(request: HttpRequest) -> HttpResponse:
+def interview(request: StaffRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     context = {
@@ -81,7 +82,7 @@ def interview(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("counseling.add_intake")
-def intake_create(request: HttpRequest, pk: int) -> HttpResponse:
+def intake_create(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     if request.method == "POST":
         form = IntakeForm(request.POST)
@@ -105,13 +106,13 @@ def intake_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def client_from_query(request: HttpRequest) -> Client | None:
+def client_from_query(request: StaffRequest) -> Client | None:
     """The client named by ?client=<id>, to start a form with their code filled in."""
     pk = request.GET.get("client", "")
     return Client.objects.filter(pk=pk).first() if pk.isdigit() else None
 
 
-def _session_initial(request: HttpRequest) -> dict:
+def _session_initial(request: StaffRequest) -> dict:
     now = timezone.localtime().replace(second=0, microsecond=0)
     now -= dt.timedelta(minutes=now.minute % 5)
     started = now - dt.timedelta(minutes=30)
@@ -124,7 +125,7 @@ def _session_initial(request: HttpRequest) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("counseling.add_counselingsession")
-def session_create(request: HttpRequest) -> HttpResponse:
+def session_create(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         form = CounselingSessionForm(request.POST)
         if form.is_valid():

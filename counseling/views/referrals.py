@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -21,6 +21,7 @@ from counseling.selectors import referral_history, referral_with_history, referr
 from counseling.services import referral_create, referral_follow_up_set, referral_set_status
 from counseling.views.interview import client_from_query
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 from visits.models import Visit
 
 
@@ -30,7 +31,7 @@ def _date(day) -> str:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("counseling.add_referral")
-def referral_create_view(request: HttpRequest) -> HttpResponse:
+def referral_create_view(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReferralForm(request.POST)
         if form.is_valid():
@@ -75,7 +76,7 @@ def _get_referral(pk: int) -> Referral:
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: StaffRequest,
     referral: Referral,
     *,
     status_form=None,
@@ -83,7 +84,7 @@ def _render_detail(
     stale: StaleEdit | None = None,
     submitted=None,
     status=200,
-):
+) -> HttpResponse:
     # The referral's note and its history's reasons are the client's record, a refused form's page too.
     access_log_record(request=request, client=referral.client, kind=AccessLogEntry.Kind.REFERRAL)
     if request.user.has_perm("counseling.change_referral"):
@@ -108,7 +109,7 @@ def _render_detail(
     )
 
 
-def _render_stale(request: HttpRequest, pk: int, form, exc: StaleEdit) -> HttpResponse:
+def _render_stale(request: StaffRequest, pk: int, form, exc: StaleEdit) -> HttpResponse:
     """Nothing was saved: the page shows the referral as it is now, its forms at the current version,
     and what changed beside what this member of staff entered, so they can enter it again."""
     return _render_detail(request, _get_referral(pk), stale=exc, submitted=submitted_values(form), status=409)
@@ -116,13 +117,13 @@ def _render_stale(request: HttpRequest, pk: int, form, exc: StaleEdit) -> HttpRe
 
 @require_GET
 @permission_required("counseling.view_referral")
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _get_referral(pk))
 
 
 @require_POST
 @permission_required("counseling.change_referral")
-def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_status(request: StaffRequest, pk: int) -> HttpResponse:
     referral = _get_referral(pk)
     form = ReferralStatusForm(request.POST, referral=referral)
     if form.is_valid():
@@ -148,7 +149,7 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("counseling.change_referral")
-def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_follow_up(request: StaffRequest, pk: int) -> HttpResponse:
     referral = _get_referral(pk)
     form = FollowUpForm(request.POST, referral=referral)
     if form.is_valid():
@@ -170,7 +171,7 @@ def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 # The follow-up work list: for those who follow referrals up (counselors, duty officers) and the coordinator
 # who reports on them. Reception and health workers make referrals and open their own, not everyone's.
 @permission_required("counseling.change_referral", "reports.view_monthly_report")
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: StaffRequest) -> HttpResponse:
     """Every open referral by follow-up date: what is overdue, due today, and coming."""
     referrals = list(referrals_open())
     # Each row names a client and the service they were referred to: one entry per client, one insert.

@@ -105,7 +105,7 @@ def allocate(rng: random.Random, days: list[Day], total: int) -> list[Day]:
 def arrival_times(rng: random.Random, day: Day, count: int) -> list[int]:
     """``count`` arrival times within [opens, last admission), sorted: two peaks and a floor."""
     span = day.last_admission - day.opens
-    times = []
+    times: list[int] = []
     while len(times) < count:
         pick = rng.random()
         if pick < 0.45:

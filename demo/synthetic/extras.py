@@ -134,7 +134,7 @@ def _referral_steps(rng) -> list[tuple[str, int]]:
     if pick < 0.15:
         return [(S.CANCELLED, rng.randint(1, 20))]
     sent = rng.randint(0, 2)
-    steps = [(S.SENT, sent)]
+    steps: list[tuple[str, int]] = [(S.SENT, sent)]
     pick = rng.random()
     if pick < 0.15:
         steps.append((S.DECLINED_BY_SERVICE, sent + rng.randint(3, 20)))
@@ -158,7 +158,7 @@ def referral(ctx: Context, person: Person, visit_id: int | None, at: int, by: in
     """
     rng, t = ctx.rng, ctx.t
     service = rng.choices(ctx.facility.services, weights=_SERVICE_WEIGHTS[: len(ctx.facility.services)] or None)[0]
-    changes = [("", S.PROPOSED, at)]
+    changes: list[tuple[str, str, int]] = [("", S.PROPOSED, at)]
     for status, days in _referral_steps(rng):
         moment = at + days * DAY + rng.randint(0, 6 * 3600)
         if moment > ctx.end:

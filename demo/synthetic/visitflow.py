@@ -162,7 +162,7 @@ def make_visit(ctx: Context, person: Person, arrival: int, booths: Booths, close
     return _write_visit(ctx, visit_id, person, arrival, end, ended_by, substance.pk, events, note=reason)
 
 
-def _write_visit(ctx, visit_id, person, arrival, end, ended_by, substance_id, events, *, note="") -> int:
+def _write_visit(ctx, visit_id, person, arrival, end: int, ended_by, substance_id, events, *, note="") -> int:
     rng, t = ctx.rng, ctx.t
     last_use = arrival - rng.randint(3600, 14 * 3600) if rng.random() < 0.7 else None
     intoxication = "some" if rng.random() < 0.15 else "none"

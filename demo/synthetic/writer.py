@@ -15,6 +15,7 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
@@ -50,7 +51,7 @@ def _escape(text: str) -> str:
     return text
 
 
-def _copy_converter(field: models.Field) -> Callable[[object], str]:
+def _copy_converter(field: models.Field) -> Callable[[Any], str]:
     """How one column's Python value is written in COPY's text format."""
     if isinstance(field, models.DateTimeField):
         return lambda v: "\\N" if v is None else _timestamp_text(v)
@@ -65,7 +66,12 @@ def _copy_converter(field: models.Field) -> Callable[[object], str]:
     return lambda v: "\\N" if v is None else str(v)
 
 
-def _python_converter(field: models.Field) -> Callable[[object], object]:
+def _column(field: models.Field) -> str:
+    assert field.column is not None  # a concrete field has one
+    return field.column
+
+
+def _python_converter(field: models.Field) -> Callable[[Any], Any]:
     if isinstance(field, models.DateTimeField):
         return to_datetime
     if isinstance(field, models.DecimalField):
@@ -121,7 +127,7 @@ class Table:
     def insert(self) -> None:
         """INSERT the rows with ``executemany``, each value prepared by its field as ``bulk_create`` would."""
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.fields)
+        columns = ", ".join(quote(_column(f)) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         sql = f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) VALUES ({marks})"
         prepare = [
@@ -153,7 +159,7 @@ class Writer:
 
     def declare(self, model: type[models.Model], columns: Sequence[str]) -> Table:
         pk = model._meta.pk.attname
-        start = (model.objects.aggregate(m=models.Max(pk))["m"] or 0) + 1
+        start = (model._default_manager.aggregate(m=models.Max(pk))["m"] or 0) + 1
         table = Table(model, columns, start)
         self.tables[model] = table
         return table
@@ -192,7 +198,7 @@ class Writer:
     @staticmethod
     def _copy_sql(table: Table) -> str:
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in table.fields)
+        columns = ", ".join(quote(_column(f)) for f in table.fields)
         return f"COPY {quote(table.model._meta.db_table)} ({columns}) FROM STDIN"
 
     def finish(self) -> None:
@@ -209,8 +215,8 @@ class Writer:
                     continue
                 name = quote(table.model._meta.db_table)
                 cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({quote(pk.column)}), 1), "
-                    f"MAX({quote(pk.column)}) IS NOT NULL) FROM {name}",
+                    f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({quote(_column(pk))}), 1), "
+                    f"MAX({quote(_column(pk))}) IS NOT NULL) FROM {name}",
                     [name, pk.column],
                 )
 

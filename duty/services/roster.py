@@ -124,8 +124,8 @@ def shift_create(
     team = _validated_team(duty_officer=duty_officer, members=members)
     _check_no_overlap(users=[user for user, _role, _duty in team], starts_at=starts_at, ends_at=ends_at)
     shift = Shift(starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_at=now, created_by=by)
-    shift._history_team = shift_team_record(team)  # saved just below; the history holds it from the start
-    shift._history_user = by
+    shift._history_team = shift_team_record(team)  # type: ignore[attr-defined]  # saved just below; the history holds it from the start
+    shift._history_user = by  # type: ignore[attr-defined]  # set by hand for django-simple-history
     shift.save()
     _save_team(shift, team)
     return shift
@@ -198,8 +198,8 @@ def shift_update(
     _save_team(shift, team)
     shift.starts_at, shift.ends_at, shift.note = starts_at, ends_at, note.strip()
     version_bump(shift)
-    shift._history_team = shift_team_record(team)
-    shift._history_user = by
+    shift._history_team = shift_team_record(team)  # type: ignore[attr-defined]  # read by the Shift history signal
+    shift._history_user = by  # type: ignore[attr-defined]  # set by hand for django-simple-history
     shift.save(update_fields=["starts_at", "ends_at", "note", "version"])
     return shift
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,18 +27,19 @@ from duty.selectors.roster import duty_shift_of
 from duty.services.handover import handover_acknowledge as acknowledge
 from duty.services.handover import handover_write
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 
 LOG_PAGE_SIZE = 50
 
 
-def _log_views(request: HttpRequest, handovers: list[Handover]) -> None:
+def _log_views(request: StaffRequest, handovers: list[Handover]) -> None:
     """A handover's notes are about its clients of concern: reading them is a view of each one's record."""
     clients = [client for handover in handovers for client in handover.clients_of_concern.all()]
     access_log_record_many(request=request, clients=clients, kind=AccessLogEntry.Kind.HANDOVER)
 
 
 @permission_required("duty.view_handover")
-def handover_list(request: HttpRequest) -> HttpResponse:
+def handover_list(request: StaffRequest) -> HttpResponse:
     """The log, newest first, searchable by date and by a client's code."""
     form = HandoverSearchForm(request.GET or None)
     date, code = None, ""
@@ -60,7 +61,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("duty.acknowledge_handover")
-def handover_unread(request: HttpRequest) -> HttpResponse:
+def handover_unread(request: StaffRequest) -> HttpResponse:
     """The handovers the logged-in duty officer has yet to read, oldest first, to acknowledge one by one."""
     unread = (
         handovers_unread(request.user, timezone.now())
@@ -74,7 +75,7 @@ def handover_unread(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("duty.add_handover")
-def handover_create(request: HttpRequest) -> HttpResponse:
+def handover_create(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         form = HandoverForm(request.POST)
         if form.is_valid():
@@ -112,7 +113,7 @@ def handover_create(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("duty.view_handover")
-def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_detail(request: StaffRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(handover_detail_queryset(), pk=pk)
     acknowledged_by_me = any(ack.user_id == request.user.pk for ack in handover.acknowledgements.all())
     _log_views(request, [handover])
@@ -131,7 +132,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("duty.acknowledge_handover")
-def handover_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_acknowledge(request: StaffRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(handover_detail_queryset(), pk=pk)
     try:
         acknowledge(handover=handover, by=request.user)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from core.days import local_midnight
 from core.versioning import StaleEdit, submitted_values
 from duty.forms import IncidentCorrectionForm, IncidentFilterForm, IncidentForm
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 from visits.models import Incident
 from visits.selectors.incidents import incident_corrections, incident_counts, incident_detail_queryset, incident_list
 from visits.services.incidents import incident_correct, incident_record
@@ -46,14 +47,14 @@ def _incident_values(data: dict) -> dict:
     }
 
 
-def _log_views(request: HttpRequest, incidents: list[Incident]) -> None:
+def _log_views(request: StaffRequest, incidents: list[Incident]) -> None:
     """What happened and what was done, about the clients involved: a view of each one's record."""
     clients = [client for incident in incidents for client in incident.clients.all()]
     access_log_record_many(request=request, clients=clients, kind=AccessLogEntry.Kind.INCIDENT)
 
 
 @permission_required("visits.view_incident")
-def incident_list_view(request: HttpRequest) -> HttpResponse:
+def incident_list_view(request: StaffRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     incidents = list(incident_list(**filters)[:LIST_SIZE])
@@ -80,7 +81,7 @@ def incident_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("visits.add_incident")
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         form = IncidentForm(request.POST)
         if form.is_valid():
@@ -98,7 +99,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("visits.view_incident")
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_detail(request: StaffRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(incident_detail_queryset(), pk=pk)
     banned = {ban.client_id for ban in incident.bans.all()}
     _log_views(request, [incident])
@@ -118,7 +119,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("visits.change_incident")
-def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_edit(request: StaffRequest, pk: int) -> HttpResponse:
     """Correct a recorded incident: a wrong time, a client left out, a description to complete."""
     incident = get_object_or_404(incident_detail_queryset(), pk=pk)
     form = IncidentCorrectionForm(request.POST or None, incident=incident)

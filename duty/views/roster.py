@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +22,11 @@ from duty.models import Shift
 from duty.selectors.roster import roster_week, shifts_of, week_start
 from duty.services import roster as roster_services
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 from visits.selectors.facility import opening_hours_on
 
 
-def _week_param(request: HttpRequest, value: str | None, default: dt.date) -> dt.date:
+def _week_param(request: StaffRequest, value: str | None, default: dt.date) -> dt.date:
     day = day_from_query(request, value)
     return week_start(day) if day else default
 
@@ -34,7 +36,7 @@ def _week_url(monday: dt.date) -> str:
 
 
 @permission_required("duty.view_roster", "duty.plan_roster")
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: StaffRequest) -> HttpResponse:
     now = timezone.now()
     this_week = week_start(timezone.localdate(now))
     monday = _week_param(request, request.GET.get("week"), this_week)
@@ -59,7 +61,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("duty.plan_roster")
-def shift_create(request: HttpRequest) -> HttpResponse:
+def shift_create(request: StaffRequest) -> HttpResponse:
     day = day_from_query(request, request.GET.get("date")) or timezone.localdate()
     monday = week_start(day)
     if request.method == "POST":
@@ -87,7 +89,7 @@ def shift_create(request: HttpRequest) -> HttpResponse:
                 return redirect(_week_url(week_start(data["date"])))
     else:
         hours = opening_hours_on(day)
-        initial = {"date": day}
+        initial: dict[str, Any] = {"date": day}
         if hours is not None:
             initial |= {
                 "starts": timezone.localtime(hours.opens).time(),
@@ -103,7 +105,7 @@ def shift_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("duty.plan_roster")
-def shift_update(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_update(request: StaffRequest, pk: int) -> HttpResponse:
     shift = get_object_or_404(Shift.objects.prefetch_related("assignments__user"), pk=pk)
     back = _week_url(week_start(shift.date))
     context = {"active_station": "roster", "shift": shift, "back": back}
@@ -142,7 +144,7 @@ def shift_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("duty.plan_roster")
-def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_delete(request: StaffRequest, pk: int) -> HttpResponse:
     shift = get_object_or_404(Shift, pk=pk)
     roster_services.shift_delete(shift=shift, by=request.user)
     messages.success(request, _("The shift is removed from the roster."))
@@ -151,7 +153,7 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("duty.plan_roster")
-def roster_copy(request: HttpRequest) -> HttpResponse:
+def roster_copy(request: StaffRequest) -> HttpResponse:
     """Fill an empty week with the week before's shifts, as a start to edit from."""
     asked = request.POST.get("week")
     day = day_from_query(request, asked)
@@ -176,11 +178,11 @@ def roster_copy(request: HttpRequest) -> HttpResponse:
     return redirect(_week_url(monday))
 
 
-def my_shifts(request: HttpRequest) -> HttpResponse:
+def my_shifts(request: StaffRequest) -> HttpResponse:
     """Every logged-in staff member's own shifts: the last two weeks and the next six."""
     now = timezone.now()
     assignments = shifts_of(request.user, since=now - dt.timedelta(days=14), until=now + dt.timedelta(days=42))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "assignment": assignment,
             "shift": assignment.shift,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from health.models import Emergency
@@ -16,12 +17,12 @@ def to_second(value: dt.datetime) -> dt.datetime:
     return value.replace(microsecond=0)
 
 
-def history_by(instance, by: User, reason: str = "") -> None:
-    instance._history_user = by  # who made this change, for the record's history
+def history_by(instance: Model, by: User, reason: str = "") -> None:
+    instance._history_user = by  # type: ignore[attr-defined]  # who made this change, for the record's history
     if reason:
         # django-simple-history's reason column holds 100 characters; the full reason of a withdrawal
         # stays on the row itself.
-        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
+        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # type: ignore[attr-defined]
 
 
 def locked_emergency(emergency: Emergency) -> Emergency:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Manager
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +21,10 @@ from health.services.common import to_second
 from staff.models import User
 from visits.models import BoothSession, Client, Visit
 
-_PLACE_OF_LOCATION = {
+if TYPE_CHECKING:
+    from counseling.models import ReferralService
+
+_PLACE_OF_LOCATION: dict[str, Emergency.Place] = {
     Visit.Location.BOOTH: Emergency.Place.BOOTH,
     Visit.Location.OBSERVATION: Emergency.Place.OBSERVATION,
     Visit.Location.HEALTH: Emergency.Place.HEALTH,
@@ -43,7 +49,7 @@ RECORD_FIELDS = (
 )
 
 
-def _usernames(user_ids) -> str:
+def _usernames(user_ids: Iterable[int]) -> str:
     names = sorted(User.objects.filter(pk__in=list(user_ids)).values_list("username", flat=True))
     return ", ".join(names) or "—"
 
@@ -177,7 +183,9 @@ def emergency_link_client(
         # Linked to another code since the form was opened: say who did it and to what.
         version_check(emergency, seen=seen_version, fields=("client",))
         raise ValidationError(
-            _("This emergency is already linked to %(code)s.") % {"code": emergency.client.code}, code="linked"
+            _("This emergency is already linked to %(code)s.")
+            % {"code": Client.objects.get(pk=emergency.client_id).code},
+            code="linked",
         )
     other = (
         Emergency.objects.filter(client=client, ended_at__isnull=True).exclude(pk=emergency.pk).order_by("pk").first()
@@ -234,7 +242,7 @@ def emergency_mark(*, emergency: Emergency, what: str, by: User, now: dt.datetim
     return emergency
 
 
-def _last_time(entries) -> dt.datetime | None:
+def _last_time(entries: Manager) -> dt.datetime | None:
     return entries.filter(withdrawn_at__isnull=True).order_by("-at").values_list("at", flat=True).first()
 
 
@@ -304,7 +312,7 @@ def emergency_update(
     place: str,
     signs: list[str],
     notes: str,
-    staff_involved,
+    staff_involved: Iterable[User],
     ambulance_called_at: dt.datetime | None,
     ambulance_arrived_at: dt.datetime | None,
     police_called_at: dt.datetime | None,
@@ -393,7 +401,7 @@ def health_service_record(
     condition: str = "",
     accepted: bool | None = None,
     note: str = "",
-    referral_service=None,
+    referral_service: ReferralService | None = None,
     now: dt.datetime | None = None,
 ) -> HealthService:
     """Record health help given. A referral to a doctor also opens the referral for follow-up."""
@@ -428,7 +436,7 @@ def health_service_record(
     )
     _history_by(service, by)
     service.save()
-    if kind == HealthService.Kind.DOCTOR_REFERRAL:
+    if kind == HealthService.Kind.DOCTOR_REFERRAL and referral_service is not None:  # set for one: checked above
         from counseling.services import referral_create
 
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,11 +35,11 @@ NOTE_MAX = 500
 CORRECTION_FIELDS = ("at", "route", "dose_mg", "note", "withdrawn_at", "withdrawn_reason")
 
 
-def _dose_text(row) -> str:
+def _dose_text(row: Any) -> str:  # an intervention or a row of its history
     return Intervention(dose_mg=row.dose_mg).dose_display() or "—"
 
 
-def _time_text(row) -> str:
+def _time_text(row: Any) -> str:
     return display_value(row, "at")
 
 
@@ -64,6 +65,7 @@ def _note(note: str) -> str:
 
 
 def _repeat_question(last: Intervention, now: dt.datetime) -> ValidationError:
+    assert last.recorded_at is not None  # found by when it was recorded
     seconds = duration_seconds(last.recorded_at, now)
     who = last.by.display_name
     if last.kind == Intervention.Kind.NALOXONE:

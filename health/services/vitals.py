@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,7 @@ def _measure(name: str, value: int | None) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > LIMITS[name]:
-        label = VitalSigns._meta.get_field(name).verbose_name
+        label = cast(Field, VitalSigns._meta.get_field(name)).verbose_name
         message = _("%(what)s must be a whole number from 0 to %(max)d.")
         raise ValidationError(message % {"what": str(label).capitalize(), "max": LIMITS[name]}, code="out_of_range")
     return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,11 +16,12 @@ from health.models import Emergency
 from health.selectors import open_emergencies
 from staff.displays import display_required
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 from visits.board_poll import shown_version
 from visits.selectors.floor import floor_version
 
 
-def _poll(request: HttpRequest) -> HttpResponse:
+def _poll(request: StaffRequest) -> HttpResponse:
     """The whole way of a poll (most are answered "no change" by ``visits.board_poll``)."""
     version = floor_version()
     if shown_version(request) == version:
@@ -31,20 +32,20 @@ def _poll(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def alarm(request: HttpRequest) -> HttpResponse:
+def alarm(request: StaffRequest) -> HttpResponse:
     """Every signed-in page's banner: every member of staff is told, whatever their role."""
     return _poll(request)
 
 
 @require_GET
 @display_required
-def display_alarm(request: HttpRequest) -> HttpResponse:
+def display_alarm(request: StaffRequest) -> HttpResponse:
     return _poll(request)
 
 
 @require_POST
 @permission_required("health.add_emergency")
-def emergency_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_answer(request: StaffRequest, pk: int) -> HttpResponse:
     """ "I am on it": recorded once per person; the banner is drawn again with who answered (htmx)."""
     emergency = Emergency.objects.filter(pk=pk).first()
     if emergency is None:

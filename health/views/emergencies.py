@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,16 +28,17 @@ from health.models import Emergency
 from health.selectors import emergency_history, emergency_with_interventions
 from health.views.emergency_parts import page_parts
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 from visits.board_actions import answer
 from visits.models import Client
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+def _back(request: StaffRequest, fallback: str) -> HttpResponse:
     target = safe_next_url(request, request.POST.get("next", ""))
     return HttpResponseRedirect(target) if target else redirect(fallback)
 
 
-def _opened(request: HttpRequest, emergency: Emergency, created: bool) -> HttpResponse:
+def _opened(request: StaffRequest, emergency: Emergency, created: bool) -> HttpResponse:
     """Where a press of the emergency button leads: to the record for those who keep it, else back.
 
     From a board (htmx) the whole page goes to the record; someone who may not see the record gets
@@ -62,7 +63,7 @@ def _opened(request: HttpRequest, emergency: Emergency, created: bool) -> HttpRe
 
 @require_POST
 @permission_required("health.add_emergency")
-def emergency_open(request: HttpRequest) -> HttpResponse:
+def emergency_open(request: StaffRequest) -> HttpResponse:
     """Open an emergency for a client, from any board, the client card, reception or the health room."""
     client = None
     if "client_id" in request.POST:
@@ -75,7 +76,7 @@ def emergency_open(request: HttpRequest) -> HttpResponse:
             client = form.cleaned_data["client"]
         else:
             for error in form.errors.get("client", []):
-                messages.error(request, error)
+                messages.error(request, str(error))
             return _back(request, "health:room")
     if client is None:
         if request.htmx:
@@ -88,7 +89,7 @@ def emergency_open(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("health.add_emergency")
-def emergency_open_unknown(request: HttpRequest) -> HttpResponse:
+def emergency_open_unknown(request: StaffRequest) -> HttpResponse:
     """An emergency for a person who is not registered or not known: where, roughly who, no name."""
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST":
@@ -119,14 +120,14 @@ def emergency_open_unknown(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("health.change_emergency")
-def emergency_link(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_link(request: StaffRequest, pk: int) -> HttpResponse:
     """Link an emergency opened for an unknown person to the client code found for them."""
     emergency = _get(pk)
     form = LinkClientForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("health:emergency-detail", pk=pk)
     try:
         emergency = services.emergency_link_client(
@@ -140,14 +141,14 @@ def emergency_link(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("The emergency is linked to %(code)s. The history keeps that it was opened for an unknown person.")
-        % {"code": emergency.client.code},
+        % {"code": form.cleaned_data["client"].code},
     )
     return redirect("health:emergency-detail", pk=pk)
 
 
 @require_GET
 @permission_required("health.view_emergency")
-def emergency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_detail(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         emergency = emergency_with_interventions(pk)
     except Emergency.DoesNotExist:
@@ -178,7 +179,7 @@ def _record_initial(emergency: Emergency) -> dict:
 
 def _render_detail(
     request, emergency, *, record_form=None, close_form=None, stale=None, submitted=None, parts=None, status=200
-):
+) -> HttpResponse:
     """The emergency page; ``parts`` are the forms of the interventions, vital signs (see emergency_parts).
 
     Every drawing of it shows the record, a refused form's too: each one writes the access entry.
@@ -219,7 +220,7 @@ def _refused(request, emergency, exc: ValidationError) -> HttpResponse:
 
 @require_POST
 @permission_required("health.change_emergency")
-def emergency_mark(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+def emergency_mark(request: StaffRequest, pk: int, what: str) -> HttpResponse:
     emergency = _get(pk)
     try:
         services.emergency_mark(emergency=emergency, what=what, by=request.user)
@@ -230,7 +231,7 @@ def emergency_mark(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 
 @require_POST
 @permission_required("health.change_emergency")
-def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_close(request: StaffRequest, pk: int) -> HttpResponse:
     emergency = _get(pk)
     form = CloseEmergencyForm(request.POST)
     if not form.is_valid():
@@ -245,7 +246,7 @@ def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @permission_required("health.change_emergency")
-def emergency_record(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_record(request: StaffRequest, pk: int) -> HttpResponse:
     emergency = emergency_with_interventions(pk) if Emergency.objects.filter(pk=pk).exists() else None
     if emergency is None:
         return render(request, "404.html", status=404)

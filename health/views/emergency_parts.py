@@ -127,13 +127,13 @@ def page_parts(
     vitals = emergency_vitals(emergency)
     vitals_parts = []
     for entry in vitals:
-        part = VitalsPart(vitals=entry)
+        vitals_part = VitalsPart(vitals=entry)
         if can_change and entry.withdrawn_at is None:
             refused = refused_vitals == entry.pk and vitals_withdraw_form is not None
             fresh = WithdrawForm(prefix=vitals_withdraw_prefix(entry.pk))
-            part.withdraw_form = vitals_withdraw_form if refused else fresh
-            part.open = refused
-        vitals_parts.append(part)
+            vitals_part.withdraw_form = vitals_withdraw_form if refused else fresh
+            vitals_part.open = refused
+        vitals_parts.append(vitals_part)
     return {
         "intervention_form": intervention_form or InterventionForm(initial=DEFAULT_NALOXONE, closed=closed),
         "intervention_kinds": [k for k in Intervention.Kind if k != Intervention.Kind.NALOXONE],

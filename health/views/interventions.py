@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,13 +29,14 @@ from health.views.emergency_parts import (
     withdraw_prefix,
 )
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 
 
-def _not_found(request: HttpRequest) -> HttpResponse:
+def _not_found(request: StaffRequest) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def _page(request: HttpRequest, emergency_pk: int, *, status: int, **parts) -> HttpResponse:
+def _page(request: StaffRequest, emergency_pk: int, *, status: int, **parts) -> HttpResponse:
     return _render_detail(request, emergency_with_interventions(emergency_pk), parts=parts, status=status)
 
 
@@ -62,7 +63,7 @@ def _repeat_fields(data: dict) -> list[tuple[str, str]]:
 
 @require_POST
 @permission_required("health.change_emergency")
-def emergency_intervention(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_intervention(request: StaffRequest, pk: int) -> HttpResponse:
     """One press of an intervention button, now or at an earlier time, during the emergency or after it."""
     emergency = Emergency.objects.filter(pk=pk).first()
     if emergency is None:
@@ -101,7 +102,7 @@ def emergency_intervention(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("health.change_emergency")
-def intervention_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_correct(request: StaffRequest, pk: int) -> HttpResponse:
     intervention = Intervention.objects.filter(pk=pk).first()
     if intervention is None:
         return _not_found(request)
@@ -143,7 +144,7 @@ def intervention_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("health.change_emergency")
-def intervention_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
     intervention = Intervention.objects.filter(pk=pk).first()
     if intervention is None:
         return _not_found(request)
@@ -181,7 +182,7 @@ def intervention_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("health.change_emergency")
-def emergency_vitals(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_vitals(request: StaffRequest, pk: int) -> HttpResponse:
     emergency = Emergency.objects.filter(pk=pk).first()
     if emergency is None:
         return _not_found(request)
@@ -199,7 +200,7 @@ def emergency_vitals(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("health.change_emergency")
-def vital_signs_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def vital_signs_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
     vitals = VitalSigns.objects.filter(pk=pk).first()
     if vitals is None:
         return _not_found(request)

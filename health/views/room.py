@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from health import services
 from health.forms import CountForm, DeliveryForm, HealthServiceForm, OpenEmergencyForm
 from health.selectors import client_health_history, open_emergencies, services_today, visits_in_health_room
 from staff.permissions import permission_required, station_required
+from staff.requests import StaffRequest
 from visits.models import Client
 from visits.selectors.stock import stock_lines
 from visits.services.stock import stock_count, stock_deliver
@@ -24,7 +25,7 @@ from visits.services.stock import stock_count, stock_deliver
 
 @require_GET
 @station_required("health")
-def room(request: HttpRequest) -> HttpResponse:
+def room(request: StaffRequest) -> HttpResponse:
     now = timezone.now()
     return render(
         request,
@@ -43,7 +44,7 @@ def room(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("health.add_healthservice")
-def service_create(request: HttpRequest) -> HttpResponse:
+def service_create(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         form = HealthServiceForm(request.POST)
         if form.is_valid():
@@ -71,7 +72,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("health.view_healthservice")
-def client_history(request: HttpRequest, pk: int) -> HttpResponse:
+def client_history(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.HEALTH)
     return render(
@@ -83,11 +84,11 @@ def client_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("visits.view_stockmovement")
-def stock(request: HttpRequest) -> HttpResponse:
+def stock(request: StaffRequest) -> HttpResponse:
     return _render_stock(request)
 
 
-def _render_stock(request, *, delivery_form=None, count_form=None, status=200):
+def _render_stock(request, *, delivery_form=None, count_form=None, status=200) -> HttpResponse:
     return render(
         request,
         "health/stock.html",
@@ -104,7 +105,7 @@ def _render_stock(request, *, delivery_form=None, count_form=None, status=200):
 
 @require_POST
 @permission_required("visits.add_stockmovement")
-def stock_delivery(request: HttpRequest) -> HttpResponse:
+def stock_delivery(request: StaffRequest) -> HttpResponse:
     form = DeliveryForm(request.POST)
     if form.is_valid():
         try:
@@ -119,7 +120,7 @@ def stock_delivery(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("visits.add_stockmovement")
-def stock_count_view(request: HttpRequest) -> HttpResponse:
+def stock_count_view(request: StaffRequest) -> HttpResponse:
     form = CountForm(request.POST)
     if form.is_valid():
         try:

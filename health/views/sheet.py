@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -12,11 +12,12 @@ from audit.services import access_log_record
 from health.models import Emergency
 from health.selectors import paramedic_sheet
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 
 
 @require_GET
 @permission_required("health.view_emergency")
-def emergency_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_sheet(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         sheet = paramedic_sheet(pk)
     except Emergency.DoesNotExist:

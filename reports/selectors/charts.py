@@ -9,9 +9,11 @@ whether or not ``rollup_daily`` has run; it only makes them cheap.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,7 +37,7 @@ ROLLUP_FIELDS = (
 )
 
 
-def _tz():
+def _tz() -> dt.tzinfo:
     return timezone.get_default_timezone()
 
 
@@ -43,7 +45,7 @@ def _between(field: str, first: dt.date, last: dt.date) -> Q:
     return Q(**{f"{field}__gte": local_midnight(first), f"{field}__lt": local_midnight(last + dt.timedelta(days=1))})
 
 
-def _per_day(queryset: QuerySet, field: str, **aggregates) -> dict[dt.date, dict]:
+def _per_day(queryset: QuerySet, field: str, **aggregates: Aggregate) -> dict[dt.date, dict]:
     rows = queryset.annotate(day=TruncDate(field, tzinfo=_tz())).order_by().values("day").annotate(**aggregates)
     return {row.pop("day"): row for row in rows}
 
@@ -90,7 +92,7 @@ class RolledUp:
     until: dt.date | None
 
     def covers(self, day: dt.date) -> bool:
-        return self.first is not None and self.first <= day < self.until
+        return self.first is not None and self.until is not None and self.first <= day < self.until
 
 
 def rolled_up(today: dt.date) -> RolledUp:
@@ -110,7 +112,7 @@ def _live_q(field: str, rollup: RolledUp, first: dt.date | None = None, last: dt
     Each uncovered stretch (before the rollup's first day, and from its end on) is one range on ``field``,
     so the database reads each from the index; a stretch that cannot hold a day is left out.
     """
-    if rollup.first is None:
+    if rollup.first is None or rollup.until is None:  # both or neither
         stretches = [(first, last)]
     else:
         before_last = rollup.first - dt.timedelta(days=1)
@@ -160,7 +162,7 @@ def visits_per_day(today: dt.date, days: int = 90) -> Series:
     return Series(_("Visits"), keys, [date_format(day, "j.n.") for day in keys], values)
 
 
-def _per_month_live(queryset: QuerySet, field: str, **aggregates) -> dict[dt.date, dict]:
+def _per_month_live(queryset: QuerySet, field: str, **aggregates: Aggregate) -> dict[dt.date, dict]:
     rows = queryset.annotate(month=TruncMonth(field, tzinfo=_tz())).order_by().values("month").annotate(**aggregates)
     result = {}
     for row in rows:
@@ -187,10 +189,10 @@ class MonthlySeries:
 def per_month(today: dt.date) -> MonthlySeries:
     """Visits and overdoses in every month from the first record to this one."""
     rollup = rolled_up(today)
-    rolled = {}
+    rolled: dict[dt.date, Mapping[str, Any]] = {}
     if rollup.first is not None:
         rolled = {
-            row.pop("month"): row
+            row["month"]: row
             for row in DailyFigures.objects.filter(date__gte=rollup.first, date__lt=rollup.until)
             .annotate(month=TruncMonth("date"))
             .order_by()
@@ -211,7 +213,8 @@ def per_month(today: dt.date) -> MonthlySeries:
     months = _months(min(known), max(max(known), month_first(today))) if known else [month_first(today)]
 
     def value(month: dt.date, rolled_key: str, live: dict) -> int:
-        return (rolled.get(month, {}).get(rolled_key) or 0) + live.get(month, {}).get("n", 0)
+        count: int = (rolled.get(month, {}).get(rolled_key) or 0) + live.get(month, {}).get("n", 0)
+        return count
 
     labels = [date_format(month, "M Y") for month in months]
     return MonthlySeries(

@@ -12,11 +12,13 @@ session, an emergency (with its naloxone and ambulance) by its start, a referral
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -176,7 +178,7 @@ def _total(lines: Iterable[Line]) -> int:
     return sum(line.value for line in lines)
 
 
-def _grouped(queryset: QuerySet, field: str, aggregate=None) -> dict:
+def _grouped(queryset: QuerySet, field: str, aggregate: Aggregate | None = None) -> dict:
     """``{value of field: count (or the given aggregate)}``, grouped in the database."""
     aggregate = aggregate if aggregate is not None else Count("pk")
     return dict(queryset.order_by().values_list(field).annotate(n=aggregate).values_list(field, "n"))
@@ -187,7 +189,13 @@ def _choice_lines(counts: dict, choices: Sequence[tuple[str, object]]) -> list[L
     return [Line(str(value), str(label), counts.get(value) or 0) for value, label in choices]
 
 
-def _object_lines(counts: dict, objects: Iterable, *, shown=lambda obj: True, unit=lambda obj: "") -> list[Line]:
+def _object_lines(
+    counts: dict,
+    objects: Iterable,
+    *,
+    shown: Callable[[Any], bool] = lambda obj: True,
+    unit: Callable[[Any], str] = lambda obj: "",
+) -> list[Line]:
     """A line per listed object that is in use or has a count, in the list's order."""
     return [
         Line(str(obj.pk), obj.label, counts.get(obj.pk) or 0, unit(obj))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -76,7 +77,7 @@ class Indicator:
         if self.mg:
             return number_format(self.value, 2) if localize else f"{self.value:.2f}"
         if self.minutes:
-            return number_format(round(self.value, 1), 1) if localize else f"{self.value:.1f}"
+            return number_format(round(float(self.value), 1), 1) if localize else f"{self.value:.1f}"
         return number_format(self.value, force_grouping=True) if localize else str(self.value)
 
 
@@ -85,7 +86,7 @@ class Section:
     title: str
     indicators: list[Indicator] = field(default_factory=list)
 
-    def add(self, label: str, value, *, key: str, **kwargs) -> str:
+    def add(self, label: str, value: int | float | Decimal | None, *, key: str, **kwargs: Any) -> str:
         """Add one indicator; its key names it in the relations of ``report_sections``."""
         self.indicators.append(Indicator(str(label), value, key=key, **kwargs))
         return key
@@ -263,7 +264,7 @@ def _mark_complements(
     unstated = set(counts) - {key for relation in relations for key in relation.keys} - set(alone)
     if unstated:
         raise ValueError(f"Indicators in no relation and not declared alone: {sorted(unstated)}")
-    complements = withhold(counts, relations)
+    complements = withhold(counts, relations)  # type: ignore[arg-type]  # a count (not measured) is an int
     for section in sections:
         section.indicators = [
             replace(i, complement=True) if i.key in complements or follows.get(i.key) in complements else i

@@ -47,7 +47,7 @@ def opening_hours_between(first: dt.date, last: dt.date) -> list[DayHours]:
     while day <= last:
         period = next((p for p in reversed(periods) if p.valid_from <= day), None)
         hours = None if period is None else next((h for h in period.days.all() if h.weekday == day.weekday()), None)
-        if hours is not None and day not in closed:
+        if period is not None and hours is not None and day not in closed:
             closes = local_moment(day, hours.closes)
             result.append(
                 DayHours(

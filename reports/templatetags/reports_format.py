@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.durations import whole_minutes
+
+if TYPE_CHECKING:
+    from reports.selectors.monthly import Indicator
 
 register = template.Library()
 
@@ -50,5 +55,5 @@ def nonzero(lines) -> list:
 
 
 @register.filter
-def report_value(indicator, external: bool) -> str:
+def report_value(indicator: Indicator, external: bool) -> str:
     return indicator.text(bool(external))

@@ -17,7 +17,7 @@ def users_deactivate(*, users: QuerySet[User], by: User) -> int:
     count = 0
     for user in users.filter(is_active=True).exclude(pk=by.pk).select_for_update(of=("self",)):
         user.is_active = False
-        user._admin_audit_by = by  # who, for audit.signals when no request is being answered
+        user._admin_audit_by = by  # type: ignore[attr-defined]  # who, for audit.signals when no request is being answered
         user.save(update_fields=["is_active"])
         count += 1
     return count

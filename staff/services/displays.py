@@ -41,7 +41,7 @@ def displays_revoke(*, displays: QuerySet[Display], by: User, now: dt.datetime |
     count = 0
     for display in displays.filter(revoked_at__isnull=True).select_for_update(of=("self",)):
         display.revoked_at, display.revoked_by = now or timezone.now(), by
-        display._admin_audit_by = by
+        display._admin_audit_by = by  # type: ignore[attr-defined]  # read by audit.signals
         display.save(update_fields=["revoked_at", "revoked_by"])
         count += 1
     return count

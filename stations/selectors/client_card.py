@@ -72,7 +72,7 @@ def client_card(client: Client, now: dt.datetime) -> ClientCard:
         .first()
     )
     accepted = intake is not None and intake.outcome == Intake.Outcome.ACCEPTED
-    intake_done_at = intake.at if accepted else None
+    intake_done_at = intake.at if intake is not None and accepted else None
     refused = intake if intake is not None and not accepted else None
     return ClientCard(
         client=client,

@@ -171,8 +171,9 @@ class FloorBoard:
     @cached_property
     def overdue_checks(self) -> list[BoothCard | ObservationCard]:
         """The cards whose check is overdue, the longest overdue first."""
-        cards = [card for card in [*self.booths, *self.observations] if card.check_due and card.check_due.is_overdue]
-        return sorted(cards, key=lambda card: card.check_due.at)
+        every: list[BoothCard | ObservationCard] = [*self.booths, *self.observations]
+        cards = [card for card in every if card.check_due and card.check_due.is_overdue]
+        return sorted(cards, key=lambda card: card.check_due.at)  # type: ignore[union-attr]  # each has one
 
     @cached_property  # asked on every card
     def attention_count(self) -> int:
@@ -208,7 +209,11 @@ def _clients_at_risk(visits: list[Visit], now: dt.datetime) -> tuple[set[int], l
         .distinct()
     )
     emergencies = recent_emergencies_of(inside, now)
-    overdosed = {emergency.client_id for emergency in emergencies if emergency.kind in Emergency.OVERDOSE_KINDS}
+    overdosed = {
+        emergency.client_id
+        for emergency in emergencies
+        if emergency.kind in Emergency.OVERDOSE_KINDS and emergency.client_id is not None
+    }
     return set(flagged) | overdosed, emergencies
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 from stations.forms import BanForm, BanLiftForm
 from visits.models import Ban, Client, Incident
 from visits.services.clients import ban_create, ban_lift
 
 
-def _incident_from(request: HttpRequest, client: Client) -> Incident | None:
+def _incident_from(request: StaffRequest, client: Client) -> Incident | None:
     """The incident named by ?incident=<id> when the client was involved in it: the ban will link to it."""
     pk = request.GET.get("incident", "")
     if not pk.isdigit():
@@ -28,7 +31,7 @@ def _incident_from(request: HttpRequest, client: Client) -> Incident | None:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("visits.add_ban")
-def ban_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def ban_create_view(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     incident = _incident_from(request, client)
     if request.method == "POST":
@@ -46,7 +49,7 @@ def ban_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("staff:incident-detail", pk=incident.pk)
                 return redirect("visits:client-detail", pk=client.pk)
     else:
-        initial = {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
+        initial: dict[str, Any] = {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
         if incident is not None:
             initial["reason"] = _("%(kind)s on %(when)s: %(what)s") % {
                 "kind": incident.get_kind_display(),
@@ -72,7 +75,7 @@ def ban_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("visits.change_ban")
-def ban_lift_view(request: HttpRequest, pk: int) -> HttpResponse:
+def ban_lift_view(request: StaffRequest, pk: int) -> HttpResponse:
     ban = get_object_or_404(Ban.objects.select_related("client"), pk=pk)
     form = BanLiftForm(request.POST)
     if not form.is_valid():

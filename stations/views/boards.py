@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
 from staff.fieldclasses import FieldClass, may_read
+from staff.requests import StaffRequest
 from stations.selectors.floor import FloorBoard, floor_board
 from visits.board_actions import PANELS, Panel
 from visits.board_poll import poll_token, shown_version
@@ -27,7 +28,7 @@ CARDS_DRAWN = {"floor": ("booths", "observations"), "injection": ("booths",), "o
 BOARD_VIEW_LOGGED_EVERY = dt.timedelta(minutes=15)
 
 
-def _log_clinical_view(request: HttpRequest, panel: Panel, board: FloorBoard) -> None:
+def _log_clinical_view(request: StaffRequest, panel: Panel, board: FloorBoard) -> None:
     """The substance and route, the checks and their notes on the cards: a view of each client's record."""
     drawn = CARDS_DRAWN[panel.slug]
     clients = []
@@ -43,7 +44,7 @@ def _log_clinical_view(request: HttpRequest, panel: Panel, board: FloorBoard) ->
     )
 
 
-def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
+def _context(request: StaffRequest, panel: Panel, *, version: str = "") -> dict:
     user = request.user
     closer = user.has_perm("visits.close_visit_after_hours")
     version = version or floor_version()  # before the data: see floor_version
@@ -68,17 +69,17 @@ def _context(request: HttpRequest, panel: Panel, *, version: str = "") -> dict:
     }
 
 
-def render_page(request: HttpRequest, slug: str) -> HttpResponse:
+def render_page(request: StaffRequest, slug: str) -> HttpResponse:
     panel = PANELS[slug]
     return render(request, panel.page_template, _context(request, panel))
 
 
-def render_board(request: HttpRequest, slug: str, *, version: str = "") -> HttpResponse:
+def render_board(request: StaffRequest, slug: str, *, version: str = "") -> HttpResponse:
     panel = PANELS[slug]
     return render(request, panel.board_template, _context(request, panel, version=version))
 
 
-def poll_board(request: HttpRequest, slug: str) -> HttpResponse:
+def poll_board(request: StaffRequest, slug: str) -> HttpResponse:
     """A board's own refresh: "no change" (204, htmx swaps nothing) when the board it shows is current.
 
     Most polls are answered before they get here (``visits.board_poll``); this is the whole way, with

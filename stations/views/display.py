@@ -7,18 +7,19 @@ route or checks' notes, no recent-overdose flags): codes, places, timers and sta
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from staff.displays import display_required
+from staff.requests import DisplayRequest
 from stations.selectors.floor import floor_board
 from visits.board_poll import poll_token, shown_version
 from visits.selectors.floor import floor_version
 
 
-def _context(request: HttpRequest, *, version: str = "") -> dict:
+def _context(request: DisplayRequest, *, version: str = "") -> dict:
     version = version or floor_version()  # before the data: see floor_version
     return {
         "panel": "display",
@@ -33,13 +34,13 @@ def _context(request: HttpRequest, *, version: str = "") -> dict:
 
 @require_GET
 @display_required
-def display(request: HttpRequest) -> HttpResponse:
+def display(request: DisplayRequest) -> HttpResponse:
     return render(request, "visits/display.html", _context(request))
 
 
 @require_GET
 @display_required
-def display_board(request: HttpRequest) -> HttpResponse:
+def display_board(request: DisplayRequest) -> HttpResponse:
     """The display's poll, the whole way (most are answered "no change" by ``visits.board_poll``)."""
     version = floor_version()
     if shown_version(request) == version:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import permission_required, station_required
+from staff.requests import StaffRequest
 from stations.room_forms import CheckOutForm, CloseForm, MoveForm, error_text
 from stations.views.boards import poll_board, render_page
 from visits.board_actions import answer, message_of
@@ -18,19 +19,19 @@ from visits.services.rooms import visit_check_out, visit_close_after_hours, visi
 
 @require_GET
 @station_required("floor")
-def floor(request: HttpRequest) -> HttpResponse:
+def floor(request: StaffRequest) -> HttpResponse:
     return render_page(request, "floor")
 
 
 @require_GET
 @station_required("floor")
-def floor_board(request: HttpRequest) -> HttpResponse:
+def floor_board(request: StaffRequest) -> HttpResponse:
     return poll_board(request, "floor")
 
 
 @require_POST
 @permission_required("visits.change_visit")
-def visit_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_move_view(request: StaffRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -45,7 +46,7 @@ def visit_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("visits.check_out_visit")
-def visit_check_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_check_out_view(request: StaffRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
     form = CheckOutForm(request.POST)
     if not form.is_valid():
@@ -59,7 +60,7 @@ def visit_check_out_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("visits.close_visit_after_hours")
-def visit_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_close_view(request: StaffRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
     form = CloseForm(request.POST)
     if not form.is_valid():

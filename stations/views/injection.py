@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import permission_required, station_required
+from staff.requests import StaffRequest
 from stations.room_forms import BoothAssignForm, BoothEndForm, HandOutForm, default_kit, error_text
 from stations.views.boards import poll_board, render_page
 from visits.board_actions import answer, message_of
@@ -20,19 +21,19 @@ from visits.services.rooms import booth_assign, booth_end, visit_hand_out
 
 @require_GET
 @station_required("injection")
-def injection(request: HttpRequest) -> HttpResponse:
+def injection(request: StaffRequest) -> HttpResponse:
     return render_page(request, "injection")
 
 
 @require_GET
 @station_required("injection")
-def injection_board(request: HttpRequest) -> HttpResponse:
+def injection_board(request: StaffRequest) -> HttpResponse:
     return poll_board(request, "injection")
 
 
 @require_POST
 @permission_required("visits.add_boothsession")
-def booth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def booth_assign_view(request: StaffRequest, pk: int) -> HttpResponse:
     form = BoothAssignForm(request.POST)
     if not form.is_valid():
         return answer(request, error=error_text(form))
@@ -59,7 +60,7 @@ def booth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("visits.change_boothsession")
-def booth_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+def booth_end_view(request: StaffRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(BoothSession.objects.select_related("visit__client", "booth"), pk=pk)
     form = BoothEndForm(request.POST)
     if not form.is_valid():
@@ -77,7 +78,7 @@ def booth_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("visits.change_boothsession")
-def visit_hand_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_hand_out_view(request: StaffRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
     form = HandOutForm(request.POST, items=list(enabled_equipment()))
     if not form.is_valid():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import permission_required, station_required
+from staff.requests import StaffRequest
 from stations.room_forms import CheckForm, ReleaseForm, error_text
 from stations.views.boards import poll_board, render_page
 from visits.board_actions import answer, message_of
@@ -18,19 +19,19 @@ from visits.services.rooms import observation_check_record, observation_release
 
 @require_GET
 @station_required("observation")
-def observation(request: HttpRequest) -> HttpResponse:
+def observation(request: StaffRequest) -> HttpResponse:
     return render_page(request, "observation")
 
 
 @require_GET
 @station_required("observation")
-def observation_board(request: HttpRequest) -> HttpResponse:
+def observation_board(request: StaffRequest) -> HttpResponse:
     return poll_board(request, "observation")
 
 
 @require_POST
 @permission_required("visits.add_observationcheck")
-def observation_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_check_view(request: StaffRequest, pk: int) -> HttpResponse:
     """Record a check on a client in a booth or in observation."""
     visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
     form = CheckForm(request.POST)
@@ -54,7 +55,7 @@ def observation_check_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("visits.change_observation")
-def observation_release_view(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_release_view(request: StaffRequest, pk: int) -> HttpResponse:
     observation = get_object_or_404(Observation.objects.select_related("visit__client"), pk=pk)
     form = ReleaseForm(request.POST)
     if not form.is_valid():

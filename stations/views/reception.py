@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from counseling.selectors import client_open_referrals
 from staff.permissions import permission_required, station_required
+from staff.requests import StaffRequest
 from stations.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
 from stations.selectors.client_card import client_card
 from visits import codes
@@ -46,7 +47,7 @@ def _search_context(query: str) -> dict:
 
 @require_GET
 @station_required("reception")
-def reception(request: HttpRequest) -> HttpResponse:
+def reception(request: StaffRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     search = _search_context(query) if query else None
@@ -70,7 +71,7 @@ def reception(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("visits.view_client")
-def reception_search(request: HttpRequest) -> HttpResponse:
+def reception_search(request: StaffRequest) -> HttpResponse:
     """The live results under the search box (htmx), as reception types."""
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -81,7 +82,7 @@ def reception_search(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("visits.add_client")
-def client_register_view(request: HttpRequest) -> HttpResponse:
+def client_register_view(request: StaffRequest) -> HttpResponse:
     near_matches = []
     if request.method == "POST":
         form = RegisterForm(request.POST)
@@ -91,8 +92,9 @@ def client_register_view(request: HttpRequest) -> HttpResponse:
             except NearMatchFound as exc:
                 near_matches = exc.matches
                 form.add_error(None, exc)
-                form.data = form.data.copy()
-                form.data["confirmed_code"] = form.code()
+                data = request.POST.copy()
+                data["confirmed_code"] = form.code()
+                form.data = data
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -116,7 +118,7 @@ def client_register_view(request: HttpRequest) -> HttpResponse:
 
 
 def _render_card(
-    request: HttpRequest,
+    request: StaffRequest,
     client: Client,
     *,
     substances: list[Substance] | None = None,
@@ -124,7 +126,7 @@ def _render_card(
     refusal_form=None,
     blockers=None,
     status=200,
-):
+) -> HttpResponse:
     # Every drawing of the card is a view of the record: a refused check-in or refusal draws it too.
     access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
     now = timezone.now()
@@ -158,14 +160,14 @@ def _render_card(
 
 @require_GET
 @permission_required("visits.view_client")
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     return _render_card(request, client)
 
 
 @require_POST
 @permission_required("visits.add_visit")
-def client_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+def client_check_in(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     can_override = request.user.has_perm("visits.override_admission")
     substances = substance_list()
@@ -214,7 +216,7 @@ def client_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("visits.add_refusal")
-def client_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+def client_refuse(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     substances = substance_list()
     form = RefusalForm(request.POST, substances=substances)
@@ -235,7 +237,7 @@ def client_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("visits.add_contact")
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         form = ContactForm(request.POST)
         if form.is_valid():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -10,6 +10,7 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from core.dates import month_from_query
 from staff.permissions import permission_required
+from staff.requests import StaffRequest
 from stations.selectors.timeline import client_timeline
 from visits.models import Client
 
@@ -21,7 +22,7 @@ def _number(raw: str) -> int:
 
 @require_GET
 @permission_required("visits.view_client")
-def client_timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
+def client_timeline_view(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client.objects.select_related("registered_by"), pk=pk)
     page = client_timeline(
         client,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from visits import codes
@@ -13,7 +13,7 @@ from visits.models import Ban, Client, Visit
 SEARCH_LIMIT = 10
 
 
-def _with_flags(queryset, now: dt.datetime):
+def _with_flags(queryset: QuerySet[Client], now: dt.datetime) -> QuerySet[Client]:
     """Annotate whether each client is inside now and whether a ban is in force."""
     return queryset.annotate(
         is_inside=Exists(Visit.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)),

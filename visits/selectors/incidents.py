@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Field, Q, QuerySet
 
 from core.days import local_midnight
 from visits.models import Incident
@@ -78,8 +79,10 @@ def incident_corrections(incident: Incident) -> list[Correction]:
     for record in records:
         if record.history_change_reason:
             # An incident recorded before its history was kept has no record to compare the first with.
-            delta = record.diff_against(base, excluded_fields=["version"]).changes if base is not None else []
-            names = [str(Incident._meta.get_field(change.field).verbose_name) for change in delta]
+            delta: list[Any] = []
+            if base is not None:
+                delta = record.diff_against(base, excluded_fields=["version"]).changes
+            names = [str(cast(Field, Incident._meta.get_field(change.field)).verbose_name) for change in delta]
             corrections.append(
                 Correction(record.history_date, record.history_user, record.history_change_reason, names)
             )

@@ -62,7 +62,8 @@ def current_facility() -> Facility | None:
         return _read_facility()
     if "facility" not in memo:
         memo["facility"] = _read_facility()
-    return memo["facility"]
+    facility: Facility | None = memo["facility"]
+    return facility
 
 
 def kept(key: Any, read: Callable[[], T]) -> T:

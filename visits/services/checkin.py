@@ -104,7 +104,8 @@ def visit_check_in(
             kind=VisitEvent.Kind.OVERRIDE,
             at=now,
             by=by,
-            note=f"{', '.join(str(Refusal.Reason(b.reason).label) for b in overridden)}: {override_reason}"[:500],
+            # An overridable blocker has a reason.
+            note=f"{', '.join(str(Refusal.Reason(b.reason).label) for b in overridden)}: {override_reason}"[:500],  # type: ignore[arg-type]
         )
     return visit
 

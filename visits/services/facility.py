@@ -4,6 +4,7 @@ gets (``demo.defaults.facility_load_defaults`` loads every app's)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -25,7 +26,7 @@ DEFAULT_FACILITY = {
     "name": "Sprøyterommet i Bergen",
     "owner": "Bergen kommune, Etat for psykisk helse og rustjenester",
 }
-DEFAULT_OPENING = {
+DEFAULT_OPENING: dict[str, Any] = {
     "from": dt.date(2016, 12, 9),
     "opens": dt.time(8, 0),
     "closes": dt.time(21, 30),

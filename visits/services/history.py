@@ -26,4 +26,5 @@ def history_record_change(instance: Model, *, by: User) -> None:
 
 def history_bulk_create(objs: Sequence[M], model: type[M], *, by: User) -> list[M]:
     """``bulk_create`` that logs each new row as created by ``by``."""
-    return bulk_create_with_history(list(objs), model, default_user=by)
+    created: list[M] = bulk_create_with_history(list(objs), model, default_user=by)
+    return created

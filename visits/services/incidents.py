@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,13 +33,13 @@ CORRECTION_FIELDS = (
 )
 
 
-def _client_codes(record) -> str:
+def _client_codes(record: Any) -> str:  # a row of the incident's history
     """The codes of a history record's clients, for the list of what changed."""
     ids = [row.client_id for row in record.clients.all()]
     return ", ".join(sorted(Client.objects.filter(pk__in=ids).values_list("code", flat=True))) or "—"
 
 
-def _staff_names(user_ids) -> str:
+def _staff_names(user_ids: Iterable[int]) -> str:
     users = User.objects.filter(pk__in=list(user_ids))
     return ", ".join(sorted(user.display_name for user in users)) or "—"
 
@@ -174,7 +175,7 @@ def incident_correct(
     # The new version first: the history records of the people's changes belong to this correction,
     # so the last record of the version the form showed is the incident as the form showed it.
     version_bump(incident)
-    incident._history_user = by
+    incident._history_user = by  # type: ignore[attr-defined]  # set by hand for django-simple-history
     # The people first: each change of them is kept in the history as it happens; the correction's own
     # record, with its reason, comes last and holds the whole corrected incident.
     incident.clients.set(clients)
@@ -187,6 +188,6 @@ def incident_correct(
     incident.description = description.strip()
     incident.action_taken = action_taken.strip()
     incident.police_called = police_called or kind == Incident.Kind.POLICE
-    incident._change_reason = reason.strip()
+    incident._change_reason = reason.strip()  # type: ignore[attr-defined]  # set by hand for django-simple-history
     incident.save()
     return incident

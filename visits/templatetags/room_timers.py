@@ -88,7 +88,7 @@ def stamp(context, template_name: str, visit, **variant) -> str:
     if key not in drawn:
         with context.push(visit=_StandIn(), **variant):
             drawn[key] = context.template.engine.get_template(template_name).render(context)
-    html = drawn[key].replace(str(_PK), str(int(visit.pk))).replace(str(_CLIENT_PK), str(int(visit.client_id)))
+    html: str = drawn[key].replace(str(_PK), str(int(visit.pk))).replace(str(_CLIENT_PK), str(int(visit.client_id)))
     return mark_safe(html.replace(_CODE, str(conditional_escape(visit.client.code))))  # noqa: S308 - escaped
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import Aggregate, F, Func, JSONField, OuterRef, QuerySet, Subquery
@@ -33,14 +33,15 @@ class _Object(Func):
 
     output_field = JSONField()
 
-    def __init__(self, **values):
+    def __init__(self, **values: Any) -> None:
         for key in values:
             if not _KEY.fullmatch(key):
                 raise ValueError(f"not a plain key: {key!r}")
         self.keys = tuple(values)
         super().__init__(*values.values())
 
-    def as_sql(self, compiler, connection, **extra_context):
+    # Its own SQL: no function or template to take.
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         pairs, params = [], []
         for key, expression in zip(self.keys, self.get_source_expressions(), strict=True):
             sql, expression_params = compiler.compile(expression)
@@ -56,7 +57,7 @@ class _JSONList(Aggregate):
     function = "JSONB_AGG"
     output_field = JSONField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
@@ -66,11 +67,11 @@ class _Nested(Func):
     template = "%(expressions)s"
     output_field = JSONField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(compiler, connection, template="JSON(%(expressions)s)", **extra_context)
 
 
-def _own(*names: str) -> dict[str, F]:
+def _own(*names: str) -> dict[str, F | Func]:
     """The row's own fields, under their names."""
     return {name: F(name) for name in names}
 
@@ -84,7 +85,7 @@ def _name(path: str) -> _Object:
     return _Object(name=F(f"{path}__name"), name_en=F(f"{path}__name_en"))
 
 
-def _parts(queryset: QuerySet, parent: str, **values) -> _Nested:
+def _parts(queryset: QuerySet, parent: str, **values: Any) -> _Nested:
     """The rows of ``queryset`` that belong to the outer row, as a JSON list (null when there are none)."""
     rows = (
         queryset.filter(**{parent: OuterRef("pk")})
@@ -156,7 +157,7 @@ def _decoders(model: type[models.Model]) -> dict[str, Callable[[Any], Any]]:
 
 @functools.cache
 def _choices(model: type[models.Model], name: str) -> dict:
-    return dict(model._meta.get_field(name).flatchoices)
+    return dict(cast(models.Field, model._meta.get_field(name)).flatchoices)
 
 
 def _record(model: type[models.Model], row: Row | None) -> _Fetched:
@@ -167,7 +168,9 @@ def _label(names: Row | None) -> str:
     """A ``TranslatedName`` (substance, route, service, topic) in the viewer's language; empty when there is none."""
     if not names or names.get("name") is None:
         return ""
-    return TranslatedName.label.fget(SimpleNamespace(**names))
+    # The property's getter, on a plain row.
+    label: str = TranslatedName.label.fget(SimpleNamespace(**names))  # type: ignore[attr-defined]
+    return label
 
 
 def _sorted_parts(row: Row, key: str) -> list[Row]:

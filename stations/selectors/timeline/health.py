@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from core.durations import duration_text
 from health.models import Emergency, HealthService, Intervention
 from staff.fieldclasses import FieldClass, may_read
+from staff.models import User
 from stations.selectors.timeline.fetch import _Nested, _own, _parts, _person, _record, _sorted_parts
 from stations.selectors.timeline.items import Detail, Row, Step, TimelineItem, TimelineSource, _who
 
 
-def _emergency_fields(user) -> dict:
+def _emergency_fields(user: User) -> dict:
     if not may_read(user, FieldClass.CLINICAL):
         return _own("started_at", "ended_at")
     return {
@@ -86,7 +87,7 @@ def _emergency_item(row: Row) -> TimelineItem:
     )
 
 
-def _health_service_fields(user) -> dict:
+def _health_service_fields(user: User) -> dict:
     return {
         **_own("at", "kind", "site", "severity", "treatment", "condition", "accepted", "note"),
         "by": _person("by"),

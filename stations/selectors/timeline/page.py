@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.text import capfirst
 
 from core.dates import Window
+from staff.models import User
 from stations.selectors.timeline.fetch import _Object
 from stations.selectors.timeline.items import TimelineItem, TimelineSource, _in
 from stations.selectors.timeline.sources import SOURCES
@@ -100,7 +101,7 @@ def _month_counts(client: Client, sources: list[TimelineSource]) -> Counter[dt.d
     return counts
 
 
-def _rows(client: Client, user, sources: list[TimelineSource], window: Window, offset: int) -> Iterable[tuple]:
+def _rows(client: Client, user: User, sources: list[TimelineSource], window: Window, offset: int) -> Iterable[tuple]:
     """A page of the window's rows of all sources, newest first, in one query: (source's index, values)."""
     parts = [
         source.records(client)
@@ -120,7 +121,7 @@ def _rows(client: Client, user, sources: list[TimelineSource], window: Window, o
     return ((index, values) for _moment, index, _ident, values in rows[offset : offset + PER_PAGE])
 
 
-def client_timeline(client: Client, user, *, month: dt.date | None = None, number: int = 1) -> TimelinePage:
+def client_timeline(client: Client, user: User, *, month: dt.date | None = None, number: int = 1) -> TimelinePage:
     """A page of one month of the client's timeline as ``user`` may see it.
 
     Without ``month``, the latest with anything; ``number`` counts the month's pages from the latest items.

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from core.durations import duration_text
 from counseling.models import CounselingSession, Intake, ReferralFollowUpChange, ReferralStatusChange, Topic
 from staff.fieldclasses import FieldClass, may_read
+from staff.models import User
 from stations.selectors.timeline.fetch import (
+    _Fetched,
     _JSONList,
     _label,
     _name,
@@ -61,13 +63,13 @@ CLINICAL = FieldClass.CLINICAL
 # Registration -----------------------------------------------------------------------------------------
 
 
-def _registration_fields(user) -> dict:
+def _registration_fields(user: User) -> dict:
     return {**_own("registered_at"), "by": _person("registered_by")}
 
 
 def _registration_item(row: Row) -> TimelineItem:
     return TimelineItem(
-        at=_when(row["registered_at"]),
+        at=_when(row["registered_at"]),  # type: ignore[arg-type]  # never null
         kind="registration",
         title=_("Registered"),
         details=(Detail(_("By"), _who(row["by"])),),
@@ -77,7 +79,7 @@ def _registration_item(row: Row) -> TimelineItem:
 # Intake -----------------------------------------------------------------------------------------------
 
 
-def _intake_fields(user) -> dict:
+def _intake_fields(user: User) -> dict:
     fields = {**_own("at", "outcome"), "by": _person("by")}
     if may_read(user, COUNSELING):
         fields |= _own("refusal_reason", "notes")
@@ -106,7 +108,7 @@ def _intake_item(row: Row) -> TimelineItem:
 _EVENT_STEPS = (VisitEvent.Kind.MOVED, VisitEvent.Kind.OVERRIDE, VisitEvent.Kind.HANDED_OUT)
 
 
-def _visit_fields(user) -> dict:
+def _visit_fields(user: User) -> dict:
     clinical = may_read(user, CLINICAL)
     booth_values = {
         **_own("started_at", "ended_at", "duration_seconds", "time_limit_minutes"),
@@ -129,7 +131,7 @@ def _visit_fields(user) -> dict:
     return fields
 
 
-def _visit_steps(visit: Visit, row: Row) -> list[Step]:
+def _visit_steps(visit: _Fetched, row: Row) -> list[Step]:
     steps = [Step(visit.checked_in_at, _("Checked in"))]
     for event in (_record(VisitEvent, part) for part in _sorted_parts(row, "events")):
         if event.kind == VisitEvent.Kind.MOVED:
@@ -141,7 +143,7 @@ def _visit_steps(visit: Visit, row: Row) -> list[Step]:
     for part in _sorted_parts(row, "booth_sessions"):
         session = _record(BoothSession, part)
         text = _("%(booth)s, %(duration)s (limit %(limit)d min)") % {
-            "booth": Booth.__str__(SimpleNamespace(label=part["booth"])),
+            "booth": Booth.__str__(SimpleNamespace(label=part["booth"])),  # type: ignore[arg-type]  # as a Booth says it
             "duration": duration_text(session.duration_seconds) if session.ended_at else _("still running"),
             "limit": session.time_limit_minutes,
         }
@@ -202,7 +204,7 @@ def _visit_item(row: Row) -> TimelineItem:
 # Arrivals turned away and walk-in contacts ------------------------------------------------------------
 
 
-def _refusal_fields(user) -> dict:
+def _refusal_fields(user: User) -> dict:
     fields = _own("at", "reason", "note")
     if may_read(user, CLINICAL):
         fields["substance"] = _name("substance")
@@ -225,7 +227,7 @@ def _refusal_item(row: Row) -> TimelineItem:
     )
 
 
-def _contact_fields(user) -> dict:
+def _contact_fields(user: User) -> dict:
     return _own("at", "equipment", "advice", "note")
 
 
@@ -243,7 +245,7 @@ def _contact_item(row: Row) -> TimelineItem:
 # Counseling and referrals -----------------------------------------------------------------------------
 
 
-def _session_fields(user) -> dict:
+def _session_fields(user: User) -> dict:
     topics = Topic.objects.filter(sessions=OuterRef("pk")).order_by().values("sessions")
     fields = {
         **_own("started_at", "ended_at", "duration_seconds"),
@@ -282,7 +284,7 @@ def _session_item(row: Row) -> TimelineItem:
     )
 
 
-def _referral_fields(user) -> dict:
+def _referral_fields(user: User) -> dict:
     fields = {
         **_own("at", "from_status", "to_status"),
         "referral": F("referral_id"),
@@ -319,7 +321,7 @@ def _referral_item(row: Row) -> TimelineItem:
     )
 
 
-def _referral_follow_up_fields(user) -> dict:
+def _referral_follow_up_fields(user: User) -> dict:
     fields = {
         **_own("at", "from_date", "to_date"),
         "referral": F("referral_id"),
@@ -351,7 +353,7 @@ def _referral_follow_up_item(row: Row) -> TimelineItem:
 # Bans -------------------------------------------------------------------------------------------------
 
 
-def _ban_fields(user) -> dict:
+def _ban_fields(user: User) -> dict:
     return {
         **_own("starts_at", "ends_at", "reason", "lifted_at", "lift_reason"),
         "created_by": _person("created_by"),
@@ -380,7 +382,7 @@ def _ban_item(row: Row) -> TimelineItem:
 
 
 def _of_client(model: type[models.Model], path: str = "client") -> Callable[[Client], QuerySet]:
-    return lambda client: model.objects.filter(**{path: client})
+    return lambda client: model._default_manager.filter(**{path: client})
 
 
 SOURCES: list[TimelineSource] = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -83,7 +84,7 @@ class _TakenMeanwhile(Exception):
 NEXT_FREE_ATTEMPTS = 3
 
 
-def booth_assign(**kwargs) -> BoothSession:
+def booth_assign(**kwargs: Any) -> BoothSession:
     """Put a waiting client in ``booth`` (None: the next free one) and start the booth timer.
 
     See ``_booth_assign`` for the arguments. The next free booth is looked for again (in a new

@@ -52,7 +52,11 @@ def lock_visit(visit: Visit) -> Visit:
 def ended_error(visit: Visit) -> ValidationError:
     return ValidationError(
         _("%(code)s was checked out at %(time)s by %(who)s.")
-        % {"code": visit.client.code, "time": hhmm(visit.ended_at), "who": who(visit.ended_by)},
+        % {
+            "code": visit.client.code,
+            "time": hhmm(visit.ended_at) if visit.ended_at else "—",
+            "who": who(visit.ended_by),
+        },
         code="visit_ended",
     )
 
