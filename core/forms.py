@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,7 +22,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=DATETIME_LOCAL)
 
 
@@ -36,7 +36,7 @@ class SecondsInput(forms.DateTimeInput):
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"step": "1", **(attrs or {})}, format=DATETIME_SECONDS)
 
 
@@ -48,16 +48,16 @@ class ClockTimeField(forms.TimeField):
 
     widget = forms.TextInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", ["%H:%M"])
         super().__init__(**kwargs)
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         attrs.update({"inputmode": "numeric", "placeholder": "08:00", "autocomplete": "off", "size": 5})
         return attrs
 
-    def to_python(self, value):
+    def to_python(self, value: str | dt.time | None) -> dt.time | None:
         if isinstance(value, str):
             raw = value.strip().replace(".", ":")
             if raw.isdigit() and len(raw) in (3, 4):
@@ -67,7 +67,7 @@ class ClockTimeField(forms.TimeField):
             value = raw
         return super().to_python(value)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return value.strftime("%H:%M") if isinstance(value, dt.time) else value
 
 
@@ -89,7 +89,7 @@ class _ReadOnceChoices(forms.ModelChoiceField):
             choices.insert(0, ("", self.empty_label))
         self.choices = choices
 
-    def _object(self, value) -> Model:
+    def _object(self, value: Any) -> Model:
         if isinstance(value, Model):
             value = value.pk
         queryset = self.queryset
@@ -103,7 +103,7 @@ class _ReadOnceChoices(forms.ModelChoiceField):
 
 
 class ReadOnceModelChoiceField(_ReadOnceChoices, forms.ModelChoiceField):
-    def to_python(self, value):
+    def to_python(self, value: Any | None) -> Model | None:
         if not hasattr(self, "_objects"):
             return super().to_python(value)
         if value in self.empty_values:
@@ -113,9 +113,10 @@ class ReadOnceModelChoiceField(_ReadOnceChoices, forms.ModelChoiceField):
 
 
 class ReadOnceModelMultipleChoiceField(_ReadOnceChoices, forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> list[Model]:
         if not hasattr(self, "_objects"):
-            return super()._check_values(value)  # type: ignore[misc]  # private in Django, absent from django-stubs
+            found: list[Model] = super()._check_values(value)  # type: ignore[misc]  # private in Django, absent from django-stubs
+            return found
         try:
             value = frozenset(value)
         except TypeError:
