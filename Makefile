@@ -50,8 +50,10 @@ bench: $(VENV)/.runtime | var
 soak: $(VENV)/.dev | var
 	$(PY) -m tests.soak
 
+## lint: ruff, and the import layers (.importlinter: no package imports one above it)
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 ## typecheck: mypy with django-stubs over the project's packages, at the strictness stated in pyproject.toml
 typecheck: $(VENV)/.dev
