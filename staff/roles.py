@@ -41,7 +41,9 @@ def group_label(name: str) -> str:
 # Permissions each role's group holds, as "app_label.codename". Station permissions are declared on
 # staff.User's Meta; model permissions let administrators edit staff and facility settings in admin.
 # Labels are data here, not imports: the roster's and handover's permissions are duty's, the
-# incidents' are visits' (the model lives there), and ``sync_roles`` finds them by label.
+# incidents' are visits' (the model lives there), and ``sync_roles`` finds them by label. The settings
+# are the models that declare ``facility_setting`` (core.settings_models); tests/staff/test_roles.py
+# fails when one declared there is missing here.
 _SETTINGS_MODELS = {
     "visits": [
         "facility",

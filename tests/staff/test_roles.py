@@ -132,3 +132,19 @@ def test_it_recreates_a_role_group_deleted_by_hand(db):
     call_command("migrate", verbosity=0)
 
     assert _permissions(Group.objects.get(name="Coordinator")) == set(ROLE_PERMISSIONS[Role.COORDINATOR])
+
+
+def test_it_lets_the_administrator_edit_every_setting_the_models_declare():
+    """The settings each app marks on its models (``facility_setting``) are the ones the admin role edits."""
+    from core.settings_models import setting_models
+
+    admin = set(ROLE_PERMISSIONS[Role.ADMIN])
+    declared = setting_models()
+
+    assert len(declared) >= 14
+    missing = [
+        model._meta.label
+        for model in declared
+        if f"{model._meta.app_label}.change_{model._meta.model_name}" not in admin
+    ]
+    assert missing == []
