@@ -169,7 +169,10 @@ def test_it_stays_small_with_every_booth_taken_and_ten_in_observation(client_for
     html = response.content.decode()
     assert html.count('data-testid="observation-card"') == 10
     assert html.count("data-deadline=") == 6
-    assert len(response.content) < 80_000, len(response.content)
+    # 82 KB: the board's forms carry ids (about 1 KB here) so that the morph swap matches each form to
+    # the same client's form after a refresh, and a focused button or a half-typed note never moves to
+    # another client's card; the cards say which timer they are (booth or observation) for the labels.
+    assert len(response.content) < 82_000, len(response.content)
 
 
 @time_machine.travel(NOW, tick=False)
