@@ -28,6 +28,12 @@ class Facility(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
+    closing_warning_minutes = models.PositiveSmallIntegerField(
+        _("closing warning (minutes before closing)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("From this long before closing, every station shows the time left."),
+    )
     # Replaced on every change of a setting, so that each process knows to read them again
     # (visits/selectors/settings.py).
     settings_version = models.CharField(max_length=32, default=new_settings_version, editable=False)

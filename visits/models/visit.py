@@ -32,6 +32,15 @@ class Visit(models.Model):
         OBSERVATION = "observation", _("Observation room")
         GONE = "gone", _("Left")
 
+    class EndReason(models.TextChoices):
+        """Why a visit was closed by someone other than the client checking out (blank: an ordinary check-out)."""
+
+        LEFT_AT_CLOSING = "closing", _("Left at closing")
+        TRANSFERRED = "transferred", _("Transferred (ambulance, hospital, police)")
+        LEFT_UNNOTICED = "unnoticed", _("Left without checking out")
+        OVERNIGHT = "overnight", _("Closed automatically overnight")
+        OTHER = "other", _("Other reason")
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="visits", verbose_name=_("client"))
     checked_in_at = models.DateTimeField(_("checked in at"))
     checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -42,6 +51,7 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     end_note = models.TextField(_("note on check-out"), max_length=2000, blank=True)
+    end_reason = models.CharField(_("closed because"), max_length=12, choices=EndReason.choices, blank=True)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
 
     # The pre-use check at reception, as Bergen does it.
