@@ -4,16 +4,18 @@ Every number here is an aggregate (``Count``, ``Sum``, grouped ``values()``, ``p
 no figure is a tally kept by hand, and no event rows are looped over in Python. The dashboard and the
 monthly report both read ``period_figures``, so they cannot disagree.
 
-What belongs to a period: a visit by its check-in, a consumption event by the start of its booth
-session, an emergency (with its naloxone and ambulance) by its start, a referral by when it was made
-(with its take-up whenever that came), everything else by its own timestamp.
+What belongs to a period: a visit by its check-in (and so does how it was closed: a visit left open at
+closing and closed that night or the next morning belongs to the day it began), a consumption event by
+the start of its booth session, an emergency (with its naloxone and ambulance) by its start, a referral
+by when it was made (with its take-up whenever that came), everything else by its own timestamp (a
+walk-in contact and an intake interview by when they were recorded).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +35,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from counseling.models import CounselingSession
+from counseling.models import CounselingSession, Intake
 from counseling.selectors import referrals_take_up
 from health.models import Emergency, HealthService, Intervention
 from reports.aggregates import DurationStats, duration_stats
@@ -42,6 +44,7 @@ from visits.models import (
     Ban,
     BoothSession,
     Client,
+    Contact,
     EquipmentItem,
     HandOut,
     Incident,
@@ -122,6 +125,54 @@ class Demographics:
 
 
 @dataclass(frozen=True)
+class ContactFigures:
+    """Walk-in contacts of the period: equipment or advice without a visit, anonymous or with a client code.
+
+    Every contact counts once in each breakdown: by gender (an anonymous contact's as stated, a known
+    client's copied from the client), anonymous or known, and by what was given. The items handed out
+    at contacts count with every other hand-out (``PeriodFigures.handed_out``).
+    """
+
+    total: int
+    by_gender: list[Line]
+    anonymous: int
+    known: int
+    # The clients behind the known contacts, each once.
+    known_clients: int
+    advice_only: int
+    equipment_only: int
+    both: int
+
+    @property
+    def with_equipment(self) -> int:
+        return self.equipment_only + self.both
+
+    @property
+    def with_advice(self) -> int:
+        return self.advice_only + self.both
+
+    @classmethod
+    def none(cls) -> ContactFigures:
+        return cls(0, _choice_lines({}, Client.Gender.choices), 0, 0, 0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class IntakeFigures:
+    """Intake interviews held in the period (a client interviewed twice counts twice), by outcome."""
+
+    total: int
+    by_outcome: list[Line]
+
+    @classmethod
+    def none(cls) -> IntakeFigures:
+        return cls(0, _choice_lines({}, Intake.Outcome.choices))
+
+
+def _no_closed_out() -> list[Line]:
+    return _choice_lines({}, Visit.EndReason.choices)
+
+
+@dataclass(frozen=True)
 class PeriodFigures:
     period: Period
     visits: int
@@ -148,6 +199,15 @@ class PeriodFigures:
     incidents_police: int
     incidents_by_kind: list[Line]
     demographics: Demographics
+    # Added later, with defaults, so that code building figures by hand need not name them.
+    contacts: ContactFigures = field(default_factory=ContactFigures.none)
+    intakes: IntakeFigures = field(default_factory=IntakeFigures.none)
+    # The period's visits closed other than by the client checking out, by the reason recorded.
+    closed_out_by_reason: list[Line] = field(default_factory=_no_closed_out)
+
+    @property
+    def closed_out(self) -> int:
+        return _total(self.closed_out_by_reason)
 
     @property
     def refusals(self) -> int:
@@ -285,6 +345,46 @@ def emergency_figures(period: Period) -> EmergencyFigures:
     )
 
 
+def contact_figures(period: Period) -> ContactFigures:
+    """Every figure of the walk-in contacts in one query (the ``at`` index finds the period's rows)."""
+    genders = Client.Gender.values
+    equipment, advice = Q(equipment=True), Q(advice=True)
+    counts = Contact.objects.filter(_in(period, "at")).aggregate(
+        total=Count("pk"),
+        anonymous=Count("pk", filter=Q(client__isnull=True)),
+        known=Count("pk", filter=Q(client__isnull=False)),
+        known_clients=Count("client", distinct=True),
+        advice_only=Count("pk", filter=advice & ~equipment),
+        equipment_only=Count("pk", filter=equipment & ~advice),
+        both=Count("pk", filter=equipment & advice),
+        **{f"gender_{value}": Count("pk", filter=Q(gender=value)) for value in genders},
+    )
+    return ContactFigures(
+        total=counts["total"],
+        by_gender=_choice_lines({value: counts[f"gender_{value}"] for value in genders}, Client.Gender.choices),
+        anonymous=counts["anonymous"],
+        known=counts["known"],
+        known_clients=counts["known_clients"],
+        advice_only=counts["advice_only"],
+        equipment_only=counts["equipment_only"],
+        both=counts["both"],
+    )
+
+
+def intake_figures(period: Period) -> IntakeFigures:
+    by_outcome = _choice_lines(_grouped(Intake.objects.filter(_in(period, "at")), "outcome"), Intake.Outcome.choices)
+    return IntakeFigures(total=_total(by_outcome), by_outcome=by_outcome)
+
+
+def closed_out_by_reason(period: Period) -> list[Line]:
+    """The period's visits (by check-in) closed by staff or automatically, by reason; a line per reason.
+
+    A blank reason is an ordinary check-out, and a visit still open has none: neither counts here.
+    """
+    closed = visits_in(period).filter(end_reason__in=Visit.EndReason.values, ended_at__isnull=False)
+    return _choice_lines(_grouped(closed, "end_reason"), Visit.EndReason.choices)
+
+
 def booth_wait_stats(period: Period) -> DurationStats:
     """From check-in to the start of the visit's first booth session, for the period's visits that had one.
 
@@ -356,6 +456,9 @@ def period_figures(period: Period, *, now: dt.datetime) -> PeriodFigures:
         incidents_police=incidents.police_called,
         incidents_by_kind=_choice_lines(incidents.by_kind, Incident.Kind.choices),
         demographics=demographics(period),
+        contacts=contact_figures(period),
+        intakes=intake_figures(period),
+        closed_out_by_reason=closed_out_by_reason(period),
     )
 
 

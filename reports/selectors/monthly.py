@@ -142,10 +142,25 @@ def report_sections(f: PeriodFigures) -> list[Section]:
     n_visits = visits.add(_("Visits"), f.visits, key="visits")
     clients = visits.add(_("Unique clients (each counted once in the month)"), f.unique_clients, key="clients")
     registrations = visits.add(_("New registrations"), f.new_registrations, key="registrations")
+    intakes = visits.add(_("Intake interviews"), f.intakes.total, key="intakes")
+    intake_outcomes = visits.add_lines(f.intakes.by_outcome, _("Intake interview: %(name)s"), key="intake-outcome")
 
     people = Section(_("Unique clients by gender and age"))
     genders = people.add_lines(f.demographics.by_gender, _("Gender: %(name)s"), key="gender")
     ages = people.add_lines(f.demographics.by_age_band, _("Age: %(name)s"), key="age")
+
+    c = f.contacts
+    contacts = Section(_("Walk-in contacts (without a visit)"))
+    n_contacts = contacts.add(_("Walk-in contacts"), c.total, key="contacts")
+    contact_genders = contacts.add_lines(c.by_gender, _("Contacts by gender: %(name)s"), key="contact-gender")
+    anonymous = contacts.add(_("Anonymous"), c.anonymous, key="contacts-anonymous")
+    known = contacts.add(_("With a client code"), c.known, key="contacts-known")
+    known_clients = contacts.add(
+        _("Clients with a code (each counted once in the month)"), c.known_clients, key="contacts-clients"
+    )
+    advice_only = contacts.add(_("Advice only"), c.advice_only, key="contacts-advice")
+    equipment_only = contacts.add(_("Equipment only"), c.equipment_only, key="contacts-equipment")
+    both = contacts.add(_("Equipment and advice"), c.both, key="contacts-both")
 
     consumption = Section(_("Consumption"))
     events = consumption.add(_("Consumption events"), f.consumption_events, key="consumption")
@@ -208,6 +223,12 @@ def report_sections(f: PeriodFigures) -> list[Section]:
     bans_started = refusals.add(_("Bans started"), f.bans_started, key="bans-started")
     bans_active = refusals.add(_("Bans in force at the end of the month"), f.bans_active, key="bans-active")
 
+    closed = Section(_("Visits closed without a check-out"))
+    closed_out = closed.add(_("Visits closed without a check-out"), f.closed_out, key="closed-out")
+    closed_reasons = closed.add_lines(
+        f.closed_out_by_reason, _("Reason for closing: %(name)s"), key="closed-out-reason"
+    )
+
     incidents = Section(_("Security incidents"))
     incident_total = incidents.add(_("Security incidents"), f.incidents_total, key="incidents")
     community = incidents.add(_("Community-side incidents"), f.incidents_community, key="incidents-community")
@@ -222,6 +243,13 @@ def report_sections(f: PeriodFigures) -> list[Section]:
 
     relations = [
         at_most(clients, n_visits),  # each client counted visited at least once
+        equal(intakes, intake_outcomes),
+        equal(closed_out, closed_reasons),
+        at_most(closed_out, n_visits),  # the month's visits, some of them closed without a check-out
+        equal(n_contacts, contact_genders),
+        equal(n_contacts, [anonymous, known]),
+        at_most(known_clients, known),
+        equal(n_contacts, [advice_only, equipment_only, both]),
         equal(clients, genders),
         equal(clients, ages),
         equal(events, substances),  # every booth session has one substance and one route
@@ -247,9 +275,24 @@ def report_sections(f: PeriodFigures) -> list[Section]:
         at_most(community, incident_total),
         at_most(police, incident_total),
     ]
-    alone = [registrations, *items, bans_started, bans_active]  # tied to no other count of the report
+    # Tied to no other count of the report. (The items include those handed out at contacts, but a
+    # contact with equipment may have been given one item or fifty: the items bound no contact count.)
+    alone = [registrations, *items, bans_started, bans_active]
 
-    sections = [visits, people, consumption, emergencies, health, counseling, equipment, refusals, incidents, times]
+    sections = [
+        visits,
+        people,
+        contacts,
+        consumption,
+        emergencies,
+        health,
+        counseling,
+        equipment,
+        refusals,
+        closed,
+        incidents,
+        times,
+    ]
     # The milligrams tell roughly how many doses were given: withheld with them.
     follows = {mg: doses}
     _mark_complements(sections, relations, alone, follows)

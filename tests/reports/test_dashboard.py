@@ -11,7 +11,7 @@ from tests.support.figures import figure_cells, figures, number
 from tests.support.pages import marked_text_all as marked_text
 from tests.support.pages import nb
 from tests.support.scenes.march import EXPECTED
-from visits.models import EquipmentItem, Incident, Refusal, Route, Substance
+from visits.models import Client, EquipmentItem, Incident, Refusal, Route, Substance, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,40 @@ def test_it_shows_referrals_by_service_with_their_take_up(page):
 def test_it_counts_equipment_handed_out_by_item(page):
     for name, n in EXPECTED["handed_out"].items():
         assert _line(page, f"handed-out-{EquipmentItem.objects.get(name=name).pk}") == n
+
+
+def test_it_counts_walk_in_contacts_by_gender_anonymous_or_known_and_what_was_given(page):
+    assert {
+        key: _value(page, key)
+        for key in (
+            "contacts",
+            "contacts-anonymous",
+            "contacts-known",
+            "contacts-clients",
+            "contacts-advice",
+            "contacts-equipment",
+            "contacts-both",
+        )
+    } == {
+        "contacts": EXPECTED["contacts"],
+        "contacts-anonymous": EXPECTED["contacts_anonymous"],
+        "contacts-known": EXPECTED["contacts_known"],
+        "contacts-clients": EXPECTED["contacts_clients"],
+        "contacts-advice": EXPECTED["contacts_advice_only"],
+        "contacts-equipment": EXPECTED["contacts_equipment_only"],
+        "contacts-both": EXPECTED["contacts_both"],
+    }
+    assert _lines(page, "contact-gender", Client.Gender.values) == EXPECTED["contacts_by_gender"]
+
+
+def test_it_counts_intake_interviews_by_outcome(page):
+    assert _value(page, "intakes") == sum(EXPECTED["intakes"].values())
+    assert {outcome: _value(page, f"intake-{outcome}") for outcome in EXPECTED["intakes"]} == EXPECTED["intakes"]
+
+
+def test_it_counts_visits_closed_without_a_check_out_by_reason(page):
+    assert _value(page, "closed-out") == sum(EXPECTED["closed_out"].values())
+    assert _lines(page, "closed-out", Visit.EndReason.values) == EXPECTED["closed_out"]
 
 
 def test_it_lists_the_stock_below_its_warning_level(page):

@@ -24,16 +24,26 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from counseling.models import Intake
 from health.models import Emergency, HealthService
 from reports.aggregates import DurationStats
 from reports.disclosure import PROTECTION_WIDTH
 from reports.periods import Period
-from reports.selectors.figures import AGE_BANDS, Demographics, EmergencyFigures, Line, PeriodFigures, TakeUpLine
+from reports.selectors.figures import (
+    AGE_BANDS,
+    ContactFigures,
+    Demographics,
+    EmergencyFigures,
+    IntakeFigures,
+    Line,
+    PeriodFigures,
+    TakeUpLine,
+)
 from reports.selectors.monthly import COMPLEMENT, SUPPRESSED, report_sections
 from tests.support.factories import ClientFactory, VisitFactory
 from tests.support.pages import marked_text_all as marked_text
 from tests.support.scenes.march import at
-from visits.models import Client, Incident, Refusal
+from visits.models import Client, Incident, Refusal, Visit
 
 MARCH = Period.for_month(dt.date(2026, 3, 1))
 SUBSTANCES = [("1", "Heroin"), ("2", "Amphetamine"), ("3", "Cocaine")]
@@ -76,9 +86,13 @@ def month_figures(
     community=0,
     police=0,
     new=0,
+    contacts=((0, 0, 0), (0, 0), 0, (0, 0, 0)),
+    intakes=(0, 0),
+    closed=(0, 0, 0, 0, 0),
 ) -> PeriodFigures:
     """A month's figures as ``period_figures`` would count them; the totals follow from the lines."""
     overdoses_naloxone, other_naloxone, extra_doses = naloxone
+    contact_genders, (anonymous, known), known_clients, (advice_only, equipment_only, both) = contacts
     unique = sum(genders)
     overdoses = sum(
         v for (key, _label), v in zip(Emergency.Kind.choices, kinds, strict=True) if key in Emergency.OVERDOSE_KINDS
@@ -126,6 +140,18 @@ def month_figures(
             by_age_band=_lines([(key, label) for key, label, _low, _high in AGE_BANDS], ages),
             cells={},
         ),
+        contacts=ContactFigures(
+            total=sum(contact_genders),
+            by_gender=_lines(Client.Gender.choices, contact_genders),
+            anonymous=anonymous,
+            known=known,
+            known_clients=known_clients,
+            advice_only=advice_only,
+            equipment_only=equipment_only,
+            both=both,
+        ),
+        intakes=IntakeFigures(total=sum(intakes), by_outcome=_lines(Intake.Outcome.choices, intakes)),
+        closed_out_by_reason=_lines(Visit.EndReason.choices, closed),
     )
 
 
@@ -211,10 +237,16 @@ def months(draw) -> PeriodFigures:
         accepted = upto(made)
         referrals.append((made, accepted, upto(accepted)))
     clients = counts(1)[0]
+    contact_genders = counts(len(Client.Gender.choices))
+    contacts = sum(contact_genders)
+    known = upto(contacts)
+    known_clients = min(known, max(1, upto(known))) if known else 0  # a known contact has a client
+    given = draw(_split(contacts, 3))
+    visits = sum(genders) + counts(1)[0]
     return month_figures(
         genders=genders,
         ages=draw(_split(sum(genders), len(AGE_BANDS))),
-        extra_visits=counts(1)[0],
+        extra_visits=visits - sum(genders),
         substances=substances,
         routes=draw(_split(sum(substances), len(ROUTES))),
         kinds=kinds,
@@ -232,6 +264,9 @@ def months(draw) -> PeriodFigures:
         community=upto(sum(incidents)),
         police=upto(sum(incidents)),
         new=counts(1)[0],
+        contacts=(contact_genders, (contacts - known, known), known_clients, tuple(given)),
+        intakes=tuple(counts(len(Intake.Outcome.choices))),
+        closed=tuple(draw(_split(upto(visits), len(Visit.EndReason.choices)))),
     )
 
 
@@ -263,6 +298,7 @@ def known_relations(cells) -> list[tuple[dict, bool]]:
         "Counseling and referrals",
     )
     refusals, incidents = "Refusals and exclusions", "Security incidents"
+    contacts, closed = "Walk-in contacts (without a visit)", "Visits closed without a check-out"
 
     def lines(section, prefix="", suffix=""):
         return [c for c in cells if c[0] == section and c[1].startswith(prefix) and c[1].endswith(suffix)]
@@ -281,6 +317,18 @@ def known_relations(cells) -> list[tuple[dict, bool]]:
     same(clients, [(visits, "Visits")], at_most=True)
     same(clients, lines(people, "Gender: "))
     same(clients, lines(people, "Age: "))
+    same([(visits, "Intake interviews")], lines(visits, "Intake interview: "))
+    total_contacts = [(contacts, "Walk-in contacts")]
+    same(total_contacts, lines(contacts, "Contacts by gender: "))
+    same(total_contacts, [(contacts, "Anonymous"), (contacts, "With a client code")])
+    same(total_contacts, [(contacts, "Advice only"), (contacts, "Equipment only"), (contacts, "Equipment and advice")])
+    same(
+        [(contacts, "Clients with a code (each counted once in the month)")],
+        [(contacts, "With a client code")],
+        at_most=True,
+    )
+    same([(closed, "Visits closed without a check-out")], lines(closed, "Reason for closing: "))
+    same([(closed, "Visits closed without a check-out")], [(visits, "Visits")], at_most=True)
     same([(use, "Consumption events")], lines(use, "Substance: "))
     same([(use, "Consumption events")], lines(use, "Route: "))
     overdoses, other = (em, "Overdoses"), (em, "Other medical emergencies")
@@ -426,6 +474,38 @@ def test_it_withholds_nothing_more_than_the_small_counts_where_nothing_can_be_wo
     assert shown[("Equipment handed out", "Syringe 1 ml (pcs)")] == "400"
     assert shown[("Overdoses and other medical emergencies", "Kind: Seizure")] == "12"
     assert shown[("Visits and clients", "Visits")] == "242"
+
+
+def test_it_does_not_give_away_the_contacts_with_a_code_beside_many_anonymous_ones():
+    """15 walk-in contacts, 12 anonymous men for advice, 3 women with a code for equipment."""
+    contacts = "Walk-in contacts (without a visit)"
+    shown = published(month_figures(**_CONTACTS_ONLY))
+
+    assert shown[(contacts, "Walk-in contacts")] == "15"
+    assert shown[(contacts, "With a client code")] == SUPPRESSED
+    assert shown[(contacts, "Anonymous")] == COMPLEMENT
+    ranges = attack(shown)
+    for cell in [
+        (contacts, "With a client code"),
+        (contacts, "Contacts by gender: Woman"),
+        (contacts, "Equipment only"),
+    ]:
+        low, high = ranges[cell]
+        assert high - low >= PROTECTION_WIDTH, cell
+
+
+_CONTACTS_ONLY = dict(
+    genders=[0, 0, 0],
+    ages=[0] * len(AGE_BANDS),
+    substances=[0, 0, 0],
+    routes=[0, 0, 0],
+    kinds=[0] * len(Emergency.Kind.choices),
+    outcomes=[0] * len(OUTCOMES),
+    health=[0] * len(HealthService.Kind.choices),
+    reasons=[0] * len(Refusal.Reason.choices),
+    incidents=[0] * len(Incident.Kind.choices),
+    contacts=((12, 3, 0), (12, 3), 3, (12, 3, 0)),
+)
 
 
 # --- The real page and CSV ----------------------------------------------------------------------

@@ -15,6 +15,8 @@ from django.conf import settings
 from tests.support.factories import ClientFactory, VisitFactory
 from tests.support.pages import marked_text_all as marked_text
 from tests.support.scenes.march import at
+from visits.models import Client, EquipmentItem
+from visits.services.contacts import contact_record
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,9 @@ MARCH_ROWS = [
     ("Visits and clients", "Visits", "7"),
     ("Visits and clients", "Unique clients (each counted once in the month)", "5"),
     ("Visits and clients", "New registrations", "4"),
+    ("Visits and clients", "Intake interviews", "5"),
+    ("Visits and clients", "Intake interview: Accepted", "3"),
+    ("Visits and clients", "Intake interview: Refused", "2"),
     ("Unique clients by gender and age", "Gender: Man", "2"),
     ("Unique clients by gender and age", "Gender: Woman", "2"),
     ("Unique clients by gender and age", "Gender: Other / not stated", "1"),
@@ -36,6 +41,16 @@ MARCH_ROWS = [
     ("Unique clients by gender and age", "Age: 40–49", "0"),
     ("Unique clients by gender and age", "Age: 50–59", "1"),
     ("Unique clients by gender and age", "Age: 60 and over", "1"),
+    ("Walk-in contacts (without a visit)", "Walk-in contacts", "6"),
+    ("Walk-in contacts (without a visit)", "Contacts by gender: Man", "3"),
+    ("Walk-in contacts (without a visit)", "Contacts by gender: Woman", "2"),
+    ("Walk-in contacts (without a visit)", "Contacts by gender: Other / not stated", "1"),
+    ("Walk-in contacts (without a visit)", "Anonymous", "3"),
+    ("Walk-in contacts (without a visit)", "With a client code", "3"),
+    ("Walk-in contacts (without a visit)", "Clients with a code (each counted once in the month)", "2"),
+    ("Walk-in contacts (without a visit)", "Advice only", "2"),
+    ("Walk-in contacts (without a visit)", "Equipment only", "2"),
+    ("Walk-in contacts (without a visit)", "Equipment and advice", "2"),
     ("Consumption", "Consumption events", "6"),
     ("Consumption", "Substance: Heroin", "5"),
     ("Consumption", "Substance: Amphetamine", "1"),
@@ -77,27 +92,33 @@ MARCH_ROWS = [
     ("Counseling and referrals", "NAV (labour and welfare): made", "1"),
     ("Counseling and referrals", "NAV (labour and welfare): accepted", "0"),
     ("Counseling and referrals", "NAV (labour and welfare): attended", "0"),
-    ("Equipment handed out", "Syringe 1 ml (pcs)", "15"),
-    ("Equipment handed out", "Needle (pcs)", "4"),
+    ("Equipment handed out", "Syringe 1 ml (pcs)", "30"),
+    ("Equipment handed out", "Needle (pcs)", "6"),
     ("Equipment handed out", "Cooker (pcs)", "0"),
     ("Equipment handed out", "Filter (pcs)", "0"),
     ("Equipment handed out", "Sterile water (pcs)", "0"),
     ("Equipment handed out", "Alcohol swab (pcs)", "0"),
     ("Equipment handed out", "Ascorbic acid (pcs)", "0"),
     ("Equipment handed out", "Tourniquet (pcs)", "0"),
-    ("Equipment handed out", "Smoking foil (packs)", "0"),
+    ("Equipment handed out", "Smoking foil (packs)", "1"),
     ("Equipment handed out", "Condoms (pcs)", "0"),
     ("Equipment handed out", "Naloxone nasal spray (packs)", "0"),
-    ("Refusals and exclusions", "Refusals at the door", "4"),
-    ("Refusals and exclusions", "Reason: Too intoxicated", "1"),
+    ("Refusals and exclusions", "Refusals at the door", "6"),
+    ("Refusals and exclusions", "Reason: Too intoxicated", "2"),
     ("Refusals and exclusions", "Reason: Substance not allowed", "2"),
     ("Refusals and exclusions", "Reason: Outside opening hours", "1"),
-    ("Refusals and exclusions", "Reason: Banned", "0"),
+    ("Refusals and exclusions", "Reason: Banned", "1"),
     ("Refusals and exclusions", "Reason: Not eligible (no intake or not active)", "0"),
     ("Refusals and exclusions", "Reason: Other", "0"),
     ("Refusals and exclusions", "Substance brought: Amphetamine", "2"),
     ("Refusals and exclusions", "Bans started", "3"),
     ("Refusals and exclusions", "Bans in force at the end of the month", "3"),
+    ("Visits closed without a check-out", "Visits closed without a check-out", "6"),
+    ("Visits closed without a check-out", "Reason for closing: Left at closing", "2"),
+    ("Visits closed without a check-out", "Reason for closing: Transferred (ambulance, hospital, police)", "1"),
+    ("Visits closed without a check-out", "Reason for closing: Left without checking out", "1"),
+    ("Visits closed without a check-out", "Reason for closing: Closed automatically overnight", "1"),
+    ("Visits closed without a check-out", "Reason for closing: Other reason", "1"),
     ("Security incidents", "Security incidents", "3"),
     ("Security incidents", "Community-side incidents", "2"),
     ("Security incidents", "Incidents with police called", "1"),
@@ -147,7 +168,7 @@ def test_it_suppresses_counts_from_1_to_9_in_the_external_version(march, coordin
     assert external[("Visits and clients", "Visits")] == "<10"
     assert external[("Visits and clients", "Unique clients (each counted once in the month)")] == "<10"
     assert external[("Overdoses and other medical emergencies", "Outcome: Died")] == "0"
-    assert external[("Equipment handed out", "Syringe 1 ml (pcs)")] == "15"
+    assert external[("Equipment handed out", "Syringe 1 ml (pcs)")] == "30"
     assert external[("Times", "Time in the booth, median (minutes)")] == "n<10"
     assert (
         external[("Report", "Version")]
@@ -174,7 +195,7 @@ def test_it_shows_small_counts_suppressed_on_the_external_page(march, coordinato
 
     assert "Visits <10" in text
     assert "Visits 7" not in text
-    assert "Syringe 1 ml (pcs) 15" in text
+    assert "Syringe 1 ml (pcs) 30" in text
     assert marked_text(page, "version-badge") == "For use outside the facility"
 
 
@@ -211,6 +232,90 @@ def test_it_shows_a_count_of_10_in_full(cast, coordinator_en):
 
     assert rows[("Visits and clients", "Visits")] == "10"
     assert rows[("Visits and clients", "Unique clients (each counted once in the month)")] == "10"
+
+
+CONTACTS = "Walk-in contacts (without a visit)"
+CLOSED = "Visits closed without a check-out"
+
+
+def test_it_adds_up_the_contacts_the_intakes_and_the_closed_visits(march, coordinator_en):
+    rows = {(s, i): int(v) for s, i, v in _rows(coordinator_en.get(MARCH_CSV))[3:] if s != "Times" and "(mg)" not in i}
+
+    def of(section: str, prefix: str) -> int:
+        return sum(n for (s, i), n in rows.items() if s == section and i.startswith(prefix))
+
+    contacts = rows[(CONTACTS, "Walk-in contacts")]
+    assert of(CONTACTS, "Contacts by gender: ") == contacts
+    assert rows[(CONTACTS, "Anonymous")] + rows[(CONTACTS, "With a client code")] == contacts
+    assert sum(rows[(CONTACTS, i)] for i in ("Advice only", "Equipment only", "Equipment and advice")) == contacts
+    assert (
+        rows[(CONTACTS, "Clients with a code (each counted once in the month)")]
+        <= rows[(CONTACTS, "With a client code")]
+    )
+    assert of("Visits and clients", "Intake interview: ") == rows[("Visits and clients", "Intake interviews")]
+    assert of(CLOSED, "Reason for closing: ") == rows[(CLOSED, CLOSED)] <= rows[("Visits and clients", "Visits")]
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        # F0 checked in on 28 February at 23:30, closed overnight on 1 March; C's intake at 23:45 on 28 February;
+        # an anonymous man's advice at 23:59.
+        ("2026-02", {"overnight": "1", "closing": "0", "intakes": "1", "contacts": "1"}),
+        # F1 checked in at 00:30 on 1 April, closed at closing; F's intake at 00:25; C's syringes at 00:15.
+        ("2026-04", {"overnight": "0", "closing": "1", "intakes": "1", "contacts": "1"}),
+    ],
+)
+def test_it_puts_contacts_intakes_and_closed_visits_in_the_oslo_month_they_belong_to(
+    march, coordinator_en, month, expected
+):
+    rows = {(s, i): v for s, i, v in _rows(coordinator_en.get(f"/reports/monthly/{month}/csv/"))}
+
+    assert {
+        "overnight": rows[(CLOSED, "Reason for closing: Closed automatically overnight")],
+        "closing": rows[(CLOSED, "Reason for closing: Left at closing")],
+        "intakes": rows[("Visits and clients", "Intake interviews")],
+        "contacts": rows[(CONTACTS, "Walk-in contacts")],
+    } == expected
+
+
+def test_it_suppresses_the_small_counts_of_contacts_intakes_and_closed_visits_externally(march, coordinator_en):
+    external = {(s, i): v for s, i, v in _rows(coordinator_en.get(f"{MARCH_CSV}?version=external"))}
+
+    # March's 6 contacts, 5 intake interviews and 6 visits closed without a check-out, and every part of
+    # them, are 1 to 9 or 0: "<10" or "0", and nothing is large enough to need a complement.
+    assert external[(CONTACTS, "Walk-in contacts")] == "<10"
+    assert external[(CONTACTS, "Anonymous")] == external[(CONTACTS, "With a client code")] == "<10"
+    assert external[("Visits and clients", "Intake interviews")] == "<10"
+    assert external[("Visits and clients", "Intake interview: Refused")] == "<10"
+    assert external[(CLOSED, CLOSED)] == external[(CLOSED, "Reason for closing: Left at closing")] == "<10"
+    assert external[("Refusals and exclusions", "Reason: Banned")] == "<10"
+    assert external[("Refusals and exclusions", "Reason: Not eligible (no intake or not active)")] == "0"
+
+
+def test_it_withholds_a_second_contact_count_where_the_total_would_give_a_small_one_away(cast, coordinator_en):
+    """12 anonymous men for advice, 3 women with a code for syringes: with the total of 15 shown, each 12
+    would give its 3 away."""
+    with time_machine.travel(at(4, 15, 12), tick=False):
+        by, syringe = cast["reception"], EquipmentItem.objects.get(name="Sprøyte 1 ml")
+        for n in range(12):
+            contact_record(by=by, gender=Client.Gender.MAN, advice=True, now=at(3, 3, 9) + dt.timedelta(minutes=n))
+        for n in range(3):
+            woman = ClientFactory(letters=f"KON{chr(65 + n)}", gender=Client.Gender.WOMAN)
+            contact_record(by=by, client=woman, items={syringe: 2}, now=at(3, 4, 9 + n))
+        internal = {(s, i): v for s, i, v in _rows(coordinator_en.get(MARCH_CSV))}
+        external = {(s, i): v for s, i, v in _rows(coordinator_en.get(f"{MARCH_CSV}?version=external"))}
+
+    def shown(rows, *indicators):
+        return tuple(rows[(CONTACTS, indicator)] for indicator in indicators)
+
+    assert shown(internal, "Walk-in contacts", "Anonymous", "With a client code") == ("15", "12", "3")
+    assert shown(external, "Walk-in contacts", "Anonymous", "With a client code") == ("15", ":", "<10")
+    assert shown(
+        external, "Contacts by gender: Man", "Contacts by gender: Woman", "Contacts by gender: Other / not stated"
+    ) == (":", "<10", "0")
+    assert shown(external, "Advice only", "Equipment only", "Equipment and advice") == (":", "<10", "0")
+    assert shown(external, "Clients with a code (each counted once in the month)") == ("<10",)
 
 
 def test_it_sends_utf8_with_a_byte_order_mark_and_keeps_norwegian_letters(march, client_for):

@@ -9,6 +9,10 @@ Clients (age in 2026 = 2026 - birth year):
   A 1990 M (36, 30-39)   B 2008 K (18, under 20)   C 1960 M (66, 60+)
   D 1975 A (51, 50-59)   E 1999 K (27, 20-29)      F 1980 M (visits only in February and April)
   G 2000 K (registered on 31 March at 23:30, never visits)
+
+Besides the visits: walk-in contacts (equipment or advice without a visit), intake interviews,
+refusals recorded as reception's one-click refusal records them (the blocker's reason, clicked twice),
+and visits closed other than by checking out, one of them with each reason.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from counseling.models import CounselingSession, Referral, ReferralService, ReferralStatusChange
+from counseling.models import CounselingSession, Intake, Referral, ReferralService, ReferralStatusChange
 from duty.models import Shift, ShiftAssignment, StaffingMinimum
 from health.models import Emergency, HealthService, Intervention
 from reports.models import AnnualBudget
@@ -32,6 +36,7 @@ from visits.models import (
     EquipmentItem,
     HandOut,
     Incident,
+    Intoxication,
     Observation,
     Refusal,
     Room,
@@ -40,6 +45,9 @@ from visits.models import (
     Substance,
     Visit,
 )
+from visits.selectors.checkin import check_in_blockers
+from visits.services.checkin import refusal_record
+from visits.services.contacts import contact_record
 
 OSLO = ZoneInfo("Europe/Oslo")
 MARCH = dt.date(2026, 3, 1)
@@ -68,12 +76,16 @@ def _client(letter: str, birth_year: int, gender: str, registered_at: dt.datetim
     )
 
 
-def _visit(client: Client, checked_in_at: dt.datetime, by: User, *, ended_at: dt.datetime | None = None) -> Visit:
+def _visit(
+    client: Client, checked_in_at: dt.datetime, by: User, *, ended_at: dt.datetime | None = None, end_reason: str = ""
+) -> Visit:
+    """A visit; ``end_reason`` as the close-out or the overnight close records it (blank: checked out)."""
     return VisitFactory(
         client=client,
         checked_in_at=checked_in_at,
         checked_in_by=by,
         ended_at=ended_at,
+        end_reason=end_reason,
         location=Visit.Location.GONE if ended_at else Visit.Location.QUEUE,
         duration_seconds=int((ended_at - checked_in_at).total_seconds()) if ended_at else None,
     )
@@ -175,6 +187,38 @@ def _incident(kind: str, when: dt.datetime, area: str, by: User, *, room: Room |
     )
 
 
+def _intake(client: Client, when: dt.datetime, by: User, *, accepted: bool) -> Intake:
+    return Intake.objects.create(
+        client=client,
+        at=when,
+        by=by,
+        is_adult=True,
+        long_term_heroin_dependence=True,
+        harmful_injection_practice=accepted,
+        consent_given=True,
+        house_rules_explained=True,
+        harm_reduction_advice_given=True,
+        outcome=Intake.Outcome.ACCEPTED if accepted else Intake.Outcome.REFUSED,
+        refusal_reason="" if accepted else "No harmful injection practice",
+    )
+
+
+def _one_click_refusal(
+    client: Client, when: dt.datetime, by: User, *, intoxication: str = Intoxication.NONE
+) -> Refusal:
+    """What reception's "record refusal" does for a blocked check-in: the first blocker's reason, no form.
+
+    Clicked twice, as happens: the second click is the same refusal.
+    """
+    heroin = Substance.objects.get(name="Heroin")
+    blockers = check_in_blockers(client, substance=heroin, intoxication=intoxication, now=when, open_visit_exists=False)
+    reason = next(b.reason for b in blockers if b.reason is not None)
+    refusal = refusal_record(client=client, reason=reason, by=by, now=when)
+    again = refusal_record(client=client, reason=reason, by=by, now=when + dt.timedelta(seconds=5))
+    assert again == refusal
+    return refusal
+
+
 def build_march(cast: dict[str, User]) -> March:
     """Every record of the known month (and its neighbours). Needs the facility defaults and the cast."""
     reception, health, duty = cast["reception"], cast["health"], cast["duty"]
@@ -196,18 +240,29 @@ def build_march(cast: dict[str, User]) -> March:
     }
     A, B, C, D, E, F = (clients[key] for key in "ABCDEF")
 
+    # How each visit ended: checked out (blank), or closed with a reason. A visit's closing counts in the
+    # month of its check-in: D1 (closed in April) is March's, F0 (closed on 1 March) February's.
+    closing, transferred, unnoticed, overnight, other = (
+        Visit.EndReason.LEFT_AT_CLOSING,
+        Visit.EndReason.TRANSFERRED,
+        Visit.EndReason.LEFT_UNNOTICED,
+        Visit.EndReason.OVERNIGHT,
+        Visit.EndReason.OTHER,
+    )
     visits = {
-        "A1": _visit(A, at(3, 1, 0, 10), reception, ended_at=at(3, 1, 1, 0)),
-        "A2": _visit(A, at(3, 10, 12), reception, ended_at=at(3, 10, 13)),
+        "A1": _visit(A, at(3, 1, 0, 10), reception, ended_at=at(3, 1, 1, 0), end_reason=closing),
+        # A went to hospital after the overdose at 12:25.
+        "A2": _visit(A, at(3, 10, 12), reception, ended_at=at(3, 10, 13), end_reason=transferred),
         # On the night summer time begins: 03:30 local is 01:30 UTC.
-        "A3": _visit(A, at(3, 29, 3, 30), reception, ended_at=at(3, 29, 4)),
+        "A3": _visit(A, at(3, 29, 3, 30), reception, ended_at=at(3, 29, 4), end_reason=overnight),
         "B1": _visit(B, at(3, 10, 13), reception, ended_at=at(3, 10, 14)),
-        "C1": _visit(C, at(3, 15, 9), reception, ended_at=at(3, 15, 10)),
-        "D1": _visit(D, at(3, 31, 23, 30), reception, ended_at=at(4, 1, 0, 30)),
-        "E1": _visit(E, at(3, 20, 10), reception, ended_at=at(3, 20, 11)),
+        # C's observation was never ended: C left without checking out.
+        "C1": _visit(C, at(3, 15, 9), reception, ended_at=at(3, 15, 10), end_reason=unnoticed),
+        "D1": _visit(D, at(3, 31, 23, 30), reception, ended_at=at(4, 1, 0, 30), end_reason=closing),
+        "E1": _visit(E, at(3, 20, 10), reception, ended_at=at(3, 20, 11), end_reason=other),
         # Outside March: 22:30 UTC on 28 February, and 22:30 UTC on 31 March.
-        "F0": _visit(F, at(2, 28, 23, 30), reception, ended_at=at(3, 1, 0, 0)),
-        "F1": _visit(F, at(4, 1, 0, 30), reception, ended_at=at(4, 1, 1, 30)),
+        "F0": _visit(F, at(2, 28, 23, 30), reception, ended_at=at(3, 1, 0, 0), end_reason=overnight),
+        "F1": _visit(F, at(4, 1, 0, 30), reception, ended_at=at(4, 1, 1, 30), end_reason=closing),
     }
 
     # Refusals: intoxicated 1, substance 2 (amphetamine), hours 1 in March; one in April.
@@ -299,6 +354,17 @@ def build_march(cast: dict[str, User]) -> March:
     # Made in February, accepted in March: not March's.
     _referral(A, nav, [("proposed", at(2, 20, 9)), ("sent", at(2, 21, 9)), ("accepted", at(3, 5, 9))], counselor)
 
+    # Intake interviews: E at midnight on 1 March (accepted), A (accepted), B refused then accepted, G refused
+    # on 31 March at 23:40; C's on 28 February and F's at 00:25 on 1 April (22:25 UTC on 31 March) are not
+    # March's. March: 5 interviews, accepted 3, refused 2.
+    _intake(E, at(3, 1, 0, 0), counselor, accepted=True)
+    _intake(A, at(3, 1, 0, 8), counselor, accepted=True)
+    _intake(B, at(3, 10, 11, 10), counselor, accepted=False)
+    _intake(B, at(3, 10, 11, 40), counselor, accepted=True)
+    _intake(clients["G"], at(3, 31, 23, 40), counselor, accepted=False)
+    _intake(C, at(2, 28, 23, 45), counselor, accepted=True)
+    _intake(F, at(4, 1, 0, 25), counselor, accepted=True)
+
     # Hand-outs: syringes 12 + 3 = 15, needles 4 in March; 10 syringes in April.
     syringe = EquipmentItem.objects.get(name="Sprøyte 1 ml")
     needle = EquipmentItem.objects.get(name="Kanyle")
@@ -309,6 +375,29 @@ def build_march(cast: dict[str, User]) -> March:
         (syringe, 10, v["F1"], at(4, 1, 0, 35)),
     ]:
         HandOut.objects.create(item=item, quantity=quantity, visit=visit, at=when, by=health)
+    # Walk-in contacts, recorded as reception records them (a known client's gender copied):
+    #   2 March 10:00   anonymous, man           advice only
+    #   2 March 10:30   anonymous, woman         5 syringes
+    #   12 March 14:30  anonymous, other         2 needles and advice
+    #   15 March 12:00  A (man)                  10 syringes
+    #   20 March 12:00  A (man)                  advice only
+    #   31 March 23:50  B (woman; 21:50 UTC)     1 smoking foil and advice
+    # March: 6 contacts; men 3 (anonymous, A twice), women 2, other 1; anonymous 3, with a code 3 by
+    # 2 clients (A, B); advice only 2, equipment only 2, both 2. Syringes 5 + 10 = 15, needles 2, foil 1
+    # more handed out. Not March's: 28 February at 23:59 (22:59 UTC), 1 April at 00:15 (22:15 UTC).
+    foil = EquipmentItem.objects.get(name="Folie til røyking")
+    for client, gender, items, advice, when in [
+        (None, "M", {}, True, at(3, 2, 10)),
+        (None, "K", {syringe: 5}, False, at(3, 2, 10, 30)),
+        (None, "A", {needle: 2}, True, at(3, 12, 14, 30)),
+        (A, None, {syringe: 10}, False, at(3, 15, 12)),
+        (A, None, {}, True, at(3, 20, 12)),
+        (B, None, {foil: 1}, True, at(3, 31, 23, 50)),
+        (None, "M", {}, True, at(2, 28, 23, 59)),
+        (C, None, {syringe: 20}, False, at(4, 1, 0, 15)),
+    ]:
+        contact_record(by=reception, client=client, gender=gender, items=items, advice=advice, now=when)
+
     # Filters are low: 20 left, warning below 50.
     filters = EquipmentItem.objects.get(name="Filter")
     filters.low_stock_threshold = 50
@@ -323,6 +412,11 @@ def build_march(cast: dict[str, User]) -> March:
     BanFactory(
         client=E, starts_at=at(3, 2, 12), ends_at=at(4, 2, 12), created_by=duty, lifted_at=at(3, 5, 12), lifted_by=duty
     )
+
+    # Refusals by one click on a blocked check-in, each clicked twice: D is banned (since January), E heavily
+    # intoxicated half an hour before E1. One refusal each: banned 1, intoxicated 1 more.
+    _one_click_refusal(D, at(3, 25, 12), reception)
+    _one_click_refusal(E, at(3, 20, 9, 30), reception, intoxication=Intoxication.HEAVY)
 
     # Incidents: 3 in March (threats at the entrance, violence in a room with police, neighbours), 1 in April.
     injection_room = Room.objects.get(kind=Room.Kind.INJECTION)
@@ -350,7 +444,8 @@ EXPECTED = {
     "new_registrations": 4,
     "gender": {"M": 2, "K": 2, "A": 1},
     "age": {"under_20": 1, "20_29": 1, "30_39": 1, "40_49": 0, "50_59": 1, "60_plus": 1},
-    "refusals": {"intoxicated": 1, "substance": 2, "hours": 1, "banned": 0, "not_eligible": 0, "other": 0},
+    # 4 recorded on the form, 2 by one click (each clicked twice, counted once).
+    "refusals": {"intoxicated": 2, "substance": 2, "hours": 1, "banned": 1, "not_eligible": 0, "other": 0},
     "refusals_by_substance": {"Amfetamin": 2},
     "consumption_by_substance": {"Heroin": 5, "Amfetamin": 1},
     "consumption_by_route": {"Injeksjon": 5, "Røyking": 1},
@@ -370,7 +465,8 @@ EXPECTED = {
     "counseling_sessions": 3,
     "counseling_clients": 2,
     "referrals": {"LAR": (2, 1, 1), "NAV": (1, 0, 0)},
-    "handed_out": {"Sprøyte 1 ml": 15, "Kanyle": 4},
+    # During visits 12 + 3 syringes and 4 needles; at contacts 5 + 10 syringes, 2 needles, 1 foil.
+    "handed_out": {"Sprøyte 1 ml": 30, "Kanyle": 6, "Folie til røyking": 1},
     # Booth: 600, 900, 1200, 1500, 1800 s. Observation: 900, 1200 s. Waiting: 300, 600, 600, 1200, 1800 s.
     "booth_time": (5, 1200.0, 1680.0),
     "observation_time": (2, 1050.0, 1170.0),
@@ -381,6 +477,19 @@ EXPECTED = {
     "incidents_community": 2,
     "incidents_police": 1,
     "incident_kinds": {"threats": 1, "violence": 1, "neighbours": 1},
+    # Walk-in contacts: see the table above build_march's contacts.
+    "contacts": 6,
+    "contacts_by_gender": {"M": 3, "K": 2, "A": 1},
+    "contacts_anonymous": 3,
+    "contacts_known": 3,
+    "contacts_clients": 2,
+    "contacts_advice_only": 2,
+    "contacts_equipment_only": 2,
+    "contacts_both": 2,
+    # E, A, B (refused, then accepted), G (refused).
+    "intakes": {"accepted": 3, "refused": 2},
+    # A1 and D1 at closing, A2 transferred, C1 unnoticed, A3 overnight, E1 other; B1 checked out.
+    "closed_out": {"closing": 2, "transferred": 1, "unnoticed": 1, "overnight": 1, "other": 1},
     # 31 days of 08:00-21:30; 10 March 08:00-16:00 staffed.
     "open_seconds": 31 * 13.5 * 3600,
     "understaffed_seconds": (31 * 13.5 - 8) * 3600,
