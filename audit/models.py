@@ -38,6 +38,7 @@ class AccessLogEntry(models.Model):
         INCIDENT = "incident", _("Incident report")
         HANDOVER = "handover", _("Handover")
         ROOM_BOARD = "room_board", _("Room board")
+        DAY_SHEET = "day_sheet", _("Day sheet")
 
     at = models.DateTimeField(_("at"), db_index=True)
     user = models.ForeignKey(

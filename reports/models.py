@@ -51,8 +51,12 @@ class DailyFigures(models.Model):
         verbose_name = _("daily figures")
         verbose_name_plural = _("daily figures")
         ordering = ["date"]
-        # The monthly report for the authorities is the coordinator's; the dashboard is staff.view_dashboard.
-        permissions = [("view_monthly_report", _("Can see and download the monthly report"))]
+        # The monthly report for the authorities is the coordinator's; the dashboard is staff.view_dashboard;
+        # the printable day sheet is the duty officer's record of one day (reports.views.day_sheet).
+        permissions = [
+            ("view_monthly_report", _("Can see and download the monthly report")),
+            ("view_day_sheet", _("Can see and print the day sheet")),
+        ]
 
     def __str__(self) -> str:
         return self.date.isoformat()

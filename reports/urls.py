@@ -26,6 +26,24 @@ class MonthConverter:
 
 register_converter(MonthConverter, "month")
 
+
+class DayConverter:
+    """``2026-03-10`` in the address, passed to the view as text, read there as the month is (a day that
+    does not exist, ``2026-02-30``, or lies outside the range answers a 404 page saying why)."""
+
+    regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: dt.date | str) -> str:
+        if isinstance(value, str):
+            return value
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+register_converter(DayConverter, "day")
+
 app_name = "reports"
 
 urlpatterns = [
@@ -34,4 +52,6 @@ urlpatterns = [
     path("reports/monthly/", views.monthly_latest, name="monthly-latest"),
     path("reports/monthly/<month:month>/", views.monthly, name="monthly"),
     path("reports/monthly/<month:month>/csv/", views.monthly_csv, name="monthly-csv"),
+    path("reports/day/", views.day_sheet_today, name="day-sheet-today"),
+    path("reports/day/<day:day>/", views.day_sheet_view, name="day-sheet"),
 ]

@@ -1,4 +1,4 @@
-"""The coordinators' and duty officers' dashboard, and the monthly report for the authorities."""
+"""The coordinators' and duty officers' dashboard, the monthly report for the authorities, and the day sheet."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.dates import EARLIEST, LATEST, DateOutOfRange, parse_month
+from audit.models import AccessLogEntry
+from audit.services import access_log_record_many
+from core.dates import EARLIEST, LATEST, DateOutOfRange, parse_day, parse_month
 from reports.forms import PeriodForm
 from reports.periods import PeriodKind, month_first, named_period
 from reports.selectors import (
@@ -24,11 +26,14 @@ from reports.selectors import (
     staffing_figures,
     visits_per_day,
 )
+from reports.selectors.day_sheet import DaySheetReads, day_sheet
 from reports.selectors.monthly import Version
 from staff.permissions import permission_required, station_required
+from staff.requests import StaffRequest
 from visits.selectors.stock import stock_alerts
 
 REPORT_PERMISSION = "reports.view_monthly_report"
+DAY_SHEET_PERMISSION = "reports.view_day_sheet"
 
 
 def _last_month(today: dt.date) -> dt.date:
@@ -83,7 +88,7 @@ def monthly_latest(request: HttpRequest) -> HttpResponse:
 
 
 def _month_not_found(request: HttpRequest, message: str) -> HttpResponse:
-    """The 404 page, saying why there is no report for the month in the address."""
+    """The 404 page, saying why there is no report for the month (or sheet for the day) in the address."""
     return render(request, "404.html", {"message": message}, status=404)
 
 
@@ -162,3 +167,66 @@ def monthly_csv(request: HttpRequest, month: str) -> HttpResponse:
     for section, indicator in report.rows():
         writer.writerow([section, indicator.label, indicator.text(external, localize=False)])
     return response
+
+
+def _not_a_day(value: str) -> str:
+    return _("“%(value)s” is not a date; use the form YYYY-MM-DD.") % {"value": value[:20]}
+
+
+def _render_day_sheet(request: StaffRequest, day: dt.date, *, status: int = 200) -> HttpResponse:
+    now = timezone.now()
+    sheet = day_sheet(day, now=now, reads=DaySheetReads.of(request.user))
+    # The sheet names clients beside what happened to them: printing it is a view of each one's record.
+    access_log_record_many(request=request, clients=sheet.clients(), kind=AccessLogEntry.Kind.DAY_SHEET)
+    return render(
+        request,
+        "reports/day_sheet.html",
+        {
+            "active_station": "day_sheet",
+            "sheet": sheet,
+            "today": timezone.localdate(now),
+            # No link to a day outside the dates the app works with: its address is a 404.
+            "previous_day": day - dt.timedelta(days=1) if day > EARLIEST else None,
+            "next_day": day + dt.timedelta(days=1) if day < LATEST else None,
+            "earliest": EARLIEST,
+            "latest": LATEST,
+            "now": now,
+        },
+        status=status,
+    )
+
+
+@permission_required(DAY_SHEET_PERMISSION)
+def day_sheet_today(request: StaffRequest) -> HttpResponse:
+    """Today's sheet; the date picker's ``?date=YYYY-MM-DD`` goes on to that day's address.
+
+    A date that is no good answers 400 with today's sheet and a message saying what was wrong.
+    """
+    today = timezone.localdate()
+    asked = request.GET.get("date", "")
+    if asked:
+        try:
+            day = parse_day(asked)
+        except DateOutOfRange as exc:
+            messages.error(request, str(exc))
+        except ValueError:
+            messages.error(request, _not_a_day(asked))
+        else:
+            return redirect("reports:day-sheet", day=day)
+        return _render_day_sheet(request, today, status=400)
+    return _render_day_sheet(request, today)
+
+
+@permission_required(DAY_SHEET_PERMISSION)
+def day_sheet_view(request: StaffRequest, day: str) -> HttpResponse:
+    """The sheet of the day in the address; a day that does not exist or lies outside the range is a 404
+    page saying why."""
+    try:
+        chosen = parse_day(day)
+        if chosen is None:  # nothing: the address converter lets no empty day through
+            raise ValueError(day)
+    except DateOutOfRange as exc:
+        return _month_not_found(request, str(exc))
+    except ValueError:
+        return _month_not_found(request, _not_a_day(day))
+    return _render_day_sheet(request, chosen)

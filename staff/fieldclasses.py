@@ -141,6 +141,7 @@ PAGES_APPLIED = (
     "wall display (operational only)",
     "health room, health history, emergency page, paramedic sheet (clinical roles only)",
     "handovers (codes and places)",
+    "day sheet (codes, times and reasons for the roles that work with clients; emergencies for clinical roles)",
     "access report and access-request export (coordinators: every class)",
 )
 

@@ -120,6 +120,10 @@ MATRIX: dict[str, Rule] = {
     "reports:monthly-latest": Rule("DDDDADDL", "DDDDADDL"),
     "reports:monthly": Rule("DDDDADDL", "DDDDADDL"),
     "reports:monthly-csv": Rule("DDDDADDL", "DDDDADDL"),
+    # The printable day sheet: the duty officer's and the coordinator's; the administrator's shows the
+    # figures and stock without the rows that name clients (staff.fieldclasses).
+    "reports:day-sheet-today": Rule("DDDAAADL", "DDDAAADL"),
+    "reports:day-sheet": Rule("DDDAAADL", "DDDAAADL"),
     # --- visits ---
     "visits:reception": Rule("ADDADDDL", "MMMMMMML"),
     "visits:reception-search": Rule("AAAAADDL", "MMMMMMML"),

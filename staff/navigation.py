@@ -33,6 +33,7 @@ STATIONS: list[Station] = [
     Station("incidents", _("Incidents"), "staff:incident-list", "visits.view_incident"),
     Station("handover", _("Handover"), "staff:handover-list", "duty.view_handover"),
     Station("dashboard", _("Dashboard"), "reports:dashboard", "staff.view_dashboard"),
+    Station("day_sheet", _("Day sheet"), "reports:day-sheet-today", "reports.view_day_sheet"),
     Station("roster", _("Roster"), "staff:roster", "duty.view_roster"),
     Station("audit", _("Access log"), "audit:index", "audit.review_access"),
     Station("admin", _("Admin"), "admin:index", "staff.use_admin"),

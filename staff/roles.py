@@ -69,7 +69,8 @@ def _model_perms(
 
 
 def _admin_permissions() -> list[str]:
-    perms = ["staff.use_admin"]
+    # The day sheet's figures and stock; the client rows on it are for the roles that work with clients.
+    perms = ["staff.use_admin", "reports.view_day_sheet"]
     perms += _model_perms("staff", "user", ("add", "change", "view"))
     perms += _model_perms("auth", "group", ("view",))
     # Wall displays are revoked, never deleted: when and from where each was last seen stays on record.
@@ -192,6 +193,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ROOMS,
         "visits.close_visit_after_hours",
         *_DUTY_OFFICER,
+        "reports.view_day_sheet",
     ],
     Role.COORDINATOR: [
         *_CLINICAL_READ,
@@ -201,6 +203,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "counseling.view_counseling_notes",
         "staff.view_dashboard",
         "reports.view_monthly_report",
+        "reports.view_day_sheet",
         *_CLIENT_READ,
         *_BAN_WRITE,
         "counseling.view_intake",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -57,3 +59,14 @@ def nonzero(lines) -> list:
 @register.filter
 def report_value(indicator: Indicator, external: bool) -> str:
     return indicator.text(bool(external))
+
+
+@register.filter
+def time_on(value: dt.datetime | None, day: dt.date) -> str:
+    """``14:05`` on ``day``; ``11.03. 06:00`` on another (a visit closed overnight), so no time is misread."""
+    if value is None:
+        return "–"
+    local = timezone.localtime(value)
+    if local.date() == day:
+        return local.strftime("%H:%M")
+    return local.strftime("%d.%m. %H:%M")

@@ -537,8 +537,8 @@ def urls_to_open(seed: Seed, display_token: str) -> tuple[list[tuple[str, str]],
                 # The admin holds no client-linked model: its first row, as the test database numbers it.
                 first = model.objects.order_by("pk").first()
                 choices[parameter] = [str(first.pk) if first else match.kwargs[parameter]]
-            elif match.route.startswith("admin/") or parameter == "month":
-                # The sample: the admin's other addresses; the month is the seed's (March 2026).
+            elif match.route.startswith("admin/") or parameter in ("month", "day"):
+                # The sample: the admin's other addresses; the month and the day are the seed's (10 March 2026).
                 choices[parameter] = [match.kwargs[parameter]]
             elif (model := RECORD_BY_SEGMENT.get(_segment_before(match.route, parameter))) is not None:
                 choices[parameter] = [row.pk for row in seed.rows[model]]

@@ -396,6 +396,8 @@ PAGES = [
     Page("new handover", lambda r: "/handovers/new/", {}),
     Page("incident list", lambda r: "/incidents/", {}),
     Page("incident", lambda r: f"/incidents/{r.incident.pk}/", {}),
+    Page("day sheet", lambda r: "/reports/day/2026-03-10/", {}),
+    Page("today's day sheet", lambda r: "/reports/day/", {}),
     Page("access report", lambda r: f"/access-log/clients/{r.queued.pk}/", {}),
     Page(
         "access-request export",

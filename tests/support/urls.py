@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from reports.urls import MonthConverter
+from reports.urls import DayConverter, MonthConverter
 
 SAMPLES = {
     IntConverter: "1",
@@ -25,6 +25,7 @@ SAMPLES = {
     UUIDConverter: "00000000-0000-4000-8000-000000000001",
     PathConverter: "1",
     MonthConverter: "2026-03",
+    DayConverter: "2026-03-10",
 }
 _CONVERTER = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>")
 
