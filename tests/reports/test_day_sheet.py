@@ -3,7 +3,8 @@
 The day: four visits by three clients (one of them left asleep at closing and closed with a reason),
 an overdose with two doses of naloxone (a third entered by mistake and withdrawn) and an ambulance, a
 seizure of an unknown person, threats at the door with the police called, two refusals, a ban, a
-handover, a shift, and the syringes below their warning level. Around it, a visit late the evening
+handover, a shift, the syringes below their warning level, CARL's intake interview, and two walk-in
+contacts (one anonymous with advice, one by ANNA with equipment). Around it, a visit late the evening
 before and one just after midnight, which belong to other days.
 """
 
@@ -19,13 +20,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import ngettext, override
 
 from audit.models import AccessLogEntry
+from counseling.models import Intake
 from duty.models import Handover
 from health.models import Emergency, Intervention
 from tests.support.factories import BanFactory, RefusalFactory, closed_visit, make_client, shift
 from tests.support.pages import marked_text, marked_texts, nav_hrefs, nb, text_of
 from tests.support.queries import own_queries
 from tests.support.time import TUESDAY, oslo
-from visits.models import EquipmentItem, HandOut, Incident, Refusal, StockBalance, Visit
+from visits.models import Client, Contact, EquipmentItem, HandOut, Incident, Refusal, StockBalance, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +138,24 @@ def day(cast):
         handover.clients_of_concern.set([bent])
         shift(oslo(DAY, 8), oslo(DAY, 16), duty=duty, members=[(health, "health")], by=cast["coordinator"])
 
+        counselor = cast["counselor"]
+        Intake.objects.create(
+            client=carl,
+            at=oslo(DAY, 8, 40),
+            by=counselor,
+            is_adult=True,
+            long_term_heroin_dependence=True,
+            harmful_injection_practice=True,
+            consent_given=True,
+            house_rules_explained=True,
+            harm_reduction_advice_given=True,
+            outcome=Intake.Outcome.ACCEPTED,
+        )
+        Contact.objects.create(gender=Client.Gender.MAN, advice=True, at=oslo(DAY, 11), by=reception)
+        Contact.objects.create(client=anna, gender=anna.gender, equipment=True, at=oslo(DAY, 19), by=reception)
+        Contact.objects.create(
+            gender=Client.Gender.WOMAN, advice=True, at=oslo(DAY + dt.timedelta(days=1), 8), by=reception
+        )  # another day
         syringe = EquipmentItem.objects.get(name_en="Syringe 1 ml")
         HandOut.objects.create(item=syringe, quantity=3, visit=morning, at=oslo(DAY, 9, 10), by=health)
         EquipmentItem.objects.update(low_stock_threshold=0)
@@ -171,6 +191,11 @@ def test_it_shows_the_days_figures_worked_out_by_hand(client_for, day, next_morn
     assert _figure(body, "refusals").endswith(" 2")
     assert _figure(body, "bans-started").endswith(" 1")
     assert _figure(body, "incidents").endswith(" 1")
+    assert _figure(body, "intakes") == f"{nb('Intake interviews')} 1"
+    assert _figure(body, "contacts") == f"{nb('Walk-in contacts')} 2"
+    assert _figure(body, "contacts-anonymous").endswith(" 1")
+    assert _figure(body, "contacts-equipment").endswith(" 1")
+    assert _figure(body, "closed-out") == f"{nb('Visits closed without a check-out')} 1"  # BENT, asleep at closing
     syringe = EquipmentItem.objects.get(name_en="Syringe 1 ml")
     assert _figure(body, f"handed-out-{syringe.pk}") == f"Sprøyte 1 ml 3 {syringe.get_unit_display()}"
 
