@@ -1,4 +1,4 @@
-"""``setup_facility``: the starting settings and an opening count, asked or given, or every item plainly "count needed"."""
+"""``setup_facility``: the starting settings and an opening count, asked or given, or every item "count needed"."""
 
 from __future__ import annotations
 
