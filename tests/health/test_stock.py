@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from tests.support.pages import nb
+from tests.support.pages import marked_text, nb, t
 from visits.models import EquipmentItem, HandOut, StockBalance, StockMovement
 from visits.selectors.stock import ledger_level, stock_alerts, stock_lines
 from visits.services.contacts import contact_record
@@ -207,3 +207,25 @@ def test_two_submits_of_one_stocktake_at_once_count_once(facility, cast):
     assert errors == []
     assert StockMovement.objects.filter(stocktake=token).count() == 1
     assert level(item) in (100, 90)
+
+
+@pytest.mark.parametrize(
+    "role,url,testid", [("health", "/health/", "stock-alerts"), ("duty", "/floor/board/", "board-stock")]
+)
+def test_it_says_plainly_on_the_boards_that_a_new_installation_needs_counting(facility, client_for, role, url, testid):
+    text = marked_text(client_for(role).get(url).content, testid)
+    assert nb("never counted — count needed") in text and "Sprøyte 1 ml" in text
+    assert "Sprøyte 1 ml 0" not in text and "Sprøyte 1 ml: 0" not in text
+
+
+def test_it_shows_a_counted_item_below_its_warning_on_the_health_room_and_the_dashboard(facility, client_for, cast):
+    stock_count(item=syringes(), counted=120, reason="Opening count", by=cast["health"])
+    room = marked_text(client_for("health").get("/health/").content, "stock-alerts")
+    dashboard = marked_text(client_for("coordinator").get("/dashboard/").content, "stock-alerts")
+    for text in (room, dashboard):
+        assert f"Sprøyte 1 ml: 120 ({t('below %(threshold)s', threshold=200)})" in text
+
+
+def test_the_stock_page_says_never_counted_instead_of_low(facility, client_for):
+    table = marked_text(client_for("health").get("/health/stock/").content, "stock-table")
+    assert nb("Never counted — count needed") in table and nb("Low") not in table
