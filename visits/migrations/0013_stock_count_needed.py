@@ -4,6 +4,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# SQLite rebuilds a table to add a check constraint (and a column with a default) and drops its
+# triggers: the floor's counter (0009) is put back on the stock level's table. PostgreSQL alters in place.
+BUMP = (
+    "INSERT INTO visits_floorstate (id, version) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET version = visits_floorstate.version + 1"
+)
+REBUILT = ["visits_stockbalance"]
+
+
+def floor_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    run = schema_editor.execute
+    for table in REBUILT:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            run(f"DROP TRIGGER IF EXISTS floor_changed_{table}_{event.lower()}")
+            run(f"CREATE TRIGGER floor_changed_{table}_{event.lower()} AFTER {event} ON {table} BEGIN {BUMP}; END")
+
+
 def flag_from_the_ledger(apps, schema_editor):
     """Every level starts flagged (the field's default); an item counted before, and not below zero since,
     is trusted, and its last count's time is kept."""
@@ -25,6 +44,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Going back, this runs last: the triggers go back on the table as 0012 left it.
+        migrations.RunPython(migrations.RunPython.noop, floor_triggers),
         migrations.AddField(
             model_name='stockbalance',
             name='count_needed',
@@ -49,4 +70,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(condition=models.Q(('stocktake__isnull', False)), fields=('stocktake', 'item'), name='one_count_per_item_per_stocktake'),
         ),
         migrations.RunPython(flag_from_the_ledger, migrations.RunPython.noop),
+        migrations.RunPython(floor_triggers, migrations.RunPython.noop),
     ]
