@@ -306,3 +306,36 @@ class CountForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Item"), queryset=EquipmentItem.objects.filter(enabled=True))
     counted = forms.IntegerField(label=_("Counted in stock"), min_value=0, max_value=100_000)
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class StocktakeForm(forms.Form):
+    """Every item's count in one form: blank where an item was not counted this time, one reason for all.
+
+    The token names this stocktake: a second submit of the same form is recognised, not counted twice.
+    """
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("For example: weekly count."))
+
+    def __init__(self, *args, items: list[EquipmentItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[self.field_name(item)] = forms.IntegerField(
+                label=item.label, required=False, min_value=0, max_value=100_000
+            )
+
+    @staticmethod
+    def field_name(item: EquipmentItem) -> str:
+        return f"count_{item.pk}"
+
+    def counts(self) -> dict[EquipmentItem, int]:
+        """The items counted (their field not blank), with what was counted."""
+        found = {item: self.cleaned_data.get(self.field_name(item)) for item in self.items}
+        return {item: counted for item, counted in found.items() if counted is not None}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.counts():
+            raise forms.ValidationError(_("Enter the count of at least one item."), code="nothing_counted")
+        return cleaned

@@ -97,6 +97,8 @@ MATRIX: dict[str, Rule] = {
     "health:stock": Rule("DDAAADDL", "MMMMMMML"),
     "health:stock-delivery": Rule("MMMMMMML", "DDAADDDL"),
     "health:stock-count": Rule("MMMMMMML", "DDAADDDL"),
+    "health:stocktake": Rule("DDAADDDL", "DDAADDDL"),
+    "health:stocktake-result": Rule("DDAAADDL", "MMMMMMML"),
     "health:emergency-open": Rule("MMMMMMML", "AAAADDDL"),
     "health:emergency-open-unknown": Rule("AAAADDDL", "AAAADDDL"),
     "health:emergency-link": Rule("MMMMMMML", "DDAADDDL"),

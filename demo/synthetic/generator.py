@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from demo.defaults import facility_load_defaults
-from visits.models import Booth, Client, Room, StockBalance
+from visits.models import Booth, Client, Room, StockBalance, StockMovement
 
 from . import extras
 from .calendar import Day, allocate, arrival_times, open_days
@@ -209,8 +210,20 @@ def generate_history(
     finally:
         writer.end()
     with transaction.atomic():
+        # The history counts each item it hands out every month: the last count is when it was counted.
+        last_counts = dict(
+            StockMovement.objects.filter(kind=StockMovement.Kind.COUNT)
+            .values("item_id")
+            .annotate(last=Max("at"))
+            .order_by()
+            .values_list("item_id", "last")
+        )
         for item_id, level in stock.levels.items():
-            StockBalance.objects.update_or_create(item_id=item_id, defaults={"level": level})
+            counted_at = last_counts.get(item_id)
+            StockBalance.objects.update_or_create(
+                item_id=item_id,
+                defaults={"level": level, "counted_at": counted_at, "count_needed": counted_at is None or level < 0},
+            )
     progress("  refreshing the planner's statistics ...")
     writer.analyze()
     return Summary(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,13 +17,13 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from core.days import day_start
 from health import services
-from health.forms import CountForm, DeliveryForm, HealthServiceForm, OpenEmergencyForm
+from health.forms import CountForm, DeliveryForm, HealthServiceForm, OpenEmergencyForm, StocktakeForm
 from health.selectors import client_health_history, open_emergencies, services_today, visits_in_health_room
 from staff.permissions import permission_required, station_required
 from staff.requests import StaffRequest
 from visits.models import Client
-from visits.selectors.stock import stock_lines
-from visits.services.stock import stock_count, stock_deliver
+from visits.selectors.stock import stock_alerts, stock_lines, stocktake
+from visits.services.stock import stock_count, stock_deliver, stock_take
 
 
 @require_GET
@@ -37,7 +40,7 @@ def room(request: StaffRequest) -> HttpResponse:
             "in_room": visits_in_health_room(),
             "services_today": services_today(day_start(now)),
             "open_form": OpenEmergencyForm(),
-            "stock_alerts": [line for line in stock_lines() if line.low or line.needs_count],
+            "stock_alerts": stock_alerts(),
         },
     )
 
@@ -135,3 +138,48 @@ def stock_count_view(request: StaffRequest) -> HttpResponse:
             )
             return redirect("health:stock")
     return _render_stock(request, count_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("visits.add_stockmovement")
+def stocktake_view(request: StaffRequest) -> HttpResponse:
+    """Count every item at once: the ledger's level beside an input for each, one reason for the whole."""
+    lines = stock_lines()
+    items = [line.item for line in lines]
+    if request.method == "POST":
+        form = StocktakeForm(request.POST, items=items)
+        if form.is_valid():
+            token = form.cleaned_data["token"]
+            try:
+                stock_take(counts=form.counts(), reason=form.cleaned_data["reason"], token=token, by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except IntegrityError:  # the same form, counted meanwhile by another submit: it is recorded
+                return redirect("health:stocktake-result", token=token)
+            else:
+                messages.success(request, _("Stocktake recorded."))
+                return redirect("health:stocktake-result", token=token)
+        status = 400
+    else:
+        form = StocktakeForm(initial={"token": uuid.uuid4()}, items=items)
+        status = 200
+    return render(
+        request,
+        "health/stocktake.html",
+        {
+            "active_station": "health",
+            "form": form,
+            "rows": [(line, form[StocktakeForm.field_name(line.item)]) for line in lines],
+        },
+        status=status,
+    )
+
+
+@require_GET
+@permission_required("visits.view_stockmovement")
+def stocktake_result(request: StaffRequest, token: uuid.UUID) -> HttpResponse:
+    """A recorded stocktake: per item the ledger's level, what was counted, and the difference."""
+    found = stocktake(token)
+    if found is None:
+        raise Http404
+    return render(request, "health/stocktake_result.html", {"active_station": "health", "stocktake": found})

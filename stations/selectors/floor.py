@@ -32,6 +32,7 @@ from visits.models import (
     Visit,
 )
 from visits.models.rooms import CHECK_GRACE
+from visits.selectors.capacity import Occupancy, occupancy
 from visits.selectors.facility import opening_hours_on
 from visits.selectors.settings import (
     booths_in_use,
@@ -155,6 +156,17 @@ class FloorBoard:
     # Open emergencies show in red on every board until closed; low stock shows for a count or order.
     emergencies: list = field(default_factory=list)
     stock_alerts: list = field(default_factory=list)
+    # The waiting room (the queue) and the observation room against their capacity, once per board.
+    occupancy: dict[str, Occupancy] = field(default_factory=dict)
+
+    @property
+    def stock_uncounted(self) -> list:
+        """Items never counted: named together, since a new installation has every item so."""
+        return [line for line in self.stock_alerts if line.never_counted]
+
+    @property
+    def stock_counted_alerts(self) -> list:
+        return [line for line in self.stock_alerts if not line.never_counted]
 
     @cached_property  # asked on every card
     def emergency_clients(self) -> set[int]:
@@ -328,6 +340,7 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False,
         kit=list(enabled_equipment()),
         emergencies=open_emergencies(),
         stock_alerts=stock_alerts(),
+        occupancy=occupancy(waiting=len(rows[Visit.Location.QUEUE]), observation=len(observations)),
     )
     if with_left_open:
         board.left_open, board.after_hours = _left_open(visits, now)

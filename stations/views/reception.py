@@ -18,7 +18,8 @@ from staff.requests import StaffRequest
 from stations.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
 from stations.selectors.client_card import client_card
 from visits import codes
-from visits.models import Client, Substance
+from visits.models import Client, Substance, Visit
+from visits.selectors.capacity import occupancy
 from visits.selectors.checkin import substance_list
 from visits.selectors.clients import client_near_matches_for_query, client_search
 from visits.selectors.facility import today_hours
@@ -54,6 +55,7 @@ def reception(request: StaffRequest) -> HttpResponse:
     if search and search["exact"] is not None and request.GET.get("go"):
         return redirect("visits:client-detail", pk=search["exact"].pk)
     now = timezone.now()
+    inside = visits_open()
     return render(
         request,
         "visits/reception.html",
@@ -61,7 +63,11 @@ def reception(request: StaffRequest) -> HttpResponse:
             "active_station": "reception",
             "form": form,
             "search": search,
-            "inside": visits_open(),
+            "inside": inside,
+            "occupancy": occupancy(
+                waiting=sum(visit.location == Visit.Location.QUEUE for visit in inside),
+                observation=sum(visit.location == Visit.Location.OBSERVATION for visit in inside),
+            ),
             "today": reception_today(now),
             "hours": today_hours(now),
             "now": now,

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from staff.models import User
 from staff.roles import _SETTINGS_MODELS, GROUP_NAMES, Role
 from tests.support.pages import log_in
+from visits.selectors.stock import stock_lines
 
 
 @pytest.fixture(autouse=True)
@@ -47,10 +48,12 @@ def test_it_creates_no_client_data(db):
         for model in apps.get_models()
         if model._meta.app_label in {"visits", "counseling", "staff"}
         # The demo roster (this week's shifts for the demo accounts, and their history) is staff data,
-        # not client data; the floor's change counter is a number.
+        # not client data; the floor's change counter is a number; the opening count of the stock is the
+        # equipment's.
         and model._meta.label_lower
         not in settings_models
         | {"staff.user", "duty.shift", "duty.historicalshift", "duty.shiftassignment", "visits.floorstate"}
+        | {"visits.stockmovement", "visits.stockbalance"}
         and model.objects.exists()
     ]
     assert filled == []
@@ -116,3 +119,10 @@ def test_it_loads_the_facility_settings(db):
     load_demo("--password", "demo-password-123")
 
     assert apps.get_model("visits", "Booth").objects.count() == 6
+
+
+def test_it_shows_counted_stock_not_count_needed(db):
+    load_demo("--password", "demo-password-123")
+
+    lines = stock_lines()
+    assert lines and not [line.item.name for line in lines if line.needs_count or line.low]

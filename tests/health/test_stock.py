@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
-from tests.support.pages import nb
-from visits.models import EquipmentItem, HandOut, StockMovement
+from tests.support.pages import marked_text, nb, t
+from visits.models import EquipmentItem, HandOut, StockBalance, StockMovement
 from visits.selectors.stock import ledger_level, stock_alerts, stock_lines
 from visits.services.contacts import contact_record
-from visits.services.stock import stock_count, stock_deliver
+from visits.services.stock import stock_count, stock_deliver, stock_take
 
 pytestmark = pytest.mark.django_db
 
@@ -43,20 +44,21 @@ def test_it_computes_the_level_from_deliveries_hand_outs_and_counts(facility, ca
 
 def test_it_hands_out_past_the_recorded_stock_and_flags_the_item_for_a_count(facility, cast):
     item = syringes()
-    stock_deliver(item=item, quantity=3, by=cast["health"])
+    stock_count(item=item, counted=3, reason="Opening count", by=cast["health"])
+    assert item not in [line.item for line in stock_alerts() if line.needs_count]
     hand_out(cast["reception"], item, 10)
     assert HandOut.objects.filter(item=item).count() == 1
     assert level(item) == -7
-    assert [line.item for line in stock_alerts() if line.needs_count] == [item]
+    assert [line.item for line in stock_alerts() if line.needs_count and not line.never_counted] == [item]
     stock_count(item=item, counted=40, reason="Found a box in the drawer", by=cast["health"])
     assert level(item) == 40
-    assert item not in [line.item for line in stock_alerts()]
+    assert item not in [line.item for line in stock_alerts() if line.needs_count]
 
 
 def test_it_warns_below_the_threshold(facility, cast):
     item = syringes()
     EquipmentItem.objects.filter(pk=item.pk).update(low_stock_threshold=100)
-    stock_deliver(item=item, quantity=99, by=cast["health"])
+    stock_count(item=item, counted=99, reason="Opening count", by=cast["health"])
     assert [line.item for line in stock_alerts() if line.low] == [item]
 
 
@@ -125,3 +127,105 @@ def test_it_books_concurrent_hand_outs_each_exactly_once(facility, cast):
     assert HandOut.objects.filter(item=item).count() == workers * per_worker
     assert level(item) == 1000 - workers * per_worker * 2
     assert ledger_level(item) == level(item)
+
+
+def needs_count(item: EquipmentItem) -> bool:
+    return next(line.needs_count for line in stock_lines() if line.item == item)
+
+
+def test_it_flags_every_item_of_a_new_installation_as_never_counted_not_low(facility):
+    lines = stock_lines()
+    assert lines and all(line.needs_count and line.never_counted for line in lines)
+    assert not [line for line in lines if line.low]
+    assert [line.item for line in stock_alerts()] == [line.item for line in lines]
+
+
+def test_it_gives_the_default_items_a_low_stock_warning(facility):
+    thresholds = dict(EquipmentItem.objects.values_list("name_en", "low_stock_threshold"))
+    assert thresholds["Syringe 1 ml"] == 200 and thresholds["Needle"] == 400
+    assert all(thresholds.values())
+
+
+def test_a_delivery_never_clears_count_needed(facility, cast):
+    item = syringes()
+    stock_deliver(item=item, quantity=500, by=cast["health"])
+    assert needs_count(item) and level(item) == 500
+
+
+def test_a_delivery_after_a_negative_level_keeps_the_flag(facility, cast):
+    item = syringes()
+    stock_count(item=item, counted=2, reason="Opening count", by=cast["health"])
+    hand_out(cast["reception"], item, 5)
+    stock_deliver(item=item, quantity=500, by=cast["health"])
+    assert level(item) == 497 and needs_count(item)
+
+
+def test_a_count_clears_count_needed_and_keeps_when(facility, cast):
+    item = syringes()
+    stock_count(item=item, counted=300, reason="Opening count", by=cast["health"])
+    line = next(line for line in stock_lines() if line.item == item)
+    assert not line.needs_count and line.counted_at is not None
+
+
+def test_a_hand_out_to_zero_is_no_reason_to_count_but_below_zero_is(facility, cast):
+    item = syringes()
+    stock_count(item=item, counted=3, reason="Opening count", by=cast["health"])
+    hand_out(cast["reception"], item, 3)
+    assert level(item) == 0 and not needs_count(item)
+    hand_out(cast["reception"], item, 1)
+    assert level(item) == -1 and needs_count(item)
+
+
+def test_the_database_refuses_a_negative_level_without_the_flag(facility, cast):
+    item = syringes()
+    stock_count(item=item, counted=3, reason="Opening count", by=cast["health"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StockBalance.objects.filter(item=item).update(level=-1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_of_one_stocktake_at_once_count_once(facility, cast):
+    item = syringes()
+    token = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def submit(counted):
+        try:
+            barrier.wait()
+            stock_take(counts={item: counted}, reason="Weekly count", token=token, by=cast["health"])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in (100, 90)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert StockMovement.objects.filter(stocktake=token).count() == 1
+    assert level(item) in (100, 90)
+
+
+@pytest.mark.parametrize(
+    "role,url,testid", [("health", "/health/", "stock-alerts"), ("duty", "/floor/board/", "board-stock")]
+)
+def test_it_says_plainly_on_the_boards_that_a_new_installation_needs_counting(facility, client_for, role, url, testid):
+    text = marked_text(client_for(role).get(url).content, testid)
+    assert nb("never counted — count needed") in text and "Sprøyte 1 ml" in text
+    assert "Sprøyte 1 ml 0" not in text and "Sprøyte 1 ml: 0" not in text
+
+
+def test_it_shows_a_counted_item_below_its_warning_on_the_health_room_and_the_dashboard(facility, client_for, cast):
+    stock_count(item=syringes(), counted=120, reason="Opening count", by=cast["health"])
+    room = marked_text(client_for("health").get("/health/").content, "stock-alerts")
+    dashboard = marked_text(client_for("coordinator").get("/dashboard/").content, "stock-alerts")
+    for text in (room, dashboard):
+        assert f"Sprøyte 1 ml: 120 ({t('below %(threshold)s', threshold=200)})" in text
+
+
+def test_the_stock_page_says_never_counted_instead_of_low(facility, client_for):
+    table = marked_text(client_for("health").get("/health/stock/").content, "stock-table")
+    assert nb("Never counted — count needed") in table and nb("Low") not in table

@@ -113,3 +113,11 @@ def booths_in_use(kinds: tuple[str, ...]) -> tuple:
 
     booths = Booth.objects.filter(active=True, room__active=True, room__kind__in=kinds).select_related("room")
     return kept(("booths", kinds), lambda: tuple(booths))
+
+
+def room_capacities() -> dict[str, int]:
+    """The capacity of each room in use, by kind (the boards show the waiting and observation rooms' against
+    who is there)."""
+    from visits.models import Room
+
+    return kept("room_capacities", lambda: dict(Room.objects.filter(active=True).values_list("kind", "capacity")))

@@ -60,18 +60,19 @@ DEFAULT_ROUTES = [
     ("Sniffing", "Snorting", False, 30, 15),
 ]
 DEFAULT_EQUIPMENT = [
-    # Norwegian, English, unit, in the default kit
-    ("Sprøyte 1 ml", "Syringe 1 ml", EquipmentItem.Unit.PIECE, 1),
-    ("Kanyle", "Needle", EquipmentItem.Unit.PIECE, 2),
-    ("Kokekar", "Cooker", EquipmentItem.Unit.PIECE, 1),
-    ("Filter", "Filter", EquipmentItem.Unit.PIECE, 1),
-    ("Sterilt vann", "Sterile water", EquipmentItem.Unit.PIECE, 1),
-    ("Spritserviett", "Alcohol swab", EquipmentItem.Unit.PIECE, 2),
-    ("Askorbinsyre", "Ascorbic acid", EquipmentItem.Unit.PIECE, 1),
-    ("Stasebånd", "Tourniquet", EquipmentItem.Unit.PIECE, 0),
-    ("Folie til røyking", "Smoking foil", EquipmentItem.Unit.PACK, 0),
-    ("Kondomer", "Condoms", EquipmentItem.Unit.PIECE, 0),
-    ("Nalokson nesespray", "Naloxone nasal spray", EquipmentItem.Unit.PACK, 0),
+    # Norwegian, English, unit, in the default kit, low-stock warning below. The warnings suit a facility
+    # of about 100 visits a day: two days of what the kits and walk-ins take, time to order more.
+    ("Sprøyte 1 ml", "Syringe 1 ml", EquipmentItem.Unit.PIECE, 1, 200),
+    ("Kanyle", "Needle", EquipmentItem.Unit.PIECE, 2, 400),
+    ("Kokekar", "Cooker", EquipmentItem.Unit.PIECE, 1, 200),
+    ("Filter", "Filter", EquipmentItem.Unit.PIECE, 1, 200),
+    ("Sterilt vann", "Sterile water", EquipmentItem.Unit.PIECE, 1, 200),
+    ("Spritserviett", "Alcohol swab", EquipmentItem.Unit.PIECE, 2, 400),
+    ("Askorbinsyre", "Ascorbic acid", EquipmentItem.Unit.PIECE, 1, 200),
+    ("Stasebånd", "Tourniquet", EquipmentItem.Unit.PIECE, 0, 50),
+    ("Folie til røyking", "Smoking foil", EquipmentItem.Unit.PACK, 0, 20),
+    ("Kondomer", "Condoms", EquipmentItem.Unit.PIECE, 0, 100),
+    ("Nalokson nesespray", "Naloxone nasal spray", EquipmentItem.Unit.PACK, 0, 20),
 ]
 
 
@@ -121,8 +122,15 @@ def visits_load_defaults() -> Facility:
         )
     if not EquipmentItem.objects.exists():
         EquipmentItem.objects.bulk_create(
-            EquipmentItem(name=name, name_en=name_en, unit=unit, default_kit_quantity=kit, position=position)
-            for position, (name, name_en, unit, kit) in enumerate(DEFAULT_EQUIPMENT)
+            EquipmentItem(
+                name=name,
+                name_en=name_en,
+                unit=unit,
+                default_kit_quantity=kit,
+                low_stock_threshold=threshold,
+                position=position,
+            )
+            for position, (name, name_en, unit, kit, threshold) in enumerate(DEFAULT_EQUIPMENT)
         )
     settings_changed()  # bulk_create sends no signal: the processes must read the settings again
     return facility

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from demo.defaults import facility_load_defaults
+from demo.stock import demo_stock_count
 from demo.synthetic import generate_history
 from duty.services.roster import demo_roster_create, staffing_minimums_load_defaults
 from staff.models import User
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  password: {password}")
         if history > 0:
             self._history(history)
+        # After the history, which counts the items it hands out: the rest get an opening count.
+        demo_stock_count(by=User.objects.get(username="coordinator"))
 
     def _history(self, visits: int) -> None:
         if Visit.objects.exists():
