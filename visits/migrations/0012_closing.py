@@ -3,6 +3,24 @@
 import django.core.validators
 from django.db import migrations, models
 
+# SQLite rebuilds the visit table to add a column and drops its triggers: the floor's counter (0009)
+# is put back on it. PostgreSQL alters in place and keeps them.
+BUMP = (
+    "INSERT INTO visits_floorstate (id, version) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET version = visits_floorstate.version + 1"
+)
+REBUILT = ["visits_visit"]
+
+
+def floor_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    run = schema_editor.execute
+    for table in REBUILT:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            run(f"DROP TRIGGER IF EXISTS floor_changed_{table}_{event.lower()}")
+            run(f"CREATE TRIGGER floor_changed_{table}_{event.lower()} AFTER {event} ON {table} BEGIN {BUMP}; END")
+
 
 class Migration(migrations.Migration):
 
@@ -11,6 +29,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Going back, this runs last: the triggers go back on the table as 0011 left it.
+        migrations.RunPython(migrations.RunPython.noop, floor_triggers),
         migrations.AddField(
             model_name='facility',
             name='closing_warning_minutes',
@@ -21,4 +41,5 @@ class Migration(migrations.Migration):
             name='end_reason',
             field=models.CharField(blank=True, choices=[('closing', 'Left at closing'), ('transferred', 'Transferred (ambulance, hospital, police)'), ('unnoticed', 'Left without checking out'), ('overnight', 'Closed automatically overnight'), ('other', 'Other reason')], max_length=12, verbose_name='closed because'),
         ),
+        migrations.RunPython(floor_triggers, migrations.RunPython.noop),
     ]
