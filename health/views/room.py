@@ -155,10 +155,10 @@ def stocktake_view(request: StaffRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             except IntegrityError:  # the same form, counted meanwhile by another submit: it is recorded
-                return redirect("health:stocktake-result", token=token)
+                return redirect("health:stocktake-result", stocktake_id=token)
             else:
                 messages.success(request, _("Stocktake recorded."))
-                return redirect("health:stocktake-result", token=token)
+                return redirect("health:stocktake-result", stocktake_id=token)
         status = 400
     else:
         form = StocktakeForm(initial={"token": uuid.uuid4()}, items=items)
@@ -177,9 +177,9 @@ def stocktake_view(request: StaffRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("visits.view_stockmovement")
-def stocktake_result(request: StaffRequest, token: uuid.UUID) -> HttpResponse:
+def stocktake_result(request: StaffRequest, stocktake_id: uuid.UUID) -> HttpResponse:
     """A recorded stocktake: per item the ledger's level, what was counted, and the difference."""
-    found = stocktake(token)
+    found = stocktake(stocktake_id)
     if found is None:
         raise Http404
     return render(request, "health/stocktake_result.html", {"active_station": "health", "stocktake": found})

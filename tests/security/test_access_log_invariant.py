@@ -92,7 +92,11 @@ RECORD_BY_SEGMENT: dict[str, type[models.Model]] = {
     "incidents": Incident,
 }
 # Other path parameters: the values each page acts on.
-VALUES_BY_PARAMETER = {"what": ["ambulance_arrived", "police"]}
+# A stocktake's result shows counts of equipment, no client: any stocktake will do, one that is not there too.
+VALUES_BY_PARAMETER = {
+    "what": ["ambulance_arrived", "police"],
+    "stocktake_id": ["00000000-0000-4000-8000-000000000000"],
+}
 
 # Ending the session shows no record, and would log the viewer out for the requests after it.
 NOT_POSTED = {"staff:logout", "staff:switch-user", "admin:logout"}
