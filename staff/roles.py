@@ -69,7 +69,8 @@ def _model_perms(
 
 
 def _admin_permissions() -> list[str]:
-    perms = ["staff.use_admin"]
+    # The close-out too: a manager closing the day when no duty officer did.
+    perms = ["staff.use_admin", "visits.close_visit_after_hours"]
     perms += _model_perms("staff", "user", ("add", "change", "view"))
     perms += _model_perms("auth", "group", ("view",))
     # Wall displays are revoked, never deleted: when and from where each was last seen stays on record.
