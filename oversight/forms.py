@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import BoundedDateField
 from staff.models import User
+from staff.services.accounts import SYSTEM_USERNAME
 from visits.models import Client
 
 
@@ -24,7 +25,8 @@ class ClientCodeForm(forms.Form):
 class AccessReviewForm(forms.Form):
     user = forms.ModelChoiceField(
         label=_("Staff member"),
-        queryset=User.objects.order_by("username"),
+        # Everyone who ever had an account, but not the system's own (it reads no records).
+        queryset=User.objects.exclude(username=SYSTEM_USERNAME).order_by("username"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -149,7 +149,10 @@ MATRIX: dict[str, Rule] = {
     "visits:observation-release": Rule("MMMMMMML", "DDAADDDL"),
     "visits:visit-move": Rule("MMMMMMML", "AAAADDDL"),
     "visits:visit-check-out": Rule("MMMMMMML", "ADAADDDL"),
-    "visits:visit-close": Rule("MMMMMMML", "DDDADDDL"),
+    # The close-out at closing: the duty officer's, and the administrator's (the facility's manager).
+    "visits:close-out": Rule("DDDADADL", "MMMMMMML"),
+    "visits:close-out-all": Rule("MMMMMMML", "DDDADADL"),
+    "visits:visit-close": Rule("MMMMMMML", "DDDADADL"),
     # A wall display's board: its token (a cookie), never a staff login; without one, the 403 page.
     "visits:display": Rule("DDDDDDDD", "MMMMMMMM"),
     "visits:display-board": Rule("DDDDDDDD", "MMMMMMMM"),

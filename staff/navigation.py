@@ -30,6 +30,7 @@ STATIONS: list[Station] = [
     Station("injection", _("Injection"), "visits:injection", "staff.use_injection"),
     Station("observation", _("Observation"), "visits:observation", "staff.use_observation"),
     Station("floor", _("Floor"), "visits:floor", "staff.use_floor"),
+    Station("close-out", _("Close-out"), "visits:close-out", "visits.close_visit_after_hours"),
     Station("incidents", _("Incidents"), "staff:incident-list", "visits.view_incident"),
     Station("handover", _("Handover"), "staff:handover-list", "duty.view_handover"),
     Station("dashboard", _("Dashboard"), "reports:dashboard", "staff.view_dashboard"),

@@ -69,8 +69,9 @@ def _model_perms(
 
 
 def _admin_permissions() -> list[str]:
-    # The day sheet's figures and stock; the client rows on it are for the roles that work with clients.
-    perms = ["staff.use_admin", "reports.view_day_sheet"]
+    # The day sheet's figures and stock (the client rows on it are for the roles that work with clients),
+    # and the close-out: a manager closing the day when no duty officer did.
+    perms = ["staff.use_admin", "reports.view_day_sheet", "visits.close_visit_after_hours"]
     perms += _model_perms("staff", "user", ("add", "change", "view"))
     perms += _model_perms("auth", "group", ("view",))
     # Wall displays are revoked, never deleted: when and from where each was last seen stays on record.

@@ -1,4 +1,4 @@
-"""Forms of the injection room, the observation room and the floor board: they only validate.
+"""Forms of the injection room, the observation room, the floor board and the close-out: they only validate.
 
 The boards lay these forms out by hand, compactly, because the board is re-sent every few seconds
 and must stay small; the services do the writing.
@@ -18,7 +18,7 @@ from core.forms import ReadOnceModelChoiceField
 from visits.models import Booth, EquipmentItem, ObservationCheck, Route, Substance, Visit
 from visits.selectors.settings import active_booths, enabled_routes, enabled_substances
 from visits.services.contacts import MAX_QUANTITY
-from visits.services.rooms import BOOTH_END_TO, MOVABLE, RELEASE_TO
+from visits.services.rooms import BOOTH_END_TO, CLOSE_OUT_REASONS, MOVABLE, RELEASE_TO
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -92,8 +92,23 @@ class CheckOutForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
 
-class CloseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
+class CloseOutForm(forms.Form):
+    """A visit closed at close-out, or all of them: the reason, and a note ("other" needs one)."""
+
+    reason = forms.TypedChoiceField(
+        label=_("Reason"),
+        choices=[(reason.value, reason.label) for reason in CLOSE_OUT_REASONS],
+        error_messages={
+            "required": _("Choose a reason for closing the visit."),
+            "invalid_choice": _("Choose a reason for closing the visit."),
+        },
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    # The visits the page listed: "close all" closes those, never one checked in since.
+    visits = forms.CharField(required=False)
+
+    def clean_visits(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["visits"].split(",") if pk.strip().isdigit()][:1000]
 
 
 class HandOutForm(forms.Form):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from staff.views import displays
-from stations.views import bans, display, floor, injection, observation, reception, timeline
+from stations.views import bans, close_out, display, floor, injection, observation, reception, timeline
 
 # The station pages keep the names they had in the visits app ("visits:reception" ...).
 app_name = "visits"
@@ -33,7 +33,9 @@ urlpatterns = [
     path("observations/<int:pk>/release/", observation.observation_release_view, name="observation-release"),
     path("visits/<int:pk>/move/", floor.visit_move_view, name="visit-move"),
     path("visits/<int:pk>/check-out/", floor.visit_check_out_view, name="visit-check-out"),
-    path("visits/<int:pk>/close/", floor.visit_close_view, name="visit-close"),
+    path("close-out/", close_out.close_out, name="close-out"),
+    path("close-out/all/", close_out.close_out_all_view, name="close-out-all"),
+    path("visits/<int:pk>/close/", close_out.visit_close_out_view, name="visit-close"),
 ]
 
 # The client timeline, linked from the interview room, keeps its address and its name there

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from staff.models import User
+
+# The account the software itself acts as (the overnight close of visits left open): inactive, with no
+# usable password and no role, so it cannot log in and appears in no staff list, roster or responder list.
+SYSTEM_USERNAME = "system"
+
+
+@transaction.atomic
+def system_account() -> User:
+    """The system's own account, created on first use."""
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is not None:
+        return user
+    user = User(username=SYSTEM_USERNAME, first_name="System", is_active=False)
+    user.set_unusable_password()
+    # The log of administrative changes names the account itself as its creator, not whoever's request
+    # happened to need it first.
+    user._admin_audit_by = user  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # created by another request meanwhile
+        return User.objects.get(username=SYSTEM_USERNAME)
+    return user
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The live floor board, and moving a client between rooms, checking out, closing after hours."""
+"""The live floor board, and moving a client between rooms and checking out."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import permission_required, station_required
 from staff.requests import StaffRequest
-from stations.room_forms import CheckOutForm, CloseForm, MoveForm, error_text
+from stations.room_forms import CheckOutForm, MoveForm, error_text
 from stations.views.boards import poll_board, render_page
 from visits.board_actions import answer, message_of
 from visits.models import Visit
-from visits.services.rooms import visit_check_out, visit_close_after_hours, visit_move
+from visits.services.rooms import visit_check_out, visit_move
 
 
 @require_GET
@@ -56,17 +56,3 @@ def visit_check_out_view(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return answer(request, error=message_of(error))
     return answer(request, notice=_("%(code)s is checked out.") % {"code": visit.client.code})
-
-
-@require_POST
-@permission_required("visits.close_visit_after_hours")
-def visit_close_view(request: StaffRequest, pk: int) -> HttpResponse:
-    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        return answer(request, error=_("Give a reason for closing the visit."))
-    try:
-        visit_close_after_hours(visit=visit, reason=form.cleaned_data["reason"], by=request.user)
-    except ValidationError as error:
-        return answer(request, error=message_of(error))
-    return answer(request, notice=_("The visit of %(code)s is closed.") % {"code": visit.client.code})

@@ -1,4 +1,4 @@
-"""Moving a client between the queue and the rooms, checking out, and closing visits left open."""
+"""Moving a client between the queue and the rooms, checking out, and the visits left open on the board."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext, override
 
 from stations.selectors.floor import floor_board
-from tests.support.pages import section, t
+from tests.support.pages import marked_text, section, t
 from tests.support.rooms import checked_in, in_booth, in_observation
 from tests.support.time import NOON_2024 as NOON
-from visits.models import BoothSession, Observation, Visit, VisitEvent
+from visits.models import BoothSession, Visit, VisitEvent
 from visits.services.checkin import visit_check_in
-from visits.services.rooms import visit_check_out, visit_close_after_hours, visit_move
+from visits.services.rooms import visit_check_out, visit_move
 
 pytestmark = pytest.mark.django_db
 LATER = NOON + dt.timedelta(minutes=5)
@@ -122,22 +123,6 @@ def test_it_lists_yesterdays_visits_the_next_morning(cast):
     assert [v.pk for v in board.left_open] == [visit.pk]
 
 
-def test_it_closes_a_visit_left_open_at_the_closing_time_with_the_reason(cast):
-    observation = in_observation("AB1985M", cast["health"])
-    visit_close_after_hours(visit=observation.visit, by=cast["duty"], reason="left unnoticed", now=AFTER_CLOSING)
-    visit = Visit.objects.get(pk=observation.visit_id)
-    closing = NOON.replace(hour=21, minute=30)
-    assert (visit.ended_at, visit.ended_by) == (closing, cast["duty"])
-    assert "left unnoticed" in visit.end_note
-    assert Observation.objects.get(pk=observation.pk).ended_at == closing
-
-
-def test_it_needs_a_reason_to_close_a_visit_left_open(cast):
-    visit = checked_in("AB1985M", cast["reception"])
-    with pytest.raises(ValidationError):
-        visit_close_after_hours(visit=visit, by=cast["duty"], reason="  ", now=AFTER_CLOSING)
-
-
 # The views ----------------------------------------------------------------------------------------
 
 
@@ -177,27 +162,15 @@ def test_it_rejects_get_on_check_out(client_for, cast):
 def test_it_shows_the_duty_officer_the_visits_left_open(client_for, cast):
     checked_in("AB1985M", cast["reception"], now=NOON)
     html = client_for("duty").get("/floor/").content.decode()
-    assert "AB1985M" in section(html, "left-open")
+    with override("nb"):
+        expected = ngettext(
+            "%(count)s visit left open after closing time.", "%(count)s visits left open after closing time.", 1
+        ) % {"count": 1}
+    assert expected in marked_text(html, "left-open")
+    assert 'href="/close-out/"' in html.split('data-testid="left-open"')[1].split("</p>")[0]
 
 
 @time_machine.travel(AFTER_CLOSING, tick=False)
 def test_it_does_not_show_reception_the_visits_left_open(client_for, cast):
     checked_in("AB1985M", cast["reception"], now=NOON)
     assert 'data-testid="left-open"' not in client_for("reception").get("/floor/").content.decode()
-
-
-@time_machine.travel(AFTER_CLOSING, tick=False)
-def test_it_lets_the_duty_officer_close_a_visit_left_open_from_the_board(client_for, cast):
-    visit = checked_in("AB1985M", cast["reception"], now=NOON)
-    html = (
-        client_for("duty")
-        .post(f"/visits/{visit.pk}/close/", {"reason": "left unnoticed", "panel": "floor"}, HTTP_HX_REQUEST="true")
-        .content.decode()
-    )
-    assert t("The visit of %(code)s is closed.", code="AB1985M") in html
-    assert 'data-testid="left-open"' not in html
-
-
-def test_it_forbids_reception_to_close_a_visit_left_open(client_for, cast):
-    visit = checked_in("AB1985M", cast["reception"])
-    assert client_for("reception").post(f"/visits/{visit.pk}/close/", {"reason": "x"}).status_code == 403

@@ -8,7 +8,13 @@ The same click arriving twice from the same staff member is answered with what t
 """
 
 from visits.services.rooms.booths import booth_assign, booth_end, visit_hand_out
-from visits.services.rooms.leaving import visit_check_out, visit_close_after_hours, visit_move
+from visits.services.rooms.closeout import (
+    CLOSE_OUT_REASONS,
+    visit_close_out,
+    visits_close_out_all,
+    visits_close_overnight,
+)
+from visits.services.rooms.leaving import visit_check_out, visit_move
 from visits.services.rooms.observation import observation_check_record, observation_release
 from visits.services.rooms.state import (
     BOOTH_END_TO,
@@ -19,6 +25,7 @@ from visits.services.rooms.state import (
 
 __all__ = [
     "BOOTH_END_TO",
+    "CLOSE_OUT_REASONS",
     "DOUBLE_SUBMIT_WINDOW",
     "MOVABLE",
     "RELEASE_TO",
@@ -27,7 +34,9 @@ __all__ = [
     "observation_check_record",
     "observation_release",
     "visit_check_out",
-    "visit_close_after_hours",
+    "visit_close_out",
     "visit_hand_out",
     "visit_move",
+    "visits_close_out_all",
+    "visits_close_overnight",
 ]

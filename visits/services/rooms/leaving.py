@@ -1,4 +1,4 @@
-"""Moving between the queue and the rooms, checking out, and closing visits left open."""
+"""Moving between the queue and the rooms, and checking out."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from visits.models import (
     Visit,
     VisitEvent,
 )
-from visits.selectors.facility import opening_hours_on
 from visits.services.rooms.state import (
     MOVABLE,
     close_open_timers,
@@ -65,24 +64,4 @@ def visit_check_out(*, visit: Visit, by: User, note: str = "", now: dt.datetime 
         raise ended_error(visit)
     close_open_timers(visit, by=by, now=now, note=note)
     end_visit(visit, at=now, by=by, note=note)
-    return visit
-
-
-@transaction.atomic
-def visit_close_after_hours(*, visit: Visit, by: User, reason: str, now: dt.datetime | None = None) -> Visit:
-    """Close a visit left open after closing time, with a reason; it ends at the day's closing time."""
-    now = now or timezone.now()
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Give a reason for closing the visit."), code="reason_required")
-    visit = lock_visit(visit)
-    if visit.ended_at is not None:
-        if visit.ended_by_id == by.pk and recent(visit.ended_at, now):
-            return visit
-        raise ended_error(visit)
-    hours = opening_hours_on(timezone.localdate(visit.checked_in_at))
-    ended_at = min(now, hours.closes) if hours is not None and hours.closes > visit.checked_in_at else now
-    note = _("Closed after closing time: %(reason)s") % {"reason": reason}
-    close_open_timers(visit, by=by, now=ended_at, note=note)
-    end_visit(visit, at=ended_at, by=by, note=note)
     return visit

@@ -126,14 +126,26 @@ def close_observation(observation: Observation, *, at: dt.datetime, by: User, re
     event(observation.visit, VisitEvent.Kind.RELEASED, at=at, by=by, location=released_to, note=reason)
 
 
-def end_visit(visit: Visit, *, at: dt.datetime, by: User, note: str) -> None:
+def end_visit(visit: Visit, *, at: dt.datetime, by: User, note: str, reason: str = "") -> None:
+    """End the visit; ``reason`` (``Visit.EndReason``) when it was closed other than by checking out."""
     visit.ended_at = max(at, visit.checked_in_at)
     visit.ended_by = by
     visit.end_note = note
+    visit.end_reason = reason
     visit.duration_seconds = duration_seconds(visit.checked_in_at, visit.ended_at)
     visit.location = Visit.Location.GONE
     visit.location_since = visit.ended_at
-    visit.save(update_fields=["ended_at", "ended_by", "end_note", "duration_seconds", "location", "location_since"])
+    visit.save(
+        update_fields=[
+            "ended_at",
+            "ended_by",
+            "end_note",
+            "end_reason",
+            "duration_seconds",
+            "location",
+            "location_since",
+        ]
+    )
     event(visit, VisitEvent.Kind.CHECKED_OUT, at=visit.ended_at, by=by, location=Visit.Location.GONE, note=note)
 
 
