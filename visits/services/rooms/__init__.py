@@ -7,7 +7,7 @@ word; whoever loses a race gets a ``ValidationError`` that says what happened, n
 The same click arriving twice from the same staff member is answered with what the first one did.
 """
 
-from visits.services.rooms.booths import booth_assign, booth_end, visit_hand_out
+from visits.services.rooms.booths import BoothPastClosing, booth_assign, booth_end, visit_hand_out
 from visits.services.rooms.leaving import visit_check_out, visit_close_after_hours, visit_move
 from visits.services.rooms.observation import observation_check_record, observation_release
 from visits.services.rooms.state import (
@@ -19,6 +19,7 @@ from visits.services.rooms.state import (
 
 __all__ = [
     "BOOTH_END_TO",
+    "BoothPastClosing",
     "DOUBLE_SUBMIT_WINDOW",
     "MOVABLE",
     "RELEASE_TO",
