@@ -241,6 +241,7 @@
     var box = document.getElementById("board-messages");
     if (box) {
       box.innerHTML = pendingMessage;
+      htmx.process(box); // a question in the message (assign a booth past closing?) posts like the board's forms
       window.clearTimeout(noticeTimer);
       noticeTimer = window.setTimeout(function () {
         box.querySelectorAll("[data-testid=board-notice]").forEach(function (notice) {
