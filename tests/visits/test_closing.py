@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import ngettext, override
 
 from staff.models import Display
 from staff.services.displays import display_create
@@ -203,6 +204,16 @@ def test_it_tells_reception_check_in_is_closed_before_opening(client_for, at_noo
 # A booth near closing: booth time and observation past closing ask for confirmation
 
 
+def past_closing(ends: str, minutes: int) -> str:
+    with override("nb"):
+        text = ngettext(
+            "Booth time and observation would end at %(ends)s, %(minutes)d minute after closing (%(closes)s).",
+            "Booth time and observation would end at %(ends)s, %(minutes)d minutes after closing (%(closes)s).",
+            minutes,
+        )
+    return text % {"ends": ends, "minutes": minutes, "closes": "21:30"}
+
+
 def _waiting(cast):
     return checked_in("AB1985M", cast["reception"], now=oslo(TUESDAY, 20, 0))
 
@@ -222,6 +233,7 @@ def test_it_does_not_assign_a_booth_past_closing_without_confirmation(cast, faci
             visit=visit, booth=None, route=injection(), substance=heroin(), by=cast["health"], now=oslo(TUESDAY, 20, 46)
         )
     assert refusal.value.past.minutes == 1
+    assert refusal.value.messages == [past_closing("21:31", 1)]
     visit.refresh_from_db()
     assert visit.location == Visit.Location.QUEUE
     assert not BoothSession.objects.exists()
@@ -255,12 +267,7 @@ def test_it_asks_on_the_board_when_and_by_how_much_booth_time_runs_past_closing(
 
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#board-messages"
-    assert marked_text(response.content, "assign-confirm-text") == t(
-        "Booth time and observation would end at %(ends)s, %(minutes)d minutes after closing (%(closes)s).",
-        ends="22:15",
-        minutes=45,
-        closes="21:30",
-    )
+    assert marked_text(response.content, "assign-confirm-text") == past_closing("22:15", 45)
     html = response.content.decode()
     assert nb("Assign anyway") in html and nb("Cancel") in html
     assert not BoothSession.objects.exists()
@@ -289,12 +296,7 @@ def test_it_asks_again_on_the_page_without_htmx(client_for, cast, at_noon):
     assert response.status_code == 302
     assert response.url.startswith(reverse("visits:injection") + f"?assign={visit.pk}&")
     page = health.get(response.url)
-    assert t(
-        "Booth time and observation would end at %(ends)s, %(minutes)d minutes after closing (%(closes)s).",
-        ends="22:14",
-        minutes=44,
-        closes="21:30",
-    ) == marked_text(page.content, "assign-confirm-text")
+    assert marked_text(page.content, "assign-confirm-text") == past_closing("22:14", 44)
     assert not BoothSession.objects.exists()
 
 
