@@ -103,3 +103,22 @@ def board_labels() -> dict[str, str]:
         "check-due": _check(CheckStatus.DUE) % marks,
         "check-overdue": _check(CheckStatus.OVERDUE) % marks,
     }
+
+
+# Closing, on every station: the time left is ticked by the browser from the same text, "{minutes}" where
+# the minutes go (static/js/timers.js, ``[data-closing]``).
+
+
+def closing_left_text(closes: str, minutes: int | str) -> str:
+    """The time left: "Closing at 21:30 — 24 min left"."""
+    return gettext("Closing at %(time)s — %(minutes)s min left") % {"time": closes, "minutes": minutes}
+
+
+def admission_closed_text(last_admission: str) -> str:
+    """After last admission: "Last admission was 21:00; check-in is closed"."""
+    return gettext("Last admission was %(time)s; check-in is closed") % {"time": last_admission}
+
+
+def closed_text(closes: str) -> str:
+    """After closing: "Closed at 21:30"."""
+    return gettext("Closed at %(time)s") % {"time": closes}

@@ -49,6 +49,8 @@ class BoothAssignForm(forms.Form):
     )
     started_at = forms.TimeField(label=_("Started at"), required=False, input_formats=["%H:%M", "%H:%M:%S"])
     kit = forms.BooleanField(label=_("Hand out the default kit"), required=False)
+    # "Assign anyway": sent by the question asked when booth time and observation would run past closing.
+    confirm = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +65,18 @@ class BoothAssignForm(forms.Form):
             return None
         day = timezone.localdate(now)
         return local_moment(day, time)
+
+    def values(self) -> dict[str, str]:
+        """What was chosen, as the fields of the form that asks to confirm it: "" for a field left empty."""
+        data = self.cleaned_data
+        started_at = data.get("started_at")
+        return {
+            "booth": str(data["booth"].pk) if data.get("booth") else "",
+            "route": str(data["route"].pk),
+            "substance": str(data["substance"].pk),
+            "started_at": started_at.strftime("%H:%M") if started_at else "",
+            "kit": "1" if data.get("kit") else "",
+        }
 
 
 class BoothEndForm(forms.Form):

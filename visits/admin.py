@@ -17,7 +17,7 @@ from visits.models import (
 
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
-    list_display = ("name", "owner", "due_soon_minutes")
+    list_display = ("name", "owner", "due_soon_minutes", "closing_warning_minutes")
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not Facility.objects.exists()

@@ -9,11 +9,13 @@ them are answered the same way, so the panels and the answer live here, below bo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from staff.navigation import STATION_BY_SLUG
 from staff.requests import StaffRequest
@@ -73,3 +75,24 @@ def answer(request: StaffRequest, *, notice: str = "", error: str = "") -> HttpR
     elif notice:
         messages.success(request, notice)
     return redirect(PANELS[slug].station.url_name)
+
+
+def question_context(slug: str, confirm: dict) -> dict:
+    """The question with the board it is asked on (its "Cancel" goes back to the page)."""
+    return {**confirm, "panel": slug, "page_url": PANELS[slug].station.url}
+
+
+def ask(request: StaffRequest, *, confirm: dict, query: dict[str, str]) -> HttpResponse:
+    """A question instead of the action: "Assign anyway?" above the board (htmx), or, without htmx, a
+    redirect to the page with ``query``, from which the page asks it again (``confirm``: what the
+    question template, visits/partials/_assign_confirm.html, shows and sends back).
+
+    The question is drawn only in this answer, never on the board's cards.
+    """
+    slug = _panel_for(request)
+    if request.htmx:
+        response = render(request, "visits/partials/_board_messages.html", {"confirm": question_context(slug, confirm)})
+        response["HX-Retarget"] = "#board-messages"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return redirect(f"{reverse(PANELS[slug].station.url_name)}?{urlencode(query)}")

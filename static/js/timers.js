@@ -17,6 +17,11 @@
  *   [data-check-due]       the next check: ok before data-check-due, due until data-check-overdue, then
  *                          overdue (class check-ok / check-due / check-overdue and the text; data-check-time
  *                          is the due time as the server wrote it, "{due}" in the labels)
+ *   [data-closing]         the closing banner (visits/templatetags/closing.py): shown from data-warn (the time left,
+ *                          data-label-left with "{minutes}"), from data-last ("check-in is closed") until
+ *                          data-closes, then "closed" until data-ends; inside a board, or on its own with
+ *                          data-server-now
+ *   [data-board-dismiss]   "Cancel" of a question above a board (assign a booth past closing): it goes away
  */
 (function () {
   "use strict";
@@ -132,6 +137,39 @@
     });
   }
 
+  // The closing banner: which of its parts shows is a matter of the clock; only the minutes left change.
+  function tickClosing(el) {
+    // Inside a board, the board's clock; on its own (drawn with the page), its data-server-now counted once.
+    var host = el.closest("[data-board]") || el;
+    if (host._skew === undefined) sync(host);
+    var now = Date.now() + (host === el && skews.length ? Math.max.apply(null, skews) : host._skew);
+    var at = {};
+    ["warn", "last", "closes", "ends"].forEach(function (name) {
+      at[name] = parse(el.getAttribute("data-" + name));
+    });
+    if (at.closes === null) return;
+    var parts = {
+      left: at.warn !== null && now >= at.warn && now < at.closes,
+      admission: at.last !== null && now >= at.last && now < at.closes,
+      closed: now >= at.closes && (at.ends === null || now < at.ends),
+    };
+    var shown = false;
+    Object.keys(parts).forEach(function (name) {
+      var part = el.querySelector("[data-closing-" + name + "]");
+      if (part && part.hidden === parts[name]) part.hidden = !parts[name];
+      shown = shown || parts[name];
+    });
+    if (el.hidden === shown) el.hidden = !shown;
+    if (parts.left) {
+      var left = el.querySelector("[data-closing-left]");
+      var text = (el.getAttribute("data-label-left") || "").replace(
+        "{minutes}",
+        String(Math.max(0, Math.ceil((at.closes - now) / 60000)))
+      );
+      if (left && text && left.textContent !== text) left.textContent = text;
+    }
+  }
+
   function boards() {
     return document.querySelectorAll("[data-board]");
   }
@@ -142,6 +180,7 @@
 
   function tickAll() {
     tickers().forEach(tick);
+    document.querySelectorAll("[data-closing]").forEach(tickClosing);
   }
 
   // A refresh must not wipe what someone is typing or choosing. The board is morphed into its new
@@ -174,9 +213,14 @@
     };
   }
 
+  // A question above the board (its answer to an action) is answered like an action from the board.
+  function fromBoard(elt) {
+    return elt.closest("[data-board]") || elt.closest("#board-messages");
+  }
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
-    if (elt.hasAttribute("data-board") || !elt.closest("[data-board]")) return;
+    if (elt.hasAttribute("data-board") || !fromBoard(elt)) return;
     elt._boardRequest = true;
     elt.querySelectorAll("button").forEach(function (b) {
       b.disabled = true;
@@ -197,6 +241,7 @@
     var box = document.getElementById("board-messages");
     if (box) {
       box.innerHTML = pendingMessage;
+      htmx.process(box); // a question in the message (assign a booth past closing?) posts like the board's forms
       window.clearTimeout(noticeTimer);
       noticeTimer = window.setTimeout(function () {
         box.querySelectorAll("[data-testid=board-notice]").forEach(function (notice) {
@@ -262,7 +307,16 @@
       sync(region);
       tick(region);
     });
+    document.querySelectorAll("[data-closing]").forEach(tickClosing);
     showMessage();
+  });
+
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-board-dismiss]");
+    if (!cancel || !boards().length) return; // without a board, the link goes back to the page
+    event.preventDefault();
+    var box = cancel.closest("[role=alertdialog]");
+    if (box) box.remove();
   });
 
   document.addEventListener("visibilitychange", function () {

@@ -16,8 +16,9 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record_many
 from staff.fieldclasses import FieldClass, may_read
 from staff.requests import StaffRequest
+from stations.assign_question import assign_question_from_query
 from stations.selectors.floor import FloorBoard, floor_board
-from visits.board_actions import PANELS, Panel
+from visits.board_actions import PANELS, Panel, question_context
 from visits.board_poll import poll_token, shown_version
 from visits.selectors.floor import floor_version
 
@@ -71,7 +72,11 @@ def _context(request: StaffRequest, panel: Panel, *, version: str = "") -> dict:
 
 def render_page(request: StaffRequest, slug: str) -> HttpResponse:
     panel = PANELS[slug]
-    return render(request, panel.page_template, _context(request, panel))
+    context = _context(request, panel)
+    if "assign" in request.GET:  # sent back here by a booth assignment that asks to be confirmed (no htmx)
+        question = assign_question_from_query(request)
+        context["confirm"] = question_context(slug, question) if question else None
+    return render(request, panel.page_template, context)
 
 
 def render_board(request: StaffRequest, slug: str, *, version: str = "") -> HttpResponse:

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import permission_required, station_required
 from staff.requests import StaffRequest
+from stations.assign_question import assign_question
 from stations.room_forms import BoothAssignForm, BoothEndForm, HandOutForm, default_kit, error_text
 from stations.views.boards import poll_board, render_page
-from visits.board_actions import answer, message_of
+from visits.board_actions import answer, ask, message_of
 from visits.models import BoothSession, Visit
 from visits.selectors.settings import enabled_equipment
-from visits.services.rooms import booth_assign, booth_end, visit_hand_out
+from visits.services.rooms import BoothPastClosing, booth_assign, booth_end, visit_hand_out
 
 
 @require_GET
@@ -49,9 +50,15 @@ def booth_assign_view(request: StaffRequest, pk: int) -> HttpResponse:
             items=items,
             by=request.user,
             now=now,
+            confirmed=form.cleaned_data["confirm"],
         )
     except Visit.DoesNotExist:
         raise Http404 from None
+    except BoothPastClosing as question:
+        # Not assigned: asked again with "Assign anyway" (the same choices and confirm) or "Cancel".
+        values = form.values()
+        confirm = assign_question(pk=pk, code=question.client_code, text=question.past.booth_text, values=values)
+        return ask(request, confirm=confirm, query={"assign": str(pk), **values})
     except ValidationError as error:
         return answer(request, error=message_of(error))
     code = session.visit.client.code

@@ -281,3 +281,47 @@ def observation_card(html: str, code: str) -> str:
 
 def section(html: str, testid: str) -> str:
     return html.split(f'data-testid="{testid}"')[1].split("</section>")[0]
+
+
+class _Shown(HTMLParser):
+    """The text of the element marked ``data-testid=testid`` as a browser shows it: nothing ``hidden``."""
+
+    def __init__(self, testid: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.testid = testid
+        self.depth = 0  # open elements inside the wanted one
+        self.hidden = 0  # open elements inside a hidden one, there
+        self.found = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        attributes = dict(attrs)
+        if self.depth:
+            self.depth += 1
+            if self.hidden or "hidden" in attributes:
+                self.hidden += 1
+        elif attributes.get("data-testid") == self.testid:
+            self.depth, self.found = 1, self.found + 1
+            self.hidden = 1 if "hidden" in attributes else 0
+
+    def handle_endtag(self, tag):
+        if tag in _VOID or not self.depth:
+            return
+        self.depth -= 1
+        if self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if self.depth and not self.hidden:
+            self.parts.append(data)
+
+
+def shown_text(content: bytes | str, testid: str) -> str:
+    """The text a person sees of the element marked ``data-testid=testid``: "" when it is hidden or
+    missing, and without its hidden parts (a banner drawn ahead, for the browser to show on time)."""
+    parser = _Shown(testid)
+    parser.feed(content.decode() if isinstance(content, bytes) else content)
+    assert parser.found <= 1, f"expected at most one element with data-testid={testid!r}, found {parser.found}"
+    return _squash("".join(parser.parts))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
-from core.days import local_moment
-from visits.models import ClosedDay, OpeningHours, OpeningHoursPeriod
+from core.days import local_midnight, local_moment
+from visits.models import ClosedDay, OpeningHours, OpeningHoursPeriod, Route
 from visits.selectors.settings import kept
 
 
@@ -59,3 +61,108 @@ def week_hours(start: dt.date) -> list[tuple[dt.date, DayHours | None]]:
 def today_hours(now: dt.datetime | None = None) -> DayHours | None:
     now = now or timezone.now()
     return opening_hours_on(timezone.localdate(now))
+
+
+def hours_now(now: dt.datetime) -> DayHours | None:
+    """The hours of the opening ``now`` belongs to: yesterday's while they still run past midnight
+    (a 24:00 closing, or later), else today's; None on a day the facility is closed."""
+    today = timezone.localdate(now)
+    yesterday = opening_hours_on(today - dt.timedelta(days=1))
+    if yesterday is not None and now < yesterday.closes:
+        return yesterday
+    return opening_hours_on(today)
+
+
+@dataclass(frozen=True)
+class Closing:
+    """Closing time as every station shows it: the time left from ``warn_from``, and from last
+    admission that check-in is closed; after closing, that the facility is closed, until ``ends``
+    (the end of the local day the hours belong to), when the next day's hours take over."""
+
+    hours: DayHours
+    warn_from: dt.datetime
+    ends: dt.datetime
+
+    @property
+    def closes(self) -> dt.datetime:
+        return self.hours.closes
+
+    @property
+    def last_admission(self) -> dt.datetime:
+        return self.hours.last_admission
+
+    @property
+    def admission_closed_from(self) -> dt.datetime:
+        """From when "check-in is closed" is said: last admission, but never before opening."""
+        return max(self.hours.opens, self.hours.last_admission)
+
+    def warns(self, now: dt.datetime) -> bool:
+        return self.warn_from <= now < self.closes
+
+    def admission_closed(self, now: dt.datetime) -> bool:
+        return self.admission_closed_from <= now < self.closes
+
+    def closed(self, now: dt.datetime) -> bool:
+        return self.closes <= now < self.ends
+
+    def shows(self, now: dt.datetime) -> bool:
+        return self.warns(now) or self.admission_closed(now) or self.closed(now)
+
+    def minutes_left(self, now: dt.datetime) -> int:
+        """Whole minutes to closing, rounded up: "1 min left" until the very minute of closing."""
+        seconds = (self.closes.astimezone(dt.UTC) - now.astimezone(dt.UTC)).total_seconds()
+        return max(0, math.ceil(seconds / 60))
+
+
+def closing_on(now: dt.datetime, *, warning_minutes: int) -> Closing | None:
+    """Closing of the opening ``now`` belongs to, with the warning from ``warning_minutes`` before it
+    (``Facility.closing_warning_minutes``); None on a closed day."""
+    hours = hours_now(now)
+    if hours is None:
+        return None
+    warn_from = max(hours.opens, hours.closes.astimezone(dt.UTC) - dt.timedelta(minutes=warning_minutes))
+    ends = max(hours.closes, local_midnight(hours.date + dt.timedelta(days=1)))
+    return Closing(hours=hours, warn_from=warn_from, ends=ends)
+
+
+@dataclass(frozen=True)
+class PastClosing:
+    """A timer that would run past closing: when it would end, and by how many minutes past."""
+
+    ends_at: dt.datetime
+    closes: dt.datetime
+
+    @property
+    def minutes(self) -> int:
+        seconds = (self.ends_at.astimezone(dt.UTC) - self.closes.astimezone(dt.UTC)).total_seconds()
+        return math.ceil(seconds / 60)
+
+    @property
+    def booth_text(self) -> str:
+        """Why the booth asks: "Booth time and observation would end at 22:15, 45 minutes after closing (21:30)."."""
+        text = ngettext(
+            "Booth time and observation would end at %(ends)s, %(minutes)d minute after closing (%(closes)s).",
+            "Booth time and observation would end at %(ends)s, %(minutes)d minutes after closing (%(closes)s).",
+            self.minutes,
+        )
+        return text % {"ends": _hhmm(self.ends_at), "minutes": self.minutes, "closes": _hhmm(self.closes)}
+
+
+def _hhmm(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def past_closing(*, ends_at: dt.datetime, now: dt.datetime) -> PastClosing | None:
+    """Whether something that ends at ``ends_at`` would run past the closing of the opening ``now``
+    belongs to; None when it ends in time, or on a day without hours."""
+    hours = hours_now(now)
+    if hours is None or ends_at <= hours.closes:
+        return None
+    return PastClosing(ends_at=ends_at, closes=hours.closes)
+
+
+def booth_past_closing(*, route: Route, started_at: dt.datetime, now: dt.datetime) -> PastClosing | None:
+    """Whether the route's booth time limit and minimum observation, from ``started_at``, would end
+    after closing (a booth assigned then asks for confirmation)."""
+    minutes = route.booth_time_limit_minutes + route.min_observation_minutes
+    return past_closing(ends_at=started_at.astimezone(dt.UTC) + dt.timedelta(minutes=minutes), now=now)

@@ -7,7 +7,7 @@ word; whoever loses a race gets a ``ValidationError`` that says what happened, n
 The same click arriving twice from the same staff member is answered with what the first one did.
 """
 
-from visits.services.rooms.booths import booth_assign, booth_end, visit_hand_out
+from visits.services.rooms.booths import BoothPastClosing, booth_assign, booth_end, visit_hand_out
 from visits.services.rooms.closeout import (
     CLOSE_OUT_REASONS,
     visit_close_out,
@@ -26,6 +26,7 @@ from visits.services.rooms.state import (
 __all__ = [
     "BOOTH_END_TO",
     "CLOSE_OUT_REASONS",
+    "BoothPastClosing",
     "DOUBLE_SUBMIT_WINDOW",
     "MOVABLE",
     "RELEASE_TO",

@@ -23,6 +23,7 @@ from visits.models import (
     Visit,
     VisitEvent,
 )
+from visits.selectors.facility import PastClosing, booth_past_closing
 from visits.services.contacts import hand_out_event, hand_out_record
 from visits.services.rooms.state import (
     BOOTH_END_TO,
@@ -74,6 +75,18 @@ def _lock_free_booth(booth: Booth | None) -> Booth:
     return candidate
 
 
+class BoothPastClosing(ValidationError):
+    """Booth time and the minimum observation would end after closing: assigned only when confirmed.
+
+    ``past`` says when they would end and by how much; the board asks "Assign anyway?" with it.
+    """
+
+    def __init__(self, past: PastClosing, *, code: str):
+        self.past = past
+        self.client_code = code
+        super().__init__(past.booth_text, code="past_closing")
+
+
 class _TakenMeanwhile(Exception):
     """The booth got a session from another transaction between the look and the insert."""
 
@@ -110,11 +123,14 @@ def _booth_assign(
     started_at: dt.datetime | None = None,
     items: Mapping[EquipmentItem, int] | None = None,
     now: dt.datetime | None = None,
+    confirmed: bool = False,
 ) -> BoothSession:
     """One attempt at a booth assignment, in one transaction.
 
     Records the consumption (substance and route, which must be allowed) and, with ``items``, the
     equipment handed out. ``started_at`` may be given when the start is written up afterwards.
+    When the booth's time limit and the minimum observation would end after closing, it raises
+    ``BoothPastClosing`` unless ``confirmed``.
     """
     now = now or timezone.now()
     visit = lock_open_visit(visit)
@@ -149,6 +165,10 @@ def _booth_assign(
             code="start_too_early",
         )
     started_at = min(started_at, now)
+    if not confirmed:
+        past = booth_past_closing(route=route, started_at=started_at, now=now)
+        if past is not None:
+            raise BoothPastClosing(past, code=visit.client.code)
 
     booth = _lock_free_booth(booth)
     try:
