@@ -24,7 +24,7 @@ from visits import codes
 from visits.models import Client, Refusal
 from visits.selectors.checkin import Blocker, substance_list
 from visits.selectors.clients import client_near_matches_for_query, client_search
-from visits.selectors.facility import today_hours
+from visits.selectors.facility import coming_day_exceptions, today_hours
 from visits.selectors.reception import reception_today, visits_open
 from visits.services.checkin import CheckInBlocked, refusal_record, visit_check_in
 from visits.services.clients import NearMatchFound, client_register
@@ -57,6 +57,9 @@ def reception(request: StaffRequest) -> HttpResponse:
     if search and search["exact"] is not None and request.GET.get("go"):
         return redirect("visits:client-detail", pk=search["exact"].pk)
     now = timezone.now()
+    today = timezone.localdate(now)
+    # Closed and special days from today through the coming week: today's says why it is closed.
+    exceptions = coming_day_exceptions(today)
     return render(
         request,
         "visits/reception.html",
@@ -67,6 +70,8 @@ def reception(request: StaffRequest) -> HttpResponse:
             "inside": visits_open(),
             "today": reception_today(now),
             "hours": today_hours(now),
+            "closed_note": next((e.note for e in exceptions if e.date == today and e.hours is None), ""),
+            "coming": [e for e in exceptions if e.date != today],
             "now": now,
         },
     )
