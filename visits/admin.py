@@ -74,8 +74,12 @@ class SpecialHoursAdmin(admin.ModelAdmin):
     """Opening hours for one date (a short day before a holiday, a long day, all day); a closed day is a ClosedDay."""
 
     form = SpecialHoursForm
-    list_display = ("date", "opens", "closing", "last_admission_minutes", "note")
+    list_display = ("date", "opening", "closing", "last_admission_minutes", "note")
     date_hierarchy = "date"
+
+    @admin.display(description=_("opens"), ordering="opens")
+    def opening(self, obj: SpecialHours) -> str:
+        return clock(obj.opens)
 
     @admin.display(description=_("closes"), ordering="closes")
     def closing(self, obj: SpecialHours) -> str:

@@ -187,6 +187,17 @@ def test_the_admin_refuses_special_hours_on_a_closed_day(client_for):
     assert not SpecialHours.objects.exists()
 
 
+def test_the_admin_refuses_a_closed_day_on_a_date_with_special_hours(client_for):
+    special(dt.date(2026, 12, 24), dt.time(8), dt.time(14))
+
+    response = client_for("admin").post("/admin/visits/closedday/add/", {"date": "2026-12-24", "reason": "Julaften"})
+
+    assert nb("This date has special opening hours. Delete them first to close the facility that day.") in text_of(
+        response.content
+    )
+    assert not ClosedDay.objects.exists()
+
+
 def test_the_admin_accepts_24_00_in_the_week_s_hours(client_for):
     http = client_for("admin")
     day = OpeningHours.objects.order_by("period", "weekday").first()
