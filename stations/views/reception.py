@@ -146,8 +146,12 @@ def _bound(saved: dict[str, list[str]] | None) -> QueryDict | None:
     return data
 
 
+# Left longer than this (the browser went elsewhere), it is no longer what the card was refused with.
+_KEPT_FOR_SECONDS = 600
+
+
 def _back_to_card(request: StaffRequest, client: Client, **kept: object) -> HttpResponse:
-    request.session[_card_key(client)] = kept
+    request.session[_card_key(client)] = {**kept, "at": timezone.now().timestamp()}
     response = redirect("visits:client-detail", pk=client.pk)
     response.status_code = 303  # See Other: the card is fetched with GET, and a reload sends nothing again
     return response
@@ -160,8 +164,10 @@ def _errors(exc: ValidationError) -> list[str]:
 def _render_card(request: StaffRequest, client: Client) -> HttpResponse:
     # Every drawing of the card is a view of the record, a drawing after a refused check-in included.
     access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
-    kept = request.session.pop(_card_key(client), None) or {}
     now = timezone.now()
+    kept = request.session.pop(_card_key(client), None) or {}
+    if not 0 <= now.timestamp() - kept.get("at", 0) <= _KEPT_FOR_SECONDS:
+        kept = {}
     can_override = request.user.has_perm("visits.override_admission")
     # The check-in and refusal forms list the substances three times; read them once.
     substances = substance_list()

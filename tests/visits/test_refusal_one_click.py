@@ -6,6 +6,7 @@ entered, once; a reload sends nothing again. The same refusal form sent twice re
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -62,6 +63,16 @@ def test_it_shows_the_blockers_once(reception):
 
     assert marked_texts(again.content, "blockers") == []
     assert form_values(again.content, f"/clients/{client.pk}/check-in/").get("dose", "") == ""
+
+
+def test_it_forgets_the_blockers_when_the_card_is_opened_much_later(reception, at_noon):
+    client = ClientFactory(status=Client.Status.PENDING)
+    response = check_in(reception, client)
+
+    at_noon.move_to(NOON + dt.timedelta(minutes=11))
+    card = reception.get(response.url)
+
+    assert marked_texts(card.content, "blockers") == []
 
 
 def test_it_shows_the_blockers_on_that_client_s_card_only(reception):
