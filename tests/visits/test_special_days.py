@@ -12,7 +12,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from tests.support.factories import ClientFactory, heroin
-from tests.support.pages import marked_text, nb, text_of
+from tests.support.pages import marked_text, marked_texts, nb, text_of
 from tests.support.time import OSLO, TUESDAY, oslo
 from visits.models import ClosedDay, OpeningHours, SpecialHours, Visit
 from visits.models.facility import END_OF_DAY
@@ -257,3 +257,19 @@ def test_reception_shows_24_00_as_the_closing_time(client_for):
     assert nb("Open %(opens)s–%(closes)s") % {"opens": "08:00", "closes": "24:00"} in marked_text(
         page.content, "hours-today"
     )
+
+
+# The roster
+
+
+def test_the_roster_shows_a_special_day_s_hours_and_24_00(client_for):
+    all_week_until_midnight()
+    special(TUESDAY, dt.time(10), dt.time(16), note="Kurs")
+    monday = TUESDAY - dt.timedelta(days=1)
+
+    with time_machine.travel(oslo(monday, 12), tick=False):
+        page = client_for("coordinator").get(f"/roster/?week={monday.isoformat()}")
+
+    days = marked_texts(page.content, "roster-day")
+    assert "08:00–24:00" in days[0]
+    assert "10:00–16:00" in days[1]
