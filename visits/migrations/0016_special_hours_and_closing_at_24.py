@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0013_refusal_token'),
+        ('visits', '0015_refusal_token'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0012_closing'),
+        ('visits', '0014_low_stock_thresholds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

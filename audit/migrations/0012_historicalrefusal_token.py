@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0010_historicalvisit_end_reason'),
+        ('audit', '0011_access_kind_day_sheet'),
     ]
 
     operations = [
