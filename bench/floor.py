@@ -21,14 +21,17 @@ from visits.models import (
     Booth,
     BoothSession,
     Client,
+    ClosedDay,
     EquipmentItem,
     OpeningHours,
     OpeningHoursPeriod,
     Room,
     Route,
+    SpecialHours,
     Substance,
     Visit,
 )
+from visits.models.facility import END_OF_DAY
 from visits.selectors.facility import today_hours
 
 CAST_ROLES = (Role.RECEPTION, Role.HEALTH, Role.DUTY, Role.COUNSELOR, Role.COORDINATOR)
@@ -65,9 +68,12 @@ def admit_around_the_clock(now: dt.datetime) -> bool:
         defaults={"last_admission_minutes": 0, "note": "Benchmark: open around the clock"},
     )
     period.days.all().delete()
+    # 00:00 to 24:00 (a closing time of 00:00 is the end of the day); no closed or special day after it.
     OpeningHours.objects.bulk_create(
-        OpeningHours(period=period, weekday=day, opens=dt.time(0, 0), closes=dt.time(23, 59)) for day in range(7)
+        OpeningHours(period=period, weekday=day, opens=dt.time.min, closes=END_OF_DAY) for day in range(7)
     )
+    ClosedDay.objects.filter(date__gte=period.valid_from).delete()
+    SpecialHours.objects.filter(date__gte=period.valid_from).delete()
     return True
 
 

@@ -21,6 +21,17 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return local_moment(day, dt.time.min)
 
 
+def local_closing(day: dt.date, time: dt.time) -> dt.datetime:
+    """The aware moment a facility open on ``day`` closes at ``time``; 00:00 is 24:00, the next midnight.
+
+    An opening never ends as it starts, so a closing time of midnight is the end of the day: the next
+    local midnight, 23, 24 or 25 hours after the day's start as summer time begins or ends.
+    """
+    if time == dt.time.min:
+        return local_midnight(day + dt.timedelta(days=1))
+    return local_moment(day, time)
+
+
 def day_start(now: dt.datetime) -> dt.datetime:
     """The start of the local day ``now`` falls on."""
     return local_midnight(timezone.localdate(now))

@@ -71,6 +71,27 @@ class ClockTimeField(forms.TimeField):
         return value.strftime("%H:%M") if isinstance(value, dt.time) else value
 
 
+class ClosingTimeField(ClockTimeField):
+    """A closing time, which may be 24:00 (also 24 or 2400): the end of the day, kept as 00:00.
+
+    The database reads a closing time of 00:00 as the end of the day (``core.days.local_closing``),
+    and this field shows it as 24:00 again.
+    """
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs["placeholder"] = "21:30"
+        return attrs
+
+    def to_python(self, value: str | dt.time | None) -> dt.time | None:
+        if isinstance(value, str) and value.strip().replace(".", ":") in ("24", "2400", "24:00"):
+            return dt.time.min
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        return "24:00" if value == dt.time.min else super().prepare_value(value)
+
+
 class _ReadOnceChoices(forms.ModelChoiceField):
     """Choices from objects the view read once, shown and checked without asking the database again.
 

@@ -50,6 +50,7 @@ _SETTINGS_MODELS = {
         "openinghoursperiod",
         "openinghours",
         "closedday",
+        "specialhours",
         "room",
         "booth",
         "substance",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
@@ -179,10 +180,13 @@ class RefusalForm(forms.Form):
         label=_("Substance brought"), queryset=Substance.objects.none(), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    # One token per form drawn: the same form sent twice records one refusal (``refusal_record``).
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, substances: Iterable[Substance] | None = None, **kwargs):
         """``substances``: every substance in their usual order, read once for all the forms on a page."""
         super().__init__(*args, **kwargs)
+        self.fields["token"].initial = uuid.uuid4()
         cast(ReadOnceModelChoiceField, self.fields["substance"]).use_objects(_substances(substances))
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -192,7 +196,8 @@ class RefusalForm(forms.Form):
                 Div("substance", css_class="col-sm-3"),
                 Div("note", css_class="col-sm-4"),
                 css_class="row",
-            )
+            ),
+            "token",
         )
 
 

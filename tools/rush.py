@@ -61,12 +61,16 @@ def prepare(db: Path, env: dict[str, str]) -> None:
     from demo.defaults import facility_load_defaults
     from staff.models import User
     from staff.roles import GROUP_NAMES, Role
-    from visits.models import OpeningHours, OpeningHoursPeriod
+    from visits.models import ClosedDay, OpeningHours, OpeningHoursPeriod, SpecialHours
+    from visits.models.facility import END_OF_DAY
 
     facility_load_defaults()
-    # The rush runs whenever it is started: the facility admits all day for it.
-    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(23, 59, 59))
+    # The rush runs whenever it is started: the facility admits all day for it, 00:00 to 24:00 (a closing
+    # time of 00:00 is the end of the day), every day, with no closed or special day in the way.
+    OpeningHours.objects.update(opens=dt.time.min, closes=END_OF_DAY)
     OpeningHoursPeriod.objects.update(last_admission_minutes=0)
+    ClosedDay.objects.all().delete()
+    SpecialHours.objects.all().delete()
     for name, role in [*((f"health{n}", Role.HEALTH) for n in range(1, 5)), ("reception1", Role.RECEPTION)]:
         user = User.objects.create_user(username=name, password=PASSWORD)
         user.groups.set(Group.objects.filter(name=GROUP_NAMES[role]))

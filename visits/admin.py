@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from core.forms import ClockTimeField, ClosingTimeField
 from visits.models import (
     Booth,
     ClosedDay,
@@ -11,8 +14,10 @@ from visits.models import (
     OpeningHoursPeriod,
     Room,
     Route,
+    SpecialHours,
     Substance,
 )
+from visits.models.facility import clock
 
 
 @admin.register(Facility)
@@ -26,8 +31,28 @@ class FacilityAdmin(admin.ModelAdmin):
         return False
 
 
+class _HoursForm(forms.ModelForm):
+    """Opening and closing typed as staff say them; a closing time of 24:00 is the end of the day."""
+
+    opens = ClockTimeField(label=_("opens"))
+    closes = ClosingTimeField(label=_("closes"), help_text=_("24:00 for the end of the day."))
+
+
+class OpeningHoursForm(_HoursForm):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
+class SpecialHoursForm(_HoursForm):
+    class Meta:
+        model = SpecialHours
+        fields = ["date", "opens", "closes", "last_admission_minutes", "note"]
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    form = OpeningHoursForm
     extra = 0
     max_num = 7
 
@@ -42,6 +67,23 @@ class OpeningHoursPeriodAdmin(admin.ModelAdmin):
 class ClosedDayAdmin(admin.ModelAdmin):
     list_display = ("date", "reason")
     date_hierarchy = "date"
+
+
+@admin.register(SpecialHours)
+class SpecialHoursAdmin(admin.ModelAdmin):
+    """Opening hours for one date (a short day before a holiday, a long day, all day); a closed day is a ClosedDay."""
+
+    form = SpecialHoursForm
+    list_display = ("date", "opening", "closing", "last_admission_minutes", "note")
+    date_hierarchy = "date"
+
+    @admin.display(description=_("opens"), ordering="opens")
+    def opening(self, obj: SpecialHours) -> str:
+        return clock(obj.opens)
+
+    @admin.display(description=_("closes"), ordering="closes")
+    def closing(self, obj: SpecialHours) -> str:
+        return clock(obj.closes, closing=True)
 
 
 @admin.register(Room)

@@ -25,6 +25,7 @@ from health.models import Emergency
 from reports.models import DailyFigures
 from reports.periods import Period, month_first
 from visits.models import BoothSession, Client, Refusal, Visit
+from visits.selectors.facility import opening_hours_between
 
 ROLLUP_FIELDS = (
     "visits",
@@ -35,6 +36,9 @@ ROLLUP_FIELDS = (
     "emergencies",
     "overdoses",
 )
+
+
+_SECOND = dt.timedelta(seconds=1)
 
 
 def _tz() -> dt.tzinfo:
@@ -253,8 +257,15 @@ def arrivals_heatmap(period: Period) -> Heatmap:
         .annotate(n=Count("pk"))
     }
     used = [hour for _weekday, hour in counts]
-    # The usual opening hours always show, and any hour with an arrival outside them.
-    hours = list(range(min([8, *used]), max([21, *used]) + 1))
+    # The period's opening hours always show (its special days and days open until 24:00 included),
+    # and any hour with an arrival outside them; the default day when the period has no open day.
+    open_hours = [
+        (timezone.localtime(day.opens, _tz()).hour, timezone.localtime(day.closes - _SECOND, _tz()).hour)
+        for day in opening_hours_between(period.first, period.last)
+    ] or [(8, 21)]
+    first = min(opens for opens, _closes in open_hours)
+    last = max(closes for _opens, closes in open_hours)
+    hours = list(range(min([first, *used]), max([last, *used]) + 1))
     # OpeningHours numbers Monday 0; ExtractIsoWeekDay numbers it 1.
     rows = [
         (str(label), [counts.get((number + 1, hour), 0) for hour in hours])

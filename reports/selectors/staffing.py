@@ -2,23 +2,21 @@
 
 The roster is intervals, not events, so this is the one figure computed here rather than by an SQL
 aggregate: the staff app's ``understaffed_periods`` cuts each day at shift and minimum boundaries and
-checks each piece. The queries are fixed in number (hours, closed days, assignments, minimums),
+checks each piece. The queries are fixed in number (hours, closed and special days, assignments, minimums),
 whatever the length of the period.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from core.days import local_moment
 from core.durations import seconds_between
 from duty.models import ShiftAssignment, StaffingMinimum
 from duty.selectors.roster import UnderstaffedPeriod, understaffed_periods
 from reports.periods import Period
 from staff.roles import Role
-from visits.models import ClosedDay, OpeningHoursPeriod
-from visits.selectors.facility import DayHours
+from visits.selectors.facility import opening_hours_between
 
 
 @dataclass(frozen=True)
@@ -36,31 +34,6 @@ class StaffingFigures:
         return self.understaffed_seconds / self.open_seconds if self.open_seconds else None
 
 
-def opening_hours_between(first: dt.date, last: dt.date) -> list[DayHours]:
-    """The hours of each open day from ``first`` to ``last``, as ``opening_hours_on`` gives them, in two queries."""
-    periods = list(
-        OpeningHoursPeriod.objects.filter(valid_from__lte=last).prefetch_related("days").order_by("valid_from")
-    )
-    closed = set(ClosedDay.objects.filter(date__gte=first, date__lte=last).values_list("date", flat=True))
-    result = []
-    day = first
-    while day <= last:
-        period = next((p for p in reversed(periods) if p.valid_from <= day), None)
-        hours = None if period is None else next((h for h in period.days.all() if h.weekday == day.weekday()), None)
-        if period is not None and hours is not None and day not in closed:
-            closes = local_moment(day, hours.closes)
-            result.append(
-                DayHours(
-                    date=day,
-                    opens=local_moment(day, hours.opens),
-                    closes=closes,
-                    last_admission=closes - dt.timedelta(minutes=period.last_admission_minutes),
-                )
-            )
-        day += dt.timedelta(days=1)
-    return result
-
-
 def staffing_figures(period: Period, *, now: dt.datetime) -> StaffingFigures:
     until = period.until(now)
     minimums = list(StaffingMinimum.objects.all())
@@ -74,7 +47,7 @@ def staffing_figures(period: Period, *, now: dt.datetime) -> StaffingFigures:
     for hours in opening_hours_between(period.first, period.last):
         if hours.opens >= until:
             break
-        hours = DayHours(hours.date, hours.opens, min(hours.closes, until), hours.last_admission)
+        hours = replace(hours, closes=min(hours.closes, until))
         open_seconds += seconds_between(hours.opens, hours.closes)
         if minimums:
             found += understaffed_periods(hours, assignments, minimums)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +21,11 @@ from staff.requests import StaffRequest
 from stations.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
 from stations.selectors.client_card import client_card
 from visits import codes
-from visits.models import Client, Substance, Visit
+from visits.models import Client, Refusal, Visit
 from visits.selectors.capacity import occupancy
-from visits.selectors.checkin import substance_list
+from visits.selectors.checkin import Blocker, substance_list
 from visits.selectors.clients import client_near_matches_for_query, client_search
-from visits.selectors.facility import today_hours
+from visits.selectors.facility import coming_day_exceptions, today_hours
 from visits.selectors.reception import reception_today, visits_open
 from visits.services.checkin import CheckInBlocked, refusal_record, visit_check_in
 from visits.services.clients import NearMatchFound, client_register
@@ -56,6 +59,9 @@ def reception(request: StaffRequest) -> HttpResponse:
         return redirect("visits:client-detail", pk=search["exact"].pk)
     now = timezone.now()
     inside = visits_open()
+    today = timezone.localdate(now)
+    # Closed and special days from today through the coming week: today's says why it is closed.
+    exceptions = coming_day_exceptions(today)
     return render(
         request,
         "visits/reception.html",
@@ -70,6 +76,8 @@ def reception(request: StaffRequest) -> HttpResponse:
             ),
             "today": reception_today(now),
             "hours": today_hours(now),
+            "closed_note": next((e.note for e in exceptions if e.date == today and e.hours is None), ""),
+            "coming": [e for e in exceptions if e.date != today],
             "now": now,
         },
     )
@@ -123,27 +131,74 @@ def client_register_view(request: StaffRequest) -> HttpResponse:
     )
 
 
-def _render_card(
-    request: StaffRequest,
-    client: Client,
-    *,
-    substances: list[Substance] | None = None,
-    check_in_form=None,
-    refusal_form=None,
-    blockers=None,
-    status=200,
-) -> HttpResponse:
-    # Every drawing of the card is a view of the record: a refused check-in or refusal draws it too.
+# What a refused check-in or refusal left for the card to show, once, after the redirect: the values
+# entered, the errors, the blockers. Kept in the session under the client, so that a reload of the card
+# sends nothing again and another client's card shows none of it.
+def _card_key(client: Client) -> str:
+    return f"reception.card.{client.pk}"
+
+
+def _entered(form: forms.Form, data: QueryDict) -> dict[str, list[str]]:
+    """The values sent for the form's own fields, bounded: the session is no place for a megabyte."""
+    return {name: [value[:2000] for value in data.getlist(name)[:50]] for name in form.fields if name in data}
+
+
+def _bound(saved: dict[str, list[str]] | None) -> QueryDict | None:
+    if saved is None:
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in saved.items():
+        data.setlist(name, values)
+    return data
+
+
+# Left longer than this (the browser went elsewhere), it is no longer what the card was refused with.
+_KEPT_FOR_SECONDS = 600
+
+
+def _back_to_card(request: StaffRequest, client: Client, **kept: object) -> HttpResponse:
+    request.session[_card_key(client)] = {**kept, "at": timezone.now().timestamp()}
+    response = redirect("visits:client-detail", pk=client.pk)
+    response.status_code = 303  # See Other: the card is fetched with GET, and a reload sends nothing again
+    return response
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(message) for message in exc.messages]
+
+
+def _render_card(request: StaffRequest, client: Client) -> HttpResponse:
+    # Every drawing of the card is a view of the record, a drawing after a refused check-in included.
     access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
     now = timezone.now()
+    kept = request.session.pop(_card_key(client), None) or {}
+    if not 0 <= now.timestamp() - kept.get("at", 0) <= _KEPT_FOR_SECONDS:
+        kept = {}
     can_override = request.user.has_perm("visits.override_admission")
     # The check-in and refusal forms list the substances three times; read them once.
-    if substances is None:
-        substances = substance_list()
-    if check_in_form is None:
-        check_in_form = CheckInForm(can_override=can_override, substances=substances)
-    if refusal_form is None:
-        refusal_form = RefusalForm(substances=substances)
+    substances = substance_list()
+    check_in_form = CheckInForm(_bound(kept.get("check_in")), can_override=can_override, substances=substances)
+    for message in kept.get("check_in_errors", []):
+        check_in_form.is_valid()
+        check_in_form.add_error(None, message)
+    brought = (
+        check_in_form.cleaned_data.get("substance") if check_in_form.is_bound and check_in_form.is_valid() else None
+    )
+    refusal_data = _bound(kept.get("refusal"))
+    refusal_form = RefusalForm(
+        refusal_data, initial={"substance": brought.pk if brought else None}, substances=substances
+    )
+    for message in kept.get("refusal_errors", []):
+        refusal_form.is_valid()
+        refusal_form.add_error(None, message)
+    blockers = [Blocker(reason, message) for reason, message in kept.get("blockers", [])]
+    # One click records the refusal for a rule that said no, its reason and the substance brought set;
+    # each button is a form of its own, with a token of its own.
+    one_click = {
+        reason: {"reason": reason, "label": Refusal.Reason(reason).label, "token": uuid.uuid4()}
+        for reason in (b.reason for b in blockers)
+        if reason in Refusal.Reason.values
+    }
     return render(
         request,
         "visits/client_card.html",
@@ -153,14 +208,14 @@ def _render_card(
             "now": now,
             "check_in_form": check_in_form,
             "refusal_form": refusal_form,
-            "blockers": blockers or [],
+            "blockers": [(b, one_click.get(b.reason or "")) for b in blockers],
+            "brought": brought,
             "can_override": can_override,
             "open_referrals": (
                 client_open_referrals(client) if request.user.has_perm("counseling.view_referral") else []
             ),
             "today": timezone.localdate(now),
         },
-        status=status,
     )
 
 
@@ -176,10 +231,10 @@ def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def client_check_in(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     can_override = request.user.has_perm("visits.override_admission")
-    substances = substance_list()
-    form = CheckInForm(request.POST, can_override=can_override, substances=substances)
+    form = CheckInForm(request.POST, can_override=can_override, substances=substance_list())
+    entered = _entered(form, request.POST)
     if not form.is_valid():
-        return _render_card(request, client, substances=substances, check_in_form=form, status=400)
+        return _back_to_card(request, client, check_in=entered)
     now = timezone.now()
     try:
         visit = visit_check_in(
@@ -195,22 +250,10 @@ def client_check_in(request: StaffRequest, pk: int) -> HttpResponse:
             now=now,
         )
     except CheckInBlocked as exc:
-        first_refusal = next((b.reason for b in exc.blockers if b.reason), None)
-        refusal_form = RefusalForm(
-            initial={"reason": first_refusal, "substance": form.cleaned_data["substance"]}, substances=substances
-        )
-        return _render_card(
-            request,
-            client,
-            substances=substances,
-            check_in_form=form,
-            refusal_form=refusal_form,
-            blockers=exc.blockers,
-            status=409,
-        )
+        blockers = [[b.reason, str(b.message)] for b in exc.blockers]
+        return _back_to_card(request, client, check_in=entered, blockers=blockers)
     except ValidationError as exc:
-        form.add_error(None, exc)
-        return _render_card(request, client, substances=substances, check_in_form=form, status=400)
+        return _back_to_card(request, client, check_in=entered, check_in_errors=_errors(exc))
     if visit.override_by_id:
         messages.warning(
             request, _("%(code)s is admitted against the rules and waits for a booth.") % {"code": client.code}
@@ -224,21 +267,20 @@ def client_check_in(request: StaffRequest, pk: int) -> HttpResponse:
 @permission_required("visits.add_refusal")
 def client_refuse(request: StaffRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
-    substances = substance_list()
-    form = RefusalForm(request.POST, substances=substances)
-    if form.is_valid():
-        try:
-            refusal = refusal_record(client=client, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.info(
-                request,
-                _("The refusal of %(code)s is recorded: %(reason)s.")
-                % {"code": client.code, "reason": refusal.get_reason_display()},
-            )
-            return redirect("visits:reception")
-    return _render_card(request, client, substances=substances, refusal_form=form, status=400)
+    form = RefusalForm(request.POST, substances=substance_list())
+    entered = _entered(form, request.POST)
+    if not form.is_valid():
+        return _back_to_card(request, client, refusal=entered)
+    try:
+        refusal = refusal_record(client=client, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return _back_to_card(request, client, refusal=entered, refusal_errors=_errors(exc))
+    values = {"code": client.code, "reason": refusal.get_reason_display()}
+    if refusal.already_recorded:
+        messages.info(request, _("The refusal of %(code)s was already recorded: %(reason)s.") % values)
+    else:
+        messages.info(request, _("The refusal of %(code)s is recorded: %(reason)s.") % values)
+    return redirect("visits:reception")
 
 
 @require_http_methods(["GET", "POST"])

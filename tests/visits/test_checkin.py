@@ -30,8 +30,10 @@ def check_in(http, client: Client, **data):
 
 
 def blockers(response) -> str:
-    assert response.status_code == 409
-    return marked_text(response.content, "blockers")
+    """The rules that said no, as the card the refused check-in leads to shows them."""
+    assert response.status_code == 303
+    card = response.client.get(response.url)
+    return marked_text(card.content, "blockers")
 
 
 # Success
@@ -275,8 +277,9 @@ def test_it_offers_to_record_the_refusal_with_the_reason_filled_in(reception):
 
     response = check_in(reception, client, intoxication=Intoxication.HEAVY)
 
+    card = reception.get(response.url)
     action = f"/clients/{client.pk}/refuse/"
-    assert form_values(response.content, action)["reason"] == Refusal.Reason.TOO_INTOXICATED
+    assert form_values(card.content, action)["reason"] == Refusal.Reason.TOO_INTOXICATED
 
 
 def test_it_refuses_a_last_use_in_the_future(at_noon, cast):
@@ -452,8 +455,9 @@ def test_it_shows_a_form_error_for_bad_input(reception, data):
 
     response = check_in(reception, client, **data)
 
-    assert response.status_code == 400
-    assert response.context["check_in_form"].errors
+    assert response.status_code == 303
+    card = reception.get(response.url)
+    assert card.context["check_in_form"].errors
     assert not Visit.objects.exists()
 
 

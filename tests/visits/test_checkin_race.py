@@ -92,9 +92,10 @@ def test_it_shows_the_loser_a_clear_message_through_the_form(at_noon, receptioni
 
     responses = at_the_same_moment(*(lambda b=b: b.post(url, data) for b in browsers))
 
-    assert sorted(r.status_code for r in responses) == [302, 409], responses
-    loser = next(r for r in responses if r.status_code == 409)
-    assert nb("The client is already checked in.") in marked_text(loser.content, "blockers")
+    assert sorted(r.status_code for r in responses) == [302, 303], responses
+    loser = next(r for r in responses if r.status_code == 303)
+    card = loser.client.get(loser.url)
+    assert nb("The client is already checked in.") in marked_text(card.content, "blockers")
     assert Visit.objects.filter(client=client).count() == 1
 
 

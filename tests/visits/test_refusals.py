@@ -58,8 +58,8 @@ def test_it_records_nothing_and_asks_for_the_reason_when_none_was_chosen(recepti
 
     response = reception.post(action, form_values(card.content, action))  # the form as it stands
 
-    assert response.status_code == 400
-    assert "Velg årsaken til at brukeren blir avvist." in text_of(response.content)
+    assert response.status_code == 303
+    assert "Velg årsaken til at brukeren blir avvist." in text_of(reception.get(response.url).content)
     assert not Refusal.objects.filter(client=client).exists()
 
 
@@ -84,10 +84,12 @@ def test_it_records_another_reason_with_a_note(reception):
 def test_it_asks_for_a_note_when_the_reason_is_other(reception):
     client = ClientFactory()
 
-    response = refuse(reception, client, reason=Refusal.Reason.OTHER, note="  ")
+    response = refuse(reception, client, reason=Refusal.Reason.OTHER, note="  ", substance=heroin().pk)
 
-    assert response.status_code == 400
-    assert nb("Describe the reason for the refusal.") in text_of(response.content)
+    assert response.status_code == 303
+    card = reception.get(response.url)
+    assert nb("Describe the reason for the refusal.") in text_of(card.content)
+    assert form_values(card.content, f"/clients/{client.pk}/refuse/")["substance"] == str(heroin().pk)
     assert not Refusal.objects.exists()
 
 
@@ -132,21 +134,30 @@ def test_it_records_one_refusal_when_submitted_twice(reception):
 def test_it_records_the_refusal_after_a_blocked_check_in(reception):
     client = ClientFactory()
     blocked = reception.post(f"/clients/{client.pk}/check-in/", {"substance": heroin().pk, "intoxication": "heavy"})
-    assert blocked.status_code == 409
+    assert blocked.status_code == 303
 
     refuse(reception, client, reason=Refusal.Reason.TOO_INTOXICATED, substance=heroin().pk)
 
     assert Refusal.objects.get(client=client).reason == Refusal.Reason.TOO_INTOXICATED
 
 
-@pytest.mark.parametrize("data", [{"reason": "because"}, {}, {"reason": "other", "note": "x" * 501}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"reason": "because"},
+        {},
+        {"reason": "other", "note": "x" * 501},
+        {"reason": "banned", "token": "not-a-token"},
+        {"reason": "banned", "substance": "x" * 5000},
+    ],
+)
 def test_it_shows_a_form_error_for_bad_input(reception, data):
     client = ClientFactory()
 
     response = refuse(reception, client, **data)
 
-    assert response.status_code == 400
-    assert response.context["refusal_form"].errors
+    assert response.status_code == 303
+    assert reception.get(response.url).context["refusal_form"].errors
     assert not Refusal.objects.exists()
 
 

@@ -11,6 +11,7 @@ from visits.models.facility import (
     OpeningHoursPeriod,
     Room,
     Route,
+    SpecialHours,
     Substance,
 )
 from visits.models.floor import FloorState
@@ -39,6 +40,7 @@ __all__ = [
     "Refusal",
     "Room",
     "Route",
+    "SpecialHours",
     "StockBalance",
     "StockMovement",
     "Substance",

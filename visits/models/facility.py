@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -83,8 +86,29 @@ class OpeningHoursPeriod(models.Model):
         return _("Opening hours from %(date)s") % {"date": self.valid_from.isoformat()}
 
 
+# A closing time of 00:00 is the end of the day, 24:00: an opening never ends when it starts, so the
+# database's "closes after it opens" lets this one value through. ``core.days.local_closing`` reads it.
+END_OF_DAY = dt.time(0, 0)
+
+
+def clock(time: dt.time, *, closing: bool = False) -> str:
+    """A time as staff read it, 24-hour; a closing time of 00:00 is 24:00."""
+    return "24:00" if closing and time == END_OF_DAY else f"{time:%H:%M}"
+
+
+def _closes_after_opens(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(closes__gt=F("opens")) | Q(closes=END_OF_DAY),
+        name=name,
+        violation_error_message=_("The closing time must be after the opening time. Write 24:00 for midnight."),
+    )
+
+
 class OpeningHours(models.Model):
-    """One weekday's hours within a period. A weekday without a row is a closed day."""
+    """One weekday's hours within a period. A weekday without a row is a closed day.
+
+    ``closes`` 00:00 means 24:00, the end of the day.
+    """
 
     period = models.ForeignKey(OpeningHoursPeriod, on_delete=models.CASCADE, related_name="days")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
@@ -99,11 +123,11 @@ class OpeningHours(models.Model):
         ordering = ["period", "weekday"]
         constraints = [
             models.UniqueConstraint(fields=["period", "weekday"], name="one_opening_hours_per_weekday"),
-            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="opening_hours_close_after_open"),
+            _closes_after_opens("opening_hours_close_after_open"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{clock(self.closes, closing=True)}"
 
 
 class ClosedDay(models.Model):
@@ -121,6 +145,47 @@ class ClosedDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.reason}".strip()
+
+    def clean(self) -> None:
+        if self.date and SpecialHours.objects.filter(date=self.date).exists():
+            raise ValidationError(
+                {"date": _("This date has special opening hours. Delete them first to close the facility that day.")}
+            )
+
+
+class SpecialHours(models.Model):
+    """Opening hours for one date in place of the week's: a short day before a holiday, a long day, all day.
+
+    A closed day on the same date wins (and the admin refuses to add both). ``closes`` 00:00 means
+    24:00; 00:00 to 24:00 is open all day.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"), help_text=_("24:00 for the end of the day."))
+    last_admission_minutes = models.PositiveSmallIntegerField(
+        _("last admission (minutes before closing)"),
+        default=30,
+        validators=[MaxValueValidator(600)],
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("Shown at reception."))
+
+    facility_setting = FacilitySetting.CACHED
+
+    class Meta:
+        verbose_name = _("special opening hours")
+        verbose_name_plural = _("special opening hours")
+        ordering = ["date"]
+        constraints = [_closes_after_opens("special_hours_close_after_open")]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.opens:%H:%M}-{clock(self.closes, closing=True)} {self.note}".strip()
+
+    def clean(self) -> None:
+        if self.date and ClosedDay.objects.filter(date=self.date).exists():
+            raise ValidationError(
+                {"date": _("This date is a closed day. Delete the closed day first to open with special hours.")}
+            )
 
 
 class Room(TranslatedName):

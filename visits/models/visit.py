@@ -166,6 +166,13 @@ class Refusal(models.Model):
         verbose_name=_("substance brought"),
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # The one-time token of the form that recorded it: the same form sent twice (a double click, two
+    # tabs, a resent request) finds this row instead of adding a second. Null for refusals recorded
+    # without a form.
+    token = models.UUIDField(null=True, blank=True, editable=False)
+
+    # Not stored: set on the refusal ``refusal_record`` returns for a repeat of one already recorded.
+    already_recorded: bool = False
 
     class Meta:
         verbose_name = _("refusal")
@@ -175,6 +182,7 @@ class Refusal(models.Model):
             models.Index(fields=["at"], name="refusal_at"),
             models.Index(fields=["client", "-at"], name="refusal_client_at"),
         ]
+        constraints = [models.UniqueConstraint(fields=["token"], name="refusal_token_once")]
 
     def __str__(self) -> str:
         return f"{self.client} {self.get_reason_display()}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -152,15 +153,45 @@ def refusal_record(
     by: User,
     substance: Substance | None = None,
     note: str = "",
+    token: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> Refusal:
-    """Record that a client was turned away, and why; refusals count in the reports."""
+    """Record that a client was turned away, and why; refusals count in the reports.
+
+    ``token`` is the one-time token of the form sent: the same form sent again, even at the same
+    moment from two requests, returns the refusal already recorded (``already_recorded`` set) and
+    adds none. The database's unique constraint on the token settles the race.
+    """
     if reason not in Refusal.Reason.values:
         raise ValidationError(_("Choose a reason for the refusal."), code="bad_reason")
     if reason == Refusal.Reason.OTHER and not note.strip():
         raise ValidationError(_("Describe the reason for the refusal."), code="no_note")
     now = now or timezone.now()
+    if token is not None:
+        repeat = Refusal.objects.filter(token=token).first()
+        if repeat is not None:
+            return _already_recorded(repeat, client)
+    # The form drawn again (a reload of the card) has a new token: the same reason from the same
+    # person this soon after is still the same refusal.
     repeat = Refusal.objects.filter(client=client, reason=reason, by=by, at__gt=now - DOUBLE_SUBMIT_WINDOW).first()
     if repeat is not None:
-        return repeat  # the same click arriving twice
-    return Refusal.objects.create(client=client, reason=reason, by=by, substance=substance, note=note.strip(), at=now)
+        return _already_recorded(repeat, client)
+    try:
+        with transaction.atomic():
+            return Refusal.objects.create(
+                client=client, reason=reason, by=by, substance=substance, note=note.strip(), at=now, token=token
+            )
+    except IntegrityError:
+        # The same form, sent twice at once: the other request's insert won.
+        repeat = Refusal.objects.filter(token=token).first()
+        if repeat is None:
+            raise
+        return _already_recorded(repeat, client)
+
+
+def _already_recorded(refusal: Refusal, client: Client) -> Refusal:
+    if refusal.client_id != client.pk:
+        # A token is one form's, on one client's card: sent for another client, it was tampered with.
+        raise ValidationError(_("This form was already used. Fill it in again."), code="token_reused")
+    refusal.already_recorded = True
+    return refusal
