@@ -39,8 +39,12 @@ def test_the_duty_officer_closes_the_day(page, live_server, cast, shot):
     waiting("EF1985M", cast["reception"])
     in_booth, observed = (Visit.objects.get(client__code=code) for code in ("CD1985M", "EF1985M"))
     now = timezone.now()
-    booth_assign(visit=in_booth, booth=booth("1"), route=injection(), substance=heroin(), by=nurse, now=now)
-    session = booth_assign(visit=observed, booth=booth("2"), route=injection(), substance=heroin(), by=nurse, now=now)
+    booth_assign(
+        visit=in_booth, booth=booth("1"), route=injection(), substance=heroin(), by=nurse, now=now, confirmed=True
+    )
+    session = booth_assign(
+        visit=observed, booth=booth("2"), route=injection(), substance=heroin(), by=nurse, now=now, confirmed=True
+    )
     booth_end(session=session, next_location=Visit.Location.OBSERVATION, by=nurse, now=now)
 
     login(page, live_server, "duty")

@@ -160,7 +160,10 @@ def day(cast):
         HandOut.objects.create(item=syringe, quantity=3, visit=morning, at=oslo(DAY, 9, 10), by=health)
         EquipmentItem.objects.update(low_stock_threshold=0)
         EquipmentItem.objects.filter(pk=syringe.pk).update(low_stock_threshold=50)
-        StockBalance.objects.update_or_create(item=syringe, defaults={"level": 12})
+        # Every item counted (a new installation's are not): only the syringes warn.
+        for item in EquipmentItem.objects.all():
+            StockBalance.objects.update_or_create(item=item, defaults={"level": 100, "count_needed": False, "counted_at": oslo(DAY, 7)})
+        StockBalance.objects.filter(item=syringe).update(level=12)
     return {"anna": anna, "bent": bent, "carl": carl, "dora": dora}
 
 

@@ -256,7 +256,13 @@ class PastClosing:
             "Booth time and observation would end at %(ends)s, %(minutes)d minutes after closing (%(closes)s).",
             self.minutes,
         )
-        return text % {"ends": _hhmm(self.ends_at), "minutes": self.minutes, "closes": _hhmm(self.closes)}
+        closes = _hhmm(self.closes)
+        # A closing at midnight is the end of its day: 24:00, not 00:00.
+        return text % {
+            "ends": _hhmm(self.ends_at),
+            "minutes": self.minutes,
+            "closes": "24:00" if closes == "00:00" else closes,
+        }
 
 
 def _hhmm(moment: dt.datetime) -> str:
