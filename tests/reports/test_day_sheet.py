@@ -162,7 +162,9 @@ def day(cast):
         EquipmentItem.objects.filter(pk=syringe.pk).update(low_stock_threshold=50)
         # Every item counted (a new installation's are not): only the syringes warn.
         for item in EquipmentItem.objects.all():
-            StockBalance.objects.update_or_create(item=item, defaults={"level": 100, "count_needed": False, "counted_at": oslo(DAY, 7)})
+            StockBalance.objects.update_or_create(
+                item=item, defaults={"level": 100, "count_needed": False, "counted_at": oslo(DAY, 7)}
+            )
         StockBalance.objects.filter(item=syringe).update(level=12)
     return {"anna": anna, "bent": bent, "carl": carl, "dora": dora}
 
