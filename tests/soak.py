@@ -135,7 +135,7 @@ from staff.models import User
 from visits.models import Client, OpeningHours, OpeningHoursPeriod, Substance, Route
 from counseling.models import ReferralService
 # The soak runs at any hour: the facility admits all day.
-OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(23, 59))
+OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(0, 0))  # 00:00-24:00
 OpeningHoursPeriod.objects.update(last_admission_minutes=0)
 by = User.objects.get(username="reception")
 letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

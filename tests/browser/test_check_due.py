@@ -30,7 +30,7 @@ def _in_booth(code: str, label: str, *, minutes_ago: int, by) -> None:
 
 def test_it_shows_checks_due_and_overdue_by_text_and_ticks_the_next_one(page, live_server, cast, shot):
     # The test runs on the real clock, so the facility admits at any hour of the day for it.
-    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(23, 59, 59))
+    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(0, 0))  # 00:00-24:00
     OpeningHoursPeriod.objects.update(last_admission_minutes=0)
     _in_booth("AB1985M", "1", minutes_ago=10, by=cast["health"])  # due 5 minutes ago: overdue
     _in_booth("CD1980K", "2", minutes_ago=6, by=cast["health"])  # due a minute ago

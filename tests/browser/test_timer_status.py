@@ -24,7 +24,7 @@ SOON = dt.timedelta(seconds=12)  # the status changes this long after the page i
 
 def _open_all_day() -> None:
     # The test runs on the real clock, so the facility admits at any hour of the day for it.
-    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(23, 59, 59))
+    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(0, 0))  # 00:00-24:00
     OpeningHoursPeriod.objects.update(last_admission_minutes=0)
 
 

@@ -49,7 +49,7 @@ INTAKE_CRITERIA = (
 
 @pytest.fixture
 def open_all_day(facility):
-    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(23, 59, 59))
+    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(0, 0))  # 00:00-24:00
     OpeningHoursPeriod.objects.update(last_admission_minutes=0)
 
 

@@ -30,7 +30,8 @@ def login(page, live_server, username: str, password: str = PASSWORD) -> None:
 
 def open_all_day() -> None:
     """The browser tests run on the real clock, so the facility admits at any hour of the day for them."""
-    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(23, 59, 59))
+    # 00:00 to 24:00 every day: one opening without a closing, so no closing warning or booth question.
+    OpeningHours.objects.update(opens=dt.time(0, 0), closes=dt.time(0, 0))
     OpeningHoursPeriod.objects.update(last_admission_minutes=0)
 
 

@@ -18,7 +18,7 @@ from tests.support.factories import ClientFactory, booth, heroin, injection
 from tests.support.pages import booth_name, marked_text, nb, shown_text, t
 from tests.support.rooms import checked_in
 from tests.support.time import TUESDAY, oslo
-from visits.models import BoothSession, ClosedDay, Facility, Intoxication, Visit
+from visits.models import BoothSession, ClosedDay, Facility, Intoxication, SpecialHours, Visit
 from visits.services.rooms import BoothPastClosing, booth_assign
 
 pytestmark = pytest.mark.django_db
@@ -154,10 +154,12 @@ def test_it_admits_in_the_last_second_before_last_admission(client_for, at_noon)
 @pytest.mark.parametrize("minute", [(21, 0), (21, 30)], ids=["last admission", "closing"])
 def test_it_refuses_reception_from_the_minute_of_last_admission(client_for, at_noon, minute):
     at_noon.move_to(oslo(TUESDAY, *minute), tick=False)
-    response = check_in(client_for("reception"), ClientFactory(), override_reason="I say so")
-    assert response.status_code == 409
+    http = client_for("reception")
+    response = check_in(http, ClientFactory(), override_reason="I say so")
+    assert response.status_code == 303  # to the card, which shows why
+    card = http.get(response["Location"])
     assert nb("Check-in is closed now (outside opening hours or after last admission).") in marked_text(
-        response.content, "blockers"
+        card.content, "blockers"
     )
     assert not Visit.objects.exists()
 
@@ -173,7 +175,7 @@ def test_it_lets_the_duty_officer_admit_after_last_admission_with_a_reason(clien
 
 def test_it_refuses_the_duty_officer_after_last_admission_without_a_reason(client_for, at_noon):
     at_noon.move_to(oslo(TUESDAY, 21, 0), tick=False)
-    assert check_in(client_for("duty"), ClientFactory()).status_code == 409
+    assert check_in(client_for("duty"), ClientFactory()).status_code == 303  # to the card, which shows why
     assert not Visit.objects.exists()
 
 
@@ -314,3 +316,50 @@ def test_it_never_draws_the_question_on_the_boards_cards(client_for, cast, at_no
     board = client_for("health").get(reverse("visits:injection-board"), HTTP_HX_REQUEST="true").content.decode()
     assert "AB1985M" in board
     assert 'name="confirm"' not in board
+
+
+# Open until 24:00
+
+
+def _open_until_midnight(*, next_day_from: dt.time) -> None:
+    """Tuesday open 08:00-24:00, Wednesday from ``next_day_from`` (a special day each)."""
+    SpecialHours.objects.create(date=TUESDAY, opens=dt.time(8), closes=dt.time(0), last_admission_minutes=15)
+    SpecialHours.objects.create(
+        date=TUESDAY + dt.timedelta(days=1), opens=next_day_from, closes=dt.time(21, 30), last_admission_minutes=30
+    )
+
+
+def test_it_warns_of_a_closing_at_midnight_as_24(client_for, at_noon):
+    _open_until_midnight(next_day_from=dt.time(8))
+    at_noon.move_to(oslo(TUESDAY, 23, 40), tick=False)
+    assert banner(client_for("reception")) == t("Closing at %(time)s — %(minutes)s min left", time="24:00", minutes=20)
+
+
+def test_it_asks_for_a_booth_past_a_closing_at_midnight_saying_24(cast, facility):
+    _open_until_midnight(next_day_from=dt.time(8))
+    visit = checked_in("AB1985M", cast["reception"], now=oslo(TUESDAY, 23, 0))
+    with pytest.raises(BoothPastClosing) as refusal:
+        booth_assign(
+            visit=visit, booth=None, route=injection(), substance=heroin(), by=cast["health"], now=oslo(TUESDAY, 23, 30)
+        )
+    with override("nb"):
+        text = ngettext(
+            "Booth time and observation would end at %(ends)s, %(minutes)d minute after closing (%(closes)s).",
+            "Booth time and observation would end at %(ends)s, %(minutes)d minutes after closing (%(closes)s).",
+            15,
+        )
+    assert refusal.value.messages == [text % {"ends": "00:15", "minutes": 15, "closes": "24:00"}]
+
+
+def test_it_neither_warns_nor_asks_when_the_opening_runs_on_through_the_night(client_for, cast, at_noon):
+    """Open until 24:00 and again from 00:00: the facility does not close at midnight."""
+    _open_until_midnight(next_day_from=dt.time(0))
+    at_noon.move_to(oslo(TUESDAY, 23, 40), tick=False)
+    http = client_for("reception")
+    assert banner(http) == ""
+    # Check-in stays open too: the last admission before a midnight that is not a closing does not apply.
+    visit = checked_in("AB1985M", cast["reception"], now=oslo(TUESDAY, 23, 50))
+    session = booth_assign(
+        visit=visit, booth=None, route=injection(), substance=heroin(), by=cast["health"], now=oslo(TUESDAY, 23, 55)
+    )
+    assert session.visit.location == Visit.Location.BOOTH

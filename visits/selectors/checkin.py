@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visits.models import Client, Intoxication, Refusal, Substance
 from visits.selectors.clients import active_ban
-from visits.selectors.facility import opening_hours_on
+from visits.selectors.facility import admits_at
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,7 @@ def check_in_blockers(
     blockers: list[Blocker] = []
     if open_visit_exists:
         blockers.append(Blocker(None, (_("The client is already checked in."))))
-    hours = opening_hours_on(timezone.localdate(now))
-    if hours is None or not hours.admits(now):
+    if not admits_at(now):
         blockers.append(
             Blocker(
                 Refusal.Reason.OUTSIDE_HOURS,

@@ -225,11 +225,35 @@ class Closing:
         return max(0, math.ceil(seconds / 60))
 
 
+def _continues(hours: DayHours) -> dt.datetime:
+    """When an opening really closes: at its closing time, or, when the next day opens at that very
+    moment (open until 24:00, and from 00:00 the next day), at the next day's closing, up to a week on."""
+    closes = hours.closes
+    day = hours.date
+    for _ in range(7):
+        day += dt.timedelta(days=1)
+        following = opening_hours_on(day)
+        if following is None or following.opens != closes:
+            break
+        closes = following.closes
+    return closes
+
+
+def admits_at(now: dt.datetime) -> bool:
+    """Whether check-in is open at ``now``: within today's hours before last admission, or after it when
+    the opening runs on into the next day without closing (last admission is before a real closing)."""
+    hours = opening_hours_on(timezone.localdate(now))
+    if hours is None or not hours.is_open(now):
+        return False
+    return hours.admits(now) or _continues(hours) != hours.closes
+
+
 def closing_on(now: dt.datetime, *, warning_minutes: int) -> Closing | None:
     """Closing of the opening ``now`` belongs to, with the warning from ``warning_minutes`` before it
-    (``Facility.closing_warning_minutes``); None on a closed day."""
+    (``Facility.closing_warning_minutes``); None on a closed day, and while the opening runs on into
+    the next day without closing (open all night)."""
     hours = hours_now(now)
-    if hours is None:
+    if hours is None or _continues(hours) != hours.closes:
         return None
     warn_from = max(hours.opens, hours.closes.astimezone(dt.UTC) - dt.timedelta(minutes=warning_minutes))
     ends = max(hours.closes, local_midnight(hours.date + dt.timedelta(days=1)))
@@ -273,9 +297,12 @@ def past_closing(*, ends_at: dt.datetime, now: dt.datetime) -> PastClosing | Non
     """Whether something that ends at ``ends_at`` would run past the closing of the opening ``now``
     belongs to; None when it ends in time, or on a day without hours."""
     hours = hours_now(now)
-    if hours is None or ends_at <= hours.closes:
+    if hours is None:
         return None
-    return PastClosing(ends_at=ends_at, closes=hours.closes)
+    closes = _continues(hours)
+    if ends_at <= closes:
+        return None
+    return PastClosing(ends_at=ends_at, closes=closes)
 
 
 def booth_past_closing(*, route: Route, started_at: dt.datetime, now: dt.datetime) -> PastClosing | None:
