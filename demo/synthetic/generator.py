@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from demo.defaults import facility_load_defaults
-from visits.models import Booth, Client, Room, StockBalance, StockMovement
+from visits.models import Booth, Client, EquipmentItem, Room, StockBalance, StockMovement
 
 from . import extras
 from .calendar import Day, allocate, arrival_times, open_days
@@ -176,7 +176,11 @@ def generate_history(
     ctx = Context(rng, writer, facility, staff, end=to_seconds(midnight) - 1)
     population = Population(rng, set(Client.objects.values_list("code", flat=True)))
     staffing = Staffing(ctx)
-    stock = Stock(ctx, dict(StockBalance.objects.values_list("item_id", "level")))
+    stock = Stock(
+        ctx,
+        dict(StockBalance.objects.values_list("item_id", "level")),
+        dict(EquipmentItem.objects.values_list("pk", "low_stock_threshold")),
+    )
     progress(f"  {visits:,} visits over {len(days):,} open days, {days[0].date} to {days[-1].date}")
 
     writer.begin()

@@ -74,9 +74,11 @@ class Staffing:
 class Stock:
     """Deliveries before the day's hand-outs whenever the level would run low; a count each month."""
 
-    def __init__(self, ctx: Context, levels: dict[int, int]):
+    def __init__(self, ctx: Context, levels: dict[int, int], thresholds: dict[int, int] | None = None):
         self.ctx = ctx
         self.levels = levels  # item id -> level before the history, as the stock balance says
+        # item id -> its low-stock warning level: a delivery comes before the level falls below it
+        self.thresholds = thresholds or {}
         self.last_count_month: tuple[int, int] | None = None
 
     def day(self, day: Day) -> None:
@@ -86,8 +88,9 @@ class Stock:
         delivered_at = day.opens - 1800
         for item_id, quantity in sorted(used.items()):
             level = self.levels.get(item_id, 0)
-            if level < quantity * 3:
-                lot = max(500, quantity * 10)
+            warning = self.thresholds.get(item_id, 0)
+            if level - quantity < max(quantity * 3, warning):
+                lot = max(500, quantity * 10, warning * 2)
                 lot = -(-lot // 100) * 100
                 ctx.add(
                     ctx.t.stock, (ctx.t.stock.new_id(), item_id, "delivery", lot, None, "", delivered_at, coordinator)
