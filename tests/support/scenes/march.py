@@ -18,6 +18,7 @@ and visits closed other than by checking out, one of them with each reason.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -213,9 +214,11 @@ def _one_click_refusal(
     heroin = Substance.objects.get(name="Heroin")
     blockers = check_in_blockers(client, substance=heroin, intoxication=intoxication, now=when, open_visit_exists=False)
     reason = next(b.reason for b in blockers if b.reason is not None)
-    refusal = refusal_record(client=client, reason=reason, by=by, now=when)
-    again = refusal_record(client=client, reason=reason, by=by, now=when + dt.timedelta(seconds=5))
-    assert again == refusal
+    # The button's form carries a one-time token: the second click sends the same token.
+    token = uuid.uuid4()
+    refusal = refusal_record(client=client, reason=reason, by=by, token=token, now=when)
+    again = refusal_record(client=client, reason=reason, by=by, token=token, now=when + dt.timedelta(seconds=5))
+    assert again == refusal and again.already_recorded
     return refusal
 
 
