@@ -44,8 +44,8 @@ def _search_context(query: str) -> dict:
         "exact": exact,
         "near_matches": near,
         "can_register_code": codes.parse(normalised) is not None and exact is None,
-        # Fewer than two letters or digits once spaces and signs are dropped ("%_"): no search was made.
-        "too_short": len(normalised) < 2,
+        # No letter or digit once spaces and signs are dropped ("%_"): no search was made.
+        "too_short": not normalised,
     }
 
 
