@@ -4,7 +4,7 @@ from typing import cast
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -253,9 +253,27 @@ class EmergencyRecordForm(VersionedForm):
         self.helper.add_input(Submit("save", _("Save the record")))
 
 
-class HealthServiceForm(forms.Form):
+def _offer_answer_field():
+    return forms.NullBooleanField(
+        label=_("Offer accepted"),
+        required=False,
+        widget=forms.RadioSelect(choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+
+class HealthServicesForm(forms.Form):
+    """Every service given to a client, ticked in one form, with the details those ticked need.
+
+    The token names this submit: sent twice (a double click, a reload), it is recorded once.
+    """
+
     client = ClientCodeField()
-    kind = forms.ChoiceField(label=_("Service"), choices=HealthService.Kind.choices)
+    kinds = forms.MultipleChoiceField(
+        label=_("Services given"),
+        choices=HealthService.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one service given.")},
+    )
     site = forms.CharField(label=_("Body site"), max_length=100, required=False)
     severity = forms.ChoiceField(
         label=_("Severity"), choices=[("", "—"), *HealthService.Severity.choices], required=False
@@ -263,18 +281,19 @@ class HealthServiceForm(forms.Form):
     treatment = forms.CharField(
         label=_("Treatment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    condition = forms.ChoiceField(
-        label=_("Test or vaccine for"), choices=[("", "—"), *HealthService.Condition.choices], required=False
+    test_condition = forms.ChoiceField(
+        label=_("Test for"), choices=[("", "—"), *HealthService.Condition.choices], required=False
     )
-    accepted = forms.NullBooleanField(
-        label=_("Offer accepted"),
-        required=False,
-        widget=forms.RadioSelect(choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    test_accepted = _offer_answer_field()
+    vaccination_condition = forms.ChoiceField(
+        label=_("Vaccine for"), choices=[("", "—"), *HealthService.Condition.choices], required=False
     )
+    vaccination_accepted = _offer_answer_field()
     referral_service = forms.ModelChoiceField(
         label=_("Refer to"), queryset=ReferralService.objects.none(), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    token = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -282,16 +301,32 @@ class HealthServiceForm(forms.Form):
         referral_service.queryset = ReferralService.objects.filter(enabled=True)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Div(Div("client", css_class="col-md-4"), Div("kind", css_class="col-md-8"), css_class="row"),
-            Div(Div("site", css_class="col-md-6"), Div("severity", css_class="col-md-6"), css_class="row"),
-            "treatment",
-            Div(
-                Div("condition", css_class="col-md-6"),
-                Div(InlineRadios("accepted"), css_class="col-md-6"),
-                css_class="row",
+            Div(Div("client", css_class="col-md-4"), css_class="row"),
+            "kinds",
+            Fieldset(
+                _("Wound or abscess care"),
+                Div(Div("site", css_class="col-md-6"), Div("severity", css_class="col-md-6"), css_class="row"),
+                "treatment",
             ),
-            "referral_service",
+            Fieldset(
+                _("Offer of testing"),
+                Div(
+                    Div("test_condition", css_class="col-md-6"),
+                    Div(InlineRadios("test_accepted"), css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Offer of vaccination"),
+                Div(
+                    Div("vaccination_condition", css_class="col-md-6"),
+                    Div(InlineRadios("vaccination_accepted"), css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(_("Referral to a doctor"), "referral_service"),
             "note",
+            "token",
         )
         self.helper.add_input(Submit("save", _("Record"), css_class="btn-lg"))
 
