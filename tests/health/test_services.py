@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from health.models import HealthService
+from health.services import health_service_record
 from tests.support.pages import nb
 
 pytestmark = pytest.mark.django_db
@@ -151,8 +152,6 @@ def test_it_records_a_form_sent_twice_once(client_inside, client_for):
 
 
 def test_it_settles_two_submits_of_the_same_form_at_once_in_the_database(client_inside, cast):
-    from health.services import health_service_record, health_services_record
-
     token = uuid.uuid4()
     health_service_record(client=client_inside, kind="hygiene_advice", by=cast["health"], batch=token)
     # Another submit of the same form got in first: this one is told so by the constraint, not by a count.
