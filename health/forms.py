@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import DATETIME_SECONDS, SecondsInput
 from core.versioning import VersionedForm, VersionField
 from counseling.models import ReferralService
+from duty.selectors.roster import on_duty_now
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from staff.models import User
 from visits import codes
@@ -223,15 +226,25 @@ class EmergencyRecordForm(VersionedForm):
     ambulance_arrived_at = _when(_("Ambulance arrived"))
     police_called_at = _when(_("Police called"))
     staff_involved = forms.ModelMultipleChoiceField(
-        label=_("Staff involved"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Staff involved"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     notes = forms.CharField(label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     seen_version = VersionField()
 
-    def __init__(self, *args, closed: bool = False, **kwargs):
+    def __init__(self, *args, closed: bool = False, now: dt.datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         staff_involved = cast(forms.ModelChoiceField, self.fields["staff_involved"])
         staff_involved.queryset = User.objects.filter(is_active=True).order_by("username")
+        # Those on the shift now are offered first; every other active account waits behind "others".
+        # Anyone already recorded as involved stays in view too, so a tick is never hidden.
+        self.on_duty = {a.user_id for a in on_duty_now(now or timezone.now()).assignments}
+        recorded = {getattr(user, "pk", user) for user in self.initial.get("staff_involved", [])}
+        if self.is_bound:
+            recorded |= set(self.data.getlist(self.add_prefix("staff_involved")))
+        self.staff_first = self.on_duty | {int(pk) for pk in recorded if str(pk).isdigit()}
         if not closed:
             del self.fields["ended_at"]
         self.helper = FormHelper()
@@ -246,7 +259,7 @@ class EmergencyRecordForm(VersionedForm):
                 Div("police_called_at", css_class="col-md-6"),
                 css_class="row",
             ),
-            InlineCheckboxes("staff_involved"),
+            Field("staff_involved", template="health/partials/_staff_involved_field.html"),
             "notes",
             "seen_version",
         )
