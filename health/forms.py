@@ -243,7 +243,7 @@ class EmergencyRecordForm(VersionedForm):
         self.on_duty = {a.user_id for a in on_duty_now(now or timezone.now()).assignments}
         recorded = {getattr(user, "pk", user) for user in self.initial.get("staff_involved", [])}
         if self.is_bound:
-            recorded |= set(self.data.getlist(self.add_prefix("staff_involved")))
+            recorded |= set(self["staff_involved"].value() or [])
         self.staff_first = self.on_duty | {int(pk) for pk in recorded if str(pk).isdigit()}
         if not closed:
             del self.fields["ended_at"]
