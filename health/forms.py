@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import DATETIME_SECONDS, SecondsInput
 from core.versioning import VersionedForm, VersionField
 from counseling.models import ReferralService
+from duty.selectors.roster import on_duty_now
 from health.models import Emergency, HealthService, Intervention, VitalSigns
 from staff.models import User
 from visits import codes
@@ -223,15 +226,25 @@ class EmergencyRecordForm(VersionedForm):
     ambulance_arrived_at = _when(_("Ambulance arrived"))
     police_called_at = _when(_("Police called"))
     staff_involved = forms.ModelMultipleChoiceField(
-        label=_("Staff involved"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Staff involved"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     notes = forms.CharField(label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     seen_version = VersionField()
 
-    def __init__(self, *args, closed: bool = False, **kwargs):
+    def __init__(self, *args, closed: bool = False, now: dt.datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         staff_involved = cast(forms.ModelChoiceField, self.fields["staff_involved"])
         staff_involved.queryset = User.objects.filter(is_active=True).order_by("username")
+        # Those on the shift now are offered first; every other active account waits behind "others".
+        # Anyone already recorded as involved stays in view too, so a tick is never hidden.
+        self.on_duty = {a.user_id for a in on_duty_now(now or timezone.now()).assignments}
+        recorded = {getattr(user, "pk", user) for user in self.initial.get("staff_involved", [])}
+        if self.is_bound:
+            recorded |= set(self["staff_involved"].value() or [])
+        self.staff_first = self.on_duty | {int(pk) for pk in recorded if str(pk).isdigit()}
         if not closed:
             del self.fields["ended_at"]
         self.helper = FormHelper()
@@ -246,16 +259,34 @@ class EmergencyRecordForm(VersionedForm):
                 Div("police_called_at", css_class="col-md-6"),
                 css_class="row",
             ),
-            InlineCheckboxes("staff_involved"),
+            Field("staff_involved", template="health/partials/_staff_involved_field.html"),
             "notes",
             "seen_version",
         )
         self.helper.add_input(Submit("save", _("Save the record")))
 
 
-class HealthServiceForm(forms.Form):
+def _offer_answer_field():
+    return forms.NullBooleanField(
+        label=_("Offer accepted"),
+        required=False,
+        widget=forms.RadioSelect(choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+
+class HealthServicesForm(forms.Form):
+    """Every service given to a client, ticked in one form, with the details those ticked need.
+
+    The token names this submit: sent twice (a double click, a reload), it is recorded once.
+    """
+
     client = ClientCodeField()
-    kind = forms.ChoiceField(label=_("Service"), choices=HealthService.Kind.choices)
+    kinds = forms.MultipleChoiceField(
+        label=_("Services given"),
+        choices=HealthService.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one service given.")},
+    )
     site = forms.CharField(label=_("Body site"), max_length=100, required=False)
     severity = forms.ChoiceField(
         label=_("Severity"), choices=[("", "—"), *HealthService.Severity.choices], required=False
@@ -263,18 +294,19 @@ class HealthServiceForm(forms.Form):
     treatment = forms.CharField(
         label=_("Treatment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    condition = forms.ChoiceField(
-        label=_("Test or vaccine for"), choices=[("", "—"), *HealthService.Condition.choices], required=False
+    test_condition = forms.ChoiceField(
+        label=_("Test for"), choices=[("", "—"), *HealthService.Condition.choices], required=False
     )
-    accepted = forms.NullBooleanField(
-        label=_("Offer accepted"),
-        required=False,
-        widget=forms.RadioSelect(choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    test_accepted = _offer_answer_field()
+    vaccination_condition = forms.ChoiceField(
+        label=_("Vaccine for"), choices=[("", "—"), *HealthService.Condition.choices], required=False
     )
+    vaccination_accepted = _offer_answer_field()
     referral_service = forms.ModelChoiceField(
         label=_("Refer to"), queryset=ReferralService.objects.none(), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    token = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -282,16 +314,32 @@ class HealthServiceForm(forms.Form):
         referral_service.queryset = ReferralService.objects.filter(enabled=True)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Div(Div("client", css_class="col-md-4"), Div("kind", css_class="col-md-8"), css_class="row"),
-            Div(Div("site", css_class="col-md-6"), Div("severity", css_class="col-md-6"), css_class="row"),
-            "treatment",
-            Div(
-                Div("condition", css_class="col-md-6"),
-                Div(InlineRadios("accepted"), css_class="col-md-6"),
-                css_class="row",
+            Div(Div("client", css_class="col-md-4"), css_class="row"),
+            "kinds",
+            Fieldset(
+                _("Wound or abscess care"),
+                Div(Div("site", css_class="col-md-6"), Div("severity", css_class="col-md-6"), css_class="row"),
+                "treatment",
             ),
-            "referral_service",
+            Fieldset(
+                _("Offer of testing"),
+                Div(
+                    Div("test_condition", css_class="col-md-6"),
+                    Div(InlineRadios("test_accepted"), css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Offer of vaccination"),
+                Div(
+                    Div("vaccination_condition", css_class="col-md-6"),
+                    Div(InlineRadios("vaccination_accepted"), css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(_("Referral to a doctor"), "referral_service"),
             "note",
+            "token",
         )
         self.helper.add_input(Submit("save", _("Record"), css_class="btn-lg"))
 

@@ -81,9 +81,7 @@ class Emergency(models.Model):
     )
     person_age_band = models.CharField(_("approximate age"), max_length=10, choices=AgeBand.choices, blank=True)
     person_gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
-    person_description = models.CharField(
-        _("description (no names)"), max_length=200, blank=True
-    )
+    person_description = models.CharField(_("description (no names)"), max_length=200, blank=True)
     linked_at = models.DateTimeField(_("linked to a client code"), null=True, blank=True)
     linked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -352,6 +350,9 @@ class HealthService(models.Model):
     condition = models.CharField(_("test or vaccine for"), max_length=5, choices=Condition.choices, blank=True)
     accepted = models.BooleanField(_("offer accepted"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    # The submit that recorded it: several services given are recorded in one, and a repeat of the same
+    # form (a double click, a reload) is recognised by it rather than recorded twice.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -368,6 +369,7 @@ class HealthService(models.Model):
                 | (~Q(condition="") & Q(accepted__isnull=False)),
                 name="offer_has_condition_and_answer",
             ),
+            models.UniqueConstraint(fields=["batch", "kind"], name="healthservice_one_kind_per_batch"),
         ]
 
     def __str__(self) -> str:

@@ -2,17 +2,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from staff import services
 from staff.models import Display, User
+from staff.roles import group_label
 from staff.services import displays as display_services
 
 # An account nobody has used for this long is listed for deactivation.
@@ -38,6 +42,84 @@ class UnusedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RoleListFilter(admin.RelatedFieldListFilter):
+    """The roles filter: each group by its role's name in the page's language (the database keeps English)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(pk, group_label(str(name))) for pk, name in super().field_choices(field, request, model_admin)]
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return group_label(obj.name)
+
+
+_DEFAULT_ACTIONS = {
+    "add": _("Can add %(things)s"),
+    "change": _("Can change %(things)s"),
+    "delete": _("Can delete %(things)s"),
+    "view": _("Can view %(things)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission as the reader's language says it; its stored name is English, written when it was made."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    declared = dict(model._meta.permissions)
+    if permission.codename in declared:
+        return str(declared[permission.codename])
+    action, _sep, rest = permission.codename.partition("_")
+    if action in _DEFAULT_ACTIONS and rest == model._meta.model_name:
+        return str(_DEFAULT_ACTIONS[action] % {"things": model._meta.verbose_name_plural})
+    return permission.name
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The roles, read-only in practice (``sync_roles`` writes them), named in the page's language."""
+
+    list_display = ("role",)
+
+    @admin.display(description=_("role"), ordering="name")
+    def role(self, obj: Group) -> str:
+        return group_label(obj.name)
+
+    @admin.display(description=_("permissions"))
+    def permission_list(self, obj: Group):
+        labels = sorted(permission_label(p) for p in obj.permissions.select_related("content_type"))
+        if not labels:
+            return "-"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((label,) for label in labels)))
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ("role", "permission_list")
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ("role", "permission_list")
+        return super().get_readonly_fields(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        group = self.get_object(request, object_id)
+        label = group_label(group.name) if group is not None else ""
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "subtitle": label, "role_label": label}
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        group = self.get_object(request, object_id)
+        label = group_label(group.name) if group is not None else ""
+        title = gettext("Change history: %s") % label
+        return super().history_view(request, object_id, {**(extra_context or {}), "title": title, "role_label": label})
+
+
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
     # No superuser flag or per-user permissions here: access comes from roles (groups) alone.
@@ -52,12 +134,24 @@ class StaffUserAdmin(UserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
     list_display = ("username", "first_name", "last_name", "role_list", "is_active", "last_login")
-    list_filter = ("is_active", UnusedFilter, "groups")
-    filter_horizontal = ("groups",)
+    list_filter = ("is_active", UnusedFilter, ("groups", RoleListFilter))
+    filter_horizontal = ()
     actions = ["deactivate"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            # A handful of roles: checkboxes, each named in the page's language.
+            return RoleChoiceField(
+                queryset=Group.objects.order_by("name"),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label=gettext("Roles"),
+                help_text=gettext("What the staff member may do: each role opens its stations."),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:

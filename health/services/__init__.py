@@ -1,5 +1,6 @@
 """Writes of the health room, one module per concern; callers import from ``health.services``."""
 
+from health.services.care import health_service_record, health_services_record
 from health.services.emergencies import (
     RECORD_FIELDS,
     emergency_answer,
@@ -9,7 +10,6 @@ from health.services.emergencies import (
     emergency_open,
     emergency_open_unknown,
     emergency_update,
-    health_service_record,
 )
 from health.services.interventions import (
     REPEAT_WINDOW,
@@ -31,6 +31,7 @@ __all__ = [
     "emergency_open_unknown",
     "emergency_update",
     "health_service_record",
+    "health_services_record",
     "intervention_correct",
     "intervention_withdraw",
     "vital_signs_record",

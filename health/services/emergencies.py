@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -14,15 +13,12 @@ from django.utils.translation import gettext as _
 
 from core.durations import duration_seconds
 from core.versioning import version_bump, version_check
-from health.models import Emergency, EmergencyResponder, HealthService
+from health.models import Emergency, EmergencyResponder
 from health.services.common import history_by as _history_by
 from health.services.common import locked_emergency as _locked
 from health.services.common import to_second
 from staff.models import User
 from visits.models import BoothSession, Client, Visit
-
-if TYPE_CHECKING:
-    from counseling.models import ReferralService
 
 _PLACE_OF_LOCATION: dict[str, Emergency.Place] = {
     Visit.Location.BOOTH: Emergency.Place.BOOTH,
@@ -360,9 +356,7 @@ def emergency_update(
             *emergency.vital_signs.filter(withdrawn_at__isnull=True).values_list("at", flat=True),
         ]
     ]
-    if times and (
-        min(times) < to_second(started_at) or (ended_at is not None and max(times) > to_second(ended_at))
-    ):
+    if times and (min(times) < to_second(started_at) or (ended_at is not None and max(times) > to_second(ended_at))):
         raise ValidationError(
             _("An intervention or vital signs are recorded outside the start and end times."),
             code="intervention_outside",
@@ -386,65 +380,3 @@ def emergency_update(
     emergency.save()
     emergency.staff_involved.set(staff_involved)
     return emergency
-
-
-@transaction.atomic
-def health_service_record(
-    *,
-    client: Client,
-    kind: str,
-    by: User,
-    visit: Visit | None = None,
-    site: str = "",
-    severity: str = "",
-    treatment: str = "",
-    condition: str = "",
-    accepted: bool | None = None,
-    note: str = "",
-    referral_service: ReferralService | None = None,
-    now: dt.datetime | None = None,
-) -> HealthService:
-    """Record health help given. A referral to a doctor also opens the referral for follow-up."""
-    now = now or timezone.now()
-    if kind not in HealthService.Kind.values:
-        raise ValidationError(_("Choose the service given."), code="bad_kind")
-    if kind in (HealthService.Kind.TEST_OFFER, HealthService.Kind.VACCINATION_OFFER):
-        if condition not in HealthService.Condition.values:
-            raise ValidationError(_("Choose what the test or vaccine is for."), code="no_condition")
-        if accepted is None:
-            raise ValidationError(_("Record whether the offer was accepted."), code="no_answer")
-    else:
-        condition, accepted = "", None
-    if kind in (HealthService.Kind.WOUND_CARE, HealthService.Kind.ABSCESS_CARE) and not site.strip():
-        raise ValidationError(_("Give the body site of the wound."), code="no_site")
-    if kind == HealthService.Kind.DOCTOR_REFERRAL and referral_service is None:
-        raise ValidationError(_("Choose the service the client is referred to."), code="no_service")
-    if visit is None:
-        visit = Visit.objects.filter(client=client, ended_at__isnull=True).first()
-    service = HealthService(
-        client=client,
-        visit=visit,
-        kind=kind,
-        at=now,
-        by=by,
-        site=site.strip(),
-        severity=severity,
-        treatment=treatment.strip(),
-        condition=condition,
-        accepted=accepted,
-        note=note.strip(),
-    )
-    _history_by(service, by)
-    service.save()
-    if kind == HealthService.Kind.DOCTOR_REFERRAL and referral_service is not None:  # set for one: checked above
-        from counseling.services import referral_create
-
-        try:
-            with transaction.atomic():
-                referral_create(client=client, service=referral_service, by=by, visit=visit, note=note.strip())
-        except ValidationError as exc:
-            # An open referral to the same service is already being followed up; the help given is
-            # still recorded, and the open referral carries on.
-            if getattr(exc, "code", None) != "already_open":
-                raise
-    return service

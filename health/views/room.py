@@ -17,7 +17,7 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_record
 from core.days import day_start
 from health import services
-from health.forms import CountForm, DeliveryForm, HealthServiceForm, OpenEmergencyForm, StocktakeForm
+from health.forms import CountForm, DeliveryForm, HealthServicesForm, OpenEmergencyForm, StocktakeForm
 from health.selectors import client_health_history, open_emergencies, services_today, visits_in_health_room
 from staff.permissions import permission_required, station_required
 from staff.requests import StaffRequest
@@ -48,29 +48,35 @@ def room(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("health.add_healthservice")
 def service_create(request: StaffRequest) -> HttpResponse:
+    """Every service given to a client, recorded with one submit."""
     if request.method == "POST":
-        form = HealthServiceForm(request.POST)
+        form = HealthServicesForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
+            data = dict(form.cleaned_data)
+            client, batch = data.pop("client"), data.pop("token")
             try:
-                service = services.health_service_record(by=request.user, **data)
+                recorded = services.health_services_record(client=client, batch=batch, by=request.user, **data)
             except ValidationError as exc:
                 form.add_error(None, exc)
+            except IntegrityError:  # the same form, recorded meanwhile by another submit
+                return redirect("health:client-history", pk=client.pk)
             else:
                 messages.success(
                     request,
-                    _("%(service)s recorded for %(code)s.")
-                    % {"service": service.get_kind_display(), "code": service.client.code},
+                    _("%(services)s recorded for %(code)s.")
+                    % {"services": ", ".join(str(s.get_kind_display()) for s in recorded), "code": client.code},
                 )
-                return redirect("health:client-history", pk=service.client_id)
+                return redirect("health:client-history", pk=client.pk)
+        status = 400
     else:
         client = (
             Client.objects.filter(pk=request.GET.get("client", "")).first()
             if request.GET.get("client", "").isdigit()
             else None
         )
-        form = HealthServiceForm(initial={"client": client.code if client else ""})
-    return render(request, "health/service_form.html", {"active_station": "health", "form": form})
+        form = HealthServicesForm(initial={"client": client.code if client else "", "token": uuid.uuid4()})
+        status = 200
+    return render(request, "health/service_form.html", {"active_station": "health", "form": form}, status=status)
 
 
 @require_GET

@@ -23,6 +23,8 @@ class ClientCard:
     last_intake_refused: Intake | None
     visits_30_days: int
     last_visit_at: dt.datetime | None
+    # What the client brought on their latest visit: the check-in's default substance.
+    last_substance_id: int | None
     open_visit: Visit | None
     recent_refusals: list[Refusal]
     recent_overdose: bool
@@ -32,8 +34,8 @@ class ClientCard:
         return self.open_visit is not None
 
 
-def _visits_at_a_glance(client: Client, since: dt.datetime) -> tuple[Visit | None, int, dt.datetime | None]:
-    """The open visit, the number of visits since ``since`` and when the last one began, in one query.
+def _visits_at_a_glance(client: Client, since: dt.datetime) -> tuple[Visit | None, int, dt.datetime | None, int | None]:
+    """The open visit, the visits since ``since``, when the last one began and what it brought, in one query.
 
     The rows are the open visit, if any, and the latest visit (often the same one); each carries the count.
     """
@@ -51,13 +53,15 @@ def _visits_at_a_glance(client: Client, since: dt.datetime) -> tuple[Visit | Non
         .annotate(recent_count=Subquery(recent))
     )
     open_visit = next((v for v in rows if v.ended_at is None), None)
-    last_visit_at = max((v.checked_in_at for v in rows), default=None)
-    return open_visit, (rows[0].recent_count or 0) if rows else 0, last_visit_at
+    latest_row = max(rows, key=lambda v: (v.checked_in_at, v.pk), default=None)
+    last_visit_at = latest_row.checked_in_at if latest_row is not None else None
+    last_substance_id = latest_row.substance_id if latest_row is not None else None
+    return open_visit, (rows[0].recent_count or 0) if rows else 0, last_visit_at, last_substance_id
 
 
 def client_card(client: Client, now: dt.datetime) -> ClientCard:
     since = now - dt.timedelta(days=30)
-    open_visit, visits_30_days, last_visit_at = _visits_at_a_glance(client, since)
+    open_visit, visits_30_days, last_visit_at, last_substance_id = _visits_at_a_glance(client, since)
     bans = list(
         client.bans.filter(Q(lifted_at__isnull=True) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))).order_by(
             "starts_at"
@@ -82,6 +86,7 @@ def client_card(client: Client, now: dt.datetime) -> ClientCard:
         last_intake_refused=refused,
         visits_30_days=visits_30_days,
         last_visit_at=last_visit_at,
+        last_substance_id=last_substance_id,
         open_visit=open_visit,
         recent_refusals=list(client.refusals.filter(at__gte=since).order_by("-at")[:3]),
         recent_overdose=client_had_recent_overdose(client, now),

@@ -44,8 +44,8 @@ def _search_context(query: str) -> dict:
         "exact": exact,
         "near_matches": near,
         "can_register_code": codes.parse(normalised) is not None and exact is None,
-        # Fewer than two letters or digits once spaces and signs are dropped ("%_"): no search was made.
-        "too_short": len(normalised) < 2,
+        # No letter or digit once spaces and signs are dropped ("%_"): no search was made.
+        "too_short": not normalised,
     }
 
 
@@ -177,7 +177,17 @@ def _render_card(request: StaffRequest, client: Client) -> HttpResponse:
     can_override = request.user.has_perm("visits.override_admission")
     # The check-in and refusal forms list the substances three times; read them once.
     substances = substance_list()
-    check_in_form = CheckInForm(_bound(kept.get("check_in")), can_override=can_override, substances=substances)
+    card = client_card(client, now)
+    # A returning client usually brings what they brought last time: preselected if still allowed, so
+    # one click checks them in.
+    allowed = {substance.pk for substance in substances if substance.enabled}
+    last = card.last_substance_id if card.last_substance_id in allowed else None
+    check_in_form = CheckInForm(
+        _bound(kept.get("check_in")),
+        initial={"substance": last},
+        can_override=can_override,
+        substances=substances,
+    )
     for message in kept.get("check_in_errors", []):
         check_in_form.is_valid()
         check_in_form.add_error(None, message)
@@ -204,7 +214,7 @@ def _render_card(request: StaffRequest, client: Client) -> HttpResponse:
         "visits/client_card.html",
         {
             "active_station": "reception",
-            "card": client_card(client, now),
+            "card": card,
             "now": now,
             "check_in_form": check_in_form,
             "refusal_form": refusal_form,

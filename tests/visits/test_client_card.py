@@ -14,7 +14,7 @@ from tests.support.factories import BanFactory, ClientFactory, RefusalFactory, V
 from tests.support.pages import marked_text, marked_texts, nb, text_of
 from tests.support.queries import own_queries
 from tests.support.time import NOON
-from visits.models import Client, Visit
+from visits.models import Client, Substance, Visit
 
 
 @pytest.fixture
@@ -263,3 +263,28 @@ def test_it_asks_the_database_at_most_nine_things_of_its_own(reception, cast):
     # The client, the access log, the substances (once for all the forms), the visits, bans, intake,
     # recent refusals, recent overdoses and open referrals.
     assert len(own_queries(queries)) <= 9, "\n".join(own_queries(queries))
+
+
+def test_it_preselects_the_substance_the_client_brought_last_time(reception, cast):
+    client = ClientFactory(code="LAST1980M")
+    second = Substance.objects.create(name="Kokain", name_en="Cocaine", enabled=True, position=99)
+    VisitFactory(
+        client=client,
+        substance=second,
+        checked_in_at=NOON - dt.timedelta(days=2),
+        ended_at=NOON - dt.timedelta(days=2, hours=-1),
+    )
+
+    html = card(reception, client).content.decode()
+
+    assert f'<option value="{second.pk}" selected>' in html
+
+
+def test_it_preselects_no_substance_no_longer_allowed(reception, cast):
+    client = ClientFactory(code="LAST1980M")
+    gone = Substance.objects.create(name="Kokain", name_en="Cocaine", enabled=False, position=99)
+    VisitFactory(client=client, substance=gone, checked_in_at=NOON - dt.timedelta(days=2), ended_at=NOON)
+
+    html = card(reception, client).content.decode()
+
+    assert f'<option value="{gone.pk}" selected>' not in html

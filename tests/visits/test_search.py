@@ -10,6 +10,7 @@ from tests.support.factories import BanFactory, ClientFactory, VisitFactory
 from tests.support.pages import nb, text_of
 from tests.support.time import NOON
 from visits.models import Client
+from visits.selectors.clients import SEARCH_LIMIT
 
 SEARCH = "/reception/search/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -61,26 +62,60 @@ def test_it_matches_a_code_typed_in_lower_case_with_spaces(reception):
     assert list(result_rows(response.content)) == ["MAKO1990K"]
 
 
-def test_it_waits_for_two_characters(reception):
-    ClientFactory(code="MAKO1990K")
+def test_it_lists_the_codes_starting_with_one_letter(reception):
+    for code in ("EKO1990K", "ELLA1985M", "PEOL1970M"):
+        ClientFactory(code=code)
 
-    response = search(reception, "m")
+    response = search(reception, "e")
 
-    assert result_rows(response.content) == {}
+    assert sorted(result_rows(response.content)) == ["EKO1990K", "ELLA1985M"]
+    assert nb("No client code starts with %(code)s.").replace("%(code)s", "E") not in text_of(response.content)
 
 
-@pytest.mark.parametrize("query", ["%_", "m", "-- ."])
-def test_it_asks_for_two_letters_or_digits_rather_than_searching_for_nothing(reception, query):
+def test_it_lists_the_clients_seen_most_recently_first_for_one_letter(reception):
+    never = ClientFactory(code="EAAA1990K")
+    for days_ago, code in ((30, "EBBB1990K"), (1, "ECCC1990K"), (7, "EDDD1990K")):
+        VisitFactory(
+            client=ClientFactory(code=code),
+            checked_in_at=NOON - dt.timedelta(days=days_ago),
+            ended_at=NOON - dt.timedelta(days=days_ago, hours=-1),
+        )
+
+    response = search(reception, "e")
+
+    assert list(result_rows(response.content)) == ["ECCC1990K", "EDDD1990K", "EBBB1990K", never.code]
+
+
+def test_it_bounds_the_list_for_one_letter(reception):
+    for n in range(SEARCH_LIMIT + 5):
+        ClientFactory(code=f"E{chr(ord('A') + n)}{1960 + n}M")
+
+    response = search(reception, "E")
+
+    assert len(result_rows(response.content)) == SEARCH_LIMIT
+
+
+def test_the_reception_page_lists_one_letter_matches(reception):
+    ClientFactory(code="EKO1990K")
+
+    response = reception.get("/reception/", {"q": "e", "go": "1"})
+
+    assert response.status_code == 200
+    assert "EKO1990K" in result_rows(response.content)
+
+
+@pytest.mark.parametrize("query", ["%_", "-- ."])
+def test_it_asks_for_a_letter_or_digit_rather_than_searching_for_nothing(reception, query):
     page = text_of(search(reception, query).content)
 
-    assert "Skriv minst to bokstaver eller sifre i brukerkoden." in page
+    assert nb("Type a letter or digit of the client code.") in page
     assert "Ingen brukerkode begynner med" not in page
 
 
 def test_the_reception_page_asks_for_letters_or_digits_for_signs_only(reception):
     page = text_of(reception.get("/reception/", {"q": "%_"}).content)
 
-    assert "Skriv minst to bokstaver eller sifre i brukerkoden." in page
+    assert nb("Type a letter or digit of the client code.") in page
     assert "Ingen brukerkode begynner med" not in page
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from visits import codes
@@ -22,11 +22,24 @@ def _with_flags(queryset: QuerySet[Client], now: dt.datetime) -> QuerySet[Client
 
 
 def client_search(query: str, *, now: dt.datetime | None = None, limit: int = SEARCH_LIMIT) -> list[Client]:
-    """Clients whose code starts with what was typed (normalised), best first, with their flags."""
+    """Clients whose code starts with what was typed (normalised), best first, with their flags.
+
+    One letter matches a good share of all codes: those seen most recently come first (the client at the
+    desk is most likely a regular), and the list stays bounded. Two or more are listed in code order.
+    The prefix is matched on the code's `varchar_pattern_ops` index; the last check-in is read per
+    matching client from the visit index on (client, -checked_in_at).
+    """
     normalised = codes.normalise(query)
-    if len(normalised) < 2:
+    if not normalised:
         return []
-    queryset = Client.objects.filter(code__startswith=normalised).order_by("code")
+    queryset = Client.objects.filter(code__startswith=normalised)
+    if len(normalised) == 1:
+        last_visit = Visit.objects.filter(client=OuterRef("pk")).order_by("-checked_in_at").values("checked_in_at")
+        queryset = queryset.annotate(last_seen=Subquery(last_visit[:1])).order_by(
+            F("last_seen").desc(nulls_last=True), "code"
+        )
+    else:
+        queryset = queryset.order_by("code")
     return list(_with_flags(queryset, now or timezone.now())[:limit])
 
 
