@@ -37,10 +37,30 @@
     }
   }
 
+  // The board's refresh morphs it into the server's version, which would take away a tabindex set
+  // here, and the focus with it: the morph is told to keep those (after static/js/timers.js has set
+  // its own rules, which are kept).
+  function keepTabindex() {
+    if (!window.Idiomorph) return;
+    var callbacks = Idiomorph.defaults.callbacks;
+    var before = callbacks.beforeAttributeUpdated;
+    if (before && before.__keys) return;
+    var wrapped = function (name, elt, how) {
+      if (name === "tabindex" && how === "remove" && elt.__keysFocusable) return false;
+      return before ? before.apply(this, arguments) : undefined;
+    };
+    wrapped.__keys = true;
+    callbacks.beforeAttributeUpdated = wrapped;
+  }
+
   // An element that is not focusable of itself (a heading, a message) is made so for the script alone.
   function focusOn(el) {
     if (!el) return false;
-    if (!el.matches(FOCUSABLE) && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    if (!el.matches(FOCUSABLE) && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "-1");
+      el.__keysFocusable = true;
+      keepTabindex();
+    }
     el.focus();
     return document.activeElement === el;
   }
@@ -147,6 +167,9 @@
     var target = id && document.getElementById(id);
     if (target) {
       var card = document.querySelector('article[aria-labelledby="' + id + '"]');
+      // The card may be new to the page: its forms are given to htmx now (as the swap's settle would do
+      // in a moment, and no twice), so that an Enter at once posts as the board's forms do.
+      if (card && window.htmx) htmx.process(card);
       // The card's primary action ("End: to observation" on a booth), not the emergency button before it.
       var action = card && (card.querySelector(".btn-primary:not([disabled])") || card.querySelector(FOCUSABLE));
       if (focusOn(action || target)) return;

@@ -156,3 +156,21 @@ def test_it_focuses_the_error_when_the_booth_was_taken_meanwhile(page, live_serv
     expect(error).to_be_visible()
     expect(error).to_have_attribute("role", "alert")
     expect(error).to_be_focused()
+
+
+def test_it_keeps_the_focus_on_a_heading_when_the_board_redraws(page, live_server, cast):
+    open_all_day()
+    waiting("HEAD1985M", cast["reception"])
+    login(page, live_server, "health")
+    page.goto(f"{live_server.url}/injection/")
+    page.get_by_role("button", name=f"{nb('Assign booth')} HEAD1985M").click()
+    end = booth_card(page, "1").get_by_role("button", name=f"{nb('End: to observation')} HEAD1985M")
+    expect(end).to_be_focused()
+    end.press("Enter")
+    heading = booth_card(page, "1").locator("h3")
+    expect(heading).to_be_focused()
+
+    waiting("NEXT1985M", cast["reception"])  # the board changes under the focus
+    page.evaluate("htmx.trigger(document.querySelector('[data-board]'), 'board-refresh')")
+    expect(page.get_by_test_id("queue")).to_contain_text("NEXT1985M")
+    expect(heading).to_be_focused()
