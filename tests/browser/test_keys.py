@@ -40,12 +40,13 @@ def test_it_skips_to_the_booths_on_the_injection_board(page, live_server, cast):
     expect(page.locator("#booths-heading")).to_be_focused()
 
 
-def test_it_focuses_the_code_search_with_slash_but_not_while_typing(page, live_server, cast, facility):
+def test_it_focuses_the_code_search_with_slash_but_not_while_typing(page, live_server, cast, facility, shot):
     login(page, live_server, "reception")
     page.goto(f"{live_server.url}/reception/")
     search = page.locator("#client-search")
     page.get_by_test_id("keys-help").locator("summary").click()  # the focus is away from the search
     expect(search).not_to_be_focused()
+    shot("keys-help-open")
     page.keyboard.press("/")
     expect(search).to_be_focused()
     page.keyboard.type("ab/1")
