@@ -58,15 +58,18 @@ def message_of(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-def answer(request: StaffRequest, *, notice: str = "", error: str = "") -> HttpResponse:
+def answer(request: StaffRequest, *, notice: str = "", error: str = "", focus: str = "") -> HttpResponse:
     """The message above the board (htmx), or a redirect back to the page with the message.
 
     With htmx the board then refreshes itself (static/js/timers.js): an action costs only its own
-    queries, and the board's are paid once, by the refresh, whoever made the change.
+    queries, and the board's are paid once, by the refresh, whoever made the change. ``focus`` is the
+    id of the heading of the card where the next action is (a booth's: "booth-<pk>"); static/js/keys.js
+    moves the focus there once the refreshed board is shown. An error takes the focus itself.
     """
     slug = _panel_for(request)
     if request.htmx:
-        response = render(request, "visits/partials/_board_messages.html", {"notice": notice, "error": error})
+        context = {"notice": notice, "error": error, "focus": focus}
+        response = render(request, "visits/partials/_board_messages.html", context)
         response["HX-Retarget"] = "#board-messages"
         response["HX-Reswap"] = "innerHTML"
         return response

@@ -62,7 +62,8 @@ def booth_assign_view(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return answer(request, error=message_of(error))
     code = session.visit.client.code
-    return answer(request, notice=_("%(code)s is in %(booth)s.") % {"code": code, "booth": session.booth})
+    notice = _("%(code)s is in %(booth)s.") % {"code": code, "booth": session.booth}
+    return answer(request, notice=notice, focus=f"booth-{session.booth_id}")
 
 
 @require_POST
@@ -80,7 +81,8 @@ def booth_end_view(request: StaffRequest, pk: int) -> HttpResponse:
         notice = _("%(code)s is in the observation room.")
     else:
         notice = _("%(code)s has left; the visit is ended.")
-    return answer(request, notice=notice % {"code": session.visit.client.code})
+    # The booth, free now, is where the next client goes.
+    return answer(request, notice=notice % {"code": session.visit.client.code}, focus=f"booth-{session.booth_id}")
 
 
 @require_POST

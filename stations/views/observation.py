@@ -71,6 +71,8 @@ def observation_release_view(request: StaffRequest, pk: int) -> HttpResponse:
         return answer(request, error=message_of(error))
     code = observation.visit.client.code
     if form.cleaned_data["next_location"] == Visit.Location.GONE:
-        return answer(request, notice=_("%(code)s is released and checked out.") % {"code": code})
+        notice = _("%(code)s is released and checked out.") % {"code": code}
+        return answer(request, notice=notice, focus="observation-heading")
     place = Visit.Location(form.cleaned_data["next_location"]).label
-    return answer(request, notice=_("%(code)s is released: %(place)s.") % {"code": code, "place": place})
+    notice = _("%(code)s is released: %(place)s.") % {"code": code, "place": place}
+    return answer(request, notice=notice, focus="observation-heading")

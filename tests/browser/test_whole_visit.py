@@ -251,26 +251,42 @@ def _tab_to(page, name: str, *, limit: int = 400) -> None:
 
 
 def test_it_takes_a_returning_client_through_a_visit_from_the_keyboard_alone(stations, cast):
+    """With the shortcuts: "/" to the search, the arrow keys and Enter to a match, the skip links, and the
+    focus put where the next action is after each step (docs/accessibility.md)."""
     t, code = stations.t, "KEYB1984M"
     client = _active_client(code, cast["reception"])
+    before = _active_client("KEYA1984M", cast["reception"])
 
+    # From the card of the client before, "/" goes back to the code search; a part of the code, the
+    # arrow keys to the match, Enter opens its card.
     reception = stations.open("reception")
-    reception.keyboard.type(code)  # the search field has the focus when the page opens
+    stations.go(reception, f"/clients/{before.pk}/")
+    with reception.expect_navigation(url=re.compile(r"/reception/$")):
+        reception.keyboard.press("/")
+    expect(reception.locator("#client-search")).to_be_focused()
+    reception.keyboard.type("keyb")
+    expect(reception.locator("#search-results a[data-result]")).to_have_count(1)
+    reception.keyboard.press("ArrowDown")
     with reception.expect_navigation():
         reception.keyboard.press("Enter")
     expect(reception.get_by_test_id("client-status")).to_have_text(t("Active"))
     _tab_to(reception, t("Check in"))
     with reception.expect_navigation(url=re.compile(r"/reception/$")):
         reception.keyboard.press("Enter")
+    expect(reception.locator("#client-search")).to_be_focused()  # ready for the next client
     stations.shot(reception, "keyboard-checked-in")
     visit = Visit.objects.get(client=client, ended_at__isnull=True)
 
+    # The injection room: the skip link to the queue, the booth assigned, and the focus on the booth's
+    # next action, ending it.
     health = stations.open("health")
     stations.go(health, "/injection/")
+    _tab_to(health, t("Skip to the queue"), limit=3)
+    health.keyboard.press("Enter")
     _tab_to(health, f"{t('Assign booth')} {code}")
     health.keyboard.press("Enter")
     expect(health.get_by_test_id("board-notice")).to_contain_text(code)
-    _tab_to(health, f"{t('End: to observation')} {code}")
+    expect(health.get_by_role("button", name=f"{t('End: to observation')} {code}")).to_be_focused()
     health.keyboard.press("Enter")
     expect(health.get_by_test_id("board-notice")).to_contain_text(t("%(code)s is in the observation room.", code=code))
     stations.shot(health, "keyboard-to-observation")
@@ -281,6 +297,7 @@ def test_it_takes_a_returning_client_through_a_visit_from_the_keyboard_alone(sta
     _tab_to(health, f"{t('Release')} {code}")
     health.keyboard.press("Enter")
     expect(health.get_by_test_id("board-notice")).to_contain_text(t("%(code)s is released and checked out.", code=code))
+    expect(health.locator("#observation-heading")).to_be_focused()
     stations.shot(health, "keyboard-released")
     visit.refresh_from_db()
     assert visit.ended_at is not None
