@@ -8,10 +8,11 @@
 - ``pages``: reading a page as a person does: its text, a marked element, a form, the navigation.
 - ``figures``: the reports' marked figures, chart data and tables.
 - ``queries``: what a page asks of the database on its own.
-- ``urls``: every page of the site, found by walking the URL resolver.
+- ``urls``: every page of the site, found by walking the URL resolver, and its addresses with records.
 - ``browser``: steps the Playwright tests share.
 - ``scenes``: whole worked-out situations: a known March (``march``), a client with a full history
-  (``history``), a client to be forgotten (``anonymisation``).
+  (``history``), a client to be forgotten (``anonymisation``), every kind of record that names a client
+  (``records``).
 
 The fixtures that hand these to the tests (``cast``, ``client_for``, ``at_noon``, ``history`` ...) live in
 the conftest.py files, which only call in here.
