@@ -7,8 +7,9 @@
       icon.setAttribute("role", "img");
     });
   }
-  // SelectFilter2.js draws the boxes on the window's load.
+  // SelectFilter2.js draws the boxes on the window's load, in a listener added before this deferred script's.
   window.addEventListener("load", function () {
+    nameIcons();
     window.setTimeout(nameIcons);
   });
 })();
