@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import LabelledListEditable
 from core.forms import ClockTimeField, ClosingTimeField
 from visits.models import (
     Booth,
@@ -87,26 +88,26 @@ class SpecialHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(LabelledListEditable):
     list_display = ("name", "name_en", "kind", "capacity", "active", "position")
     list_editable = ("capacity", "active", "position")
 
 
 @admin.register(Booth)
-class BoothAdmin(admin.ModelAdmin):
+class BoothAdmin(LabelledListEditable):
     list_display = ("label", "room", "active", "position")
     list_editable = ("active", "position")
     list_filter = ("room",)
 
 
 @admin.register(Substance)
-class SubstanceAdmin(admin.ModelAdmin):
+class SubstanceAdmin(LabelledListEditable):
     list_display = ("name", "name_en", "enabled", "position")
     list_editable = ("enabled", "position")
 
 
 @admin.register(Route)
-class RouteAdmin(admin.ModelAdmin):
+class RouteAdmin(LabelledListEditable):
     list_display = (
         "name",
         "name_en",
@@ -126,6 +127,6 @@ class RouteAdmin(admin.ModelAdmin):
 
 
 @admin.register(EquipmentItem)
-class EquipmentItemAdmin(admin.ModelAdmin):
+class EquipmentItemAdmin(LabelledListEditable):
     list_display = ("name", "name_en", "unit", "default_kit_quantity", "enabled", "position")
     list_editable = ("default_kit_quantity", "enabled", "position")

@@ -8,10 +8,13 @@
 - ``pages``: reading a page as a person does: its text, a marked element, a form, the navigation.
 - ``figures``: the reports' marked figures, chart data and tables.
 - ``queries``: what a page asks of the database on its own.
-- ``urls``: every page of the site, found by walking the URL resolver.
+- ``urls``: every page of the site, found by walking the URL resolver, and its addresses with records.
 - ``browser``: steps the Playwright tests share.
+- ``axe``: axe-core's WCAG 2.1 A and AA rules run in a Playwright page (axe-core vendored, test-only, under
+  ``vendor/axe-core``).
 - ``scenes``: whole worked-out situations: a known March (``march``), a client with a full history
-  (``history``), a client to be forgotten (``anonymisation``).
+  (``history``), a client to be forgotten (``anonymisation``), every kind of record that names a client
+  (``records``), a busy floor at a given moment (``busy``).
 
 The fixtures that hand these to the tests (``cast``, ``client_for``, ``at_noon``, ``history`` ...) live in
 the conftest.py files, which only call in here.

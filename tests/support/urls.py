@@ -1,22 +1,30 @@
 """Every page of the site, found by walking the URL resolver, each with a sample address that resolves.
 
 A page added later is found without being listed anywhere. ``PAGES`` is every page; ``REACHABLE`` leaves
-out the few whose sample address another page answers first (staff.matrix.SHADOWED).
+out the few whose sample address another page answers first (staff.matrix.SHADOWED). ``urls_to_open``
+gives each page's real addresses: its path parameters filled with the ids of seeded records.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from re import _constants as c  # private, but the one parser of Python's regexes
 from re import _parser
 
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.apps import apps
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from counseling.models import Referral
+from duty.models import Handover, Shift
+from health.models import Emergency, Intervention, VitalSigns
 from reports.urls import DayConverter, MonthConverter
+from visits.models import Ban, BoothSession, Client, Incident, Observation, Visit
 
 SAMPLES = {
     IntConverter: "1",
@@ -104,3 +112,79 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Page]:
 
 PAGES = list(_walk(get_resolver().url_patterns))
 REACHABLE = [page for page in PAGES if resolve(page.url).func is page.callback]
+
+# The model a path parameter names, by the path segment before it ("clients/<int:pk>/" is a client).
+RECORD_BY_SEGMENT: dict[str, type[models.Model]] = {
+    "clients": Client,
+    "intake": Client,
+    "bans": Ban,
+    "visits": Visit,
+    "booth-sessions": BoothSession,
+    "observations": Observation,
+    "referrals": Referral,
+    "emergencies": Emergency,
+    "interventions": Intervention,
+    "vitals": VitalSigns,
+    "shifts": Shift,
+    "handovers": Handover,
+    "incidents": Incident,
+}
+# Other path parameters: the values each page acts on.
+# A stocktake's result shows counts of equipment, no client: any stocktake will do, one that is not there too.
+VALUES_BY_PARAMETER = {
+    "what": ["ambulance_arrived", "police"],
+    "stocktake_id": ["00000000-0000-4000-8000-000000000000"],
+}
+
+
+def _admin_model(route: str) -> type[models.Model] | None:
+    match = re.match(r"admin/(\w+)/(\w+)/<path:object_id>", route)
+    return apps.get_model(match.group(1), match.group(2)) if match else None
+
+
+def _segment_before(route: str, parameter: str) -> str:
+    match = re.search(rf"([\w-]+)/<(?:\w+:)?{parameter}>", route)
+    return match.group(1) if match else ""
+
+
+def urls_to_open(
+    rows: Mapping[type[models.Model], list[models.Model]], display_token: str
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(URL name, path) for every pattern, a path per record of ``rows`` (tests.support.scenes.records:
+    ``Seed.rows``) for each id, and the undecided: the path parameters nothing fills."""
+    out: list[tuple[str, str]] = []
+    undecided = []
+    for page in PAGES:
+        match = resolve(page.url)
+        if match.func is not page.callback:
+            continue  # answered by another pattern (tests/staff/test_permission_matrix.py: SHADOWED)
+        if not match.kwargs:
+            out.append((page.name, page.url))
+            continue
+        choices: dict[str, list] = {}
+        for parameter in match.kwargs:
+            if parameter in VALUES_BY_PARAMETER:
+                choices[parameter] = VALUES_BY_PARAMETER[parameter]
+            elif parameter == "token":
+                choices[parameter] = [display_token]
+            elif parameter == "object_id" and (model := _admin_model(match.route)) is not None:
+                # The admin holds no client-linked model: its first row, as the test database numbers it.
+                first = model.objects.order_by("pk").first()
+                choices[parameter] = [str(first.pk) if first else match.kwargs[parameter]]
+            elif match.route.startswith("admin/") or parameter in ("month", "day"):
+                # The sample: the admin's other addresses; the month and the day are the seed's (10 March 2026).
+                choices[parameter] = [match.kwargs[parameter]]
+            elif (model := RECORD_BY_SEGMENT.get(_segment_before(match.route, parameter))) is not None:
+                choices[parameter] = [row.pk for row in rows.get(model, [])]
+            else:
+                undecided.append(f"{page.name} {match.route} <{parameter}>")
+        if len(choices) < len(match.kwargs):
+            continue
+        for values in itertools.product(*choices.values()):
+            kwargs = dict(zip(choices, values, strict=True))
+            if match.route.startswith("admin/") and not page.name:
+                path = page.url  # unnamed: the admin's catch-all
+            else:
+                path = reverse(page.name, kwargs=kwargs)
+            out.append((page.name, path))
+    return out, undecided
