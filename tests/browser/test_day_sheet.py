@@ -74,7 +74,10 @@ def test_it_prints_the_day_sheet_on_a4_without_the_navigation(page, live_server,
     expect(page.get_by_test_id("print")).to_be_hidden()
     expect(page.get_by_test_id("day-picker")).to_be_hidden()
     expect(page.get_by_test_id("on-duty")).to_be_hidden()
+    expect(page.get_by_test_id("keys-help")).to_be_hidden()
     expect(sheet).to_be_visible()
+    # Printed during the day, the paper says so: the day is not over.
+    expect(page.get_by_test_id("day-sheet-state")).to_be_visible()
     shot("print")
     widest = page.evaluate(
         """() => Math.max(document.documentElement.scrollWidth,
