@@ -24,7 +24,7 @@ from visits import codes
 from visits.models import Client, Refusal, Visit
 from visits.selectors.capacity import occupancy
 from visits.selectors.checkin import Blocker, substance_list
-from visits.selectors.clients import client_near_matches_for_query, client_search
+from visits.selectors.clients import SEARCH_LIMIT, client_near_matches_for_query, client_search
 from visits.selectors.facility import coming_day_exceptions, today_hours
 from visits.selectors.reception import reception_today, visits_open
 from visits.services.checkin import CheckInBlocked, refusal_record, visit_check_in
@@ -34,13 +34,16 @@ from visits.services.contacts import contact_record
 
 def _search_context(query: str) -> dict:
     normalised = codes.normalise(query)
-    results = client_search(query)
+    # One more than is shown: whether there are others, which the list then says.
+    results = client_search(query, limit=SEARCH_LIMIT + 1)
+    more, results = len(results) > SEARCH_LIMIT, results[:SEARCH_LIMIT]
     exact = next((c for c in results if c.code == normalised), None)
     near = [c for c in client_near_matches_for_query(query) if c not in results] if exact is None else []
     return {
         "query": query,
         "normalised": normalised,
         "results": results,
+        "more": more,
         "exact": exact,
         "near_matches": near,
         "can_register_code": codes.parse(normalised) is not None and exact is None,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils.translation import ngettext, override
 
 from tests.support.factories import BanFactory, ClientFactory, VisitFactory
-from tests.support.pages import nb, text_of
+from tests.support.pages import marked_text, nb, text_of
 from tests.support.time import NOON
 from visits.models import Client
 from visits.selectors.clients import SEARCH_LIMIT
@@ -93,6 +94,23 @@ def test_it_bounds_the_list_for_one_letter(reception):
     response = search(reception, "E")
 
     assert len(result_rows(response.content)) == SEARCH_LIMIT
+    with override("nb"):
+        more = ngettext(
+            "Only the first %(shown)s is shown: type more of the code to find the others.",
+            "Only the first %(shown)s are shown: type more of the code to find the others.",
+            SEARCH_LIMIT,
+        ) % {"shown": SEARCH_LIMIT}
+    assert marked_text(response.content, "search-more") == more
+
+
+def test_it_says_nothing_of_others_when_every_match_is_listed(reception):
+    for n in range(SEARCH_LIMIT):
+        ClientFactory(code=f"E{chr(ord('A') + n)}{1960 + n}M")
+
+    response = search(reception, "E")
+
+    assert len(result_rows(response.content)) == SEARCH_LIMIT
+    assert 'data-testid="search-more"' not in response.content.decode()
 
 
 def test_the_reception_page_lists_one_letter_matches(reception):
