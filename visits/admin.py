@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import LabelledListEditable
@@ -35,8 +36,8 @@ class FacilityAdmin(admin.ModelAdmin):
 class _HoursForm(forms.ModelForm):
     """Opening and closing typed as staff say them; a closing time of 24:00 is the end of the day."""
 
-    opens = ClockTimeField(label=_("opens"))
-    closes = ClosingTimeField(label=_("closes"), help_text=_("24:00 for the end of the day."))
+    opens = ClockTimeField(label=capfirst(_("opens")))
+    closes = ClosingTimeField(label=capfirst(_("closes")), help_text=_("24:00 for the end of the day."))
 
 
 class OpeningHoursForm(_HoursForm):

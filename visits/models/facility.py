@@ -173,8 +173,8 @@ class SpecialHours(models.Model):
     facility_setting = FacilitySetting.CACHED
 
     class Meta:
-        verbose_name = _("special opening hours")
-        verbose_name_plural = _("special opening hours")
+        verbose_name = _("special opening hours for a date")
+        verbose_name_plural = _("special opening hours for dates")
         ordering = ["date"]
         constraints = [_closes_after_opens("special_hours_close_after_open")]
 
