@@ -6,12 +6,11 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from duty.models import Handover, Shift
 from staff.roles import GROUP_NAMES, Role
+from tests.support.migrations import migrate, migrated_back
 from visits.models import Ban, Incident
 
 # Where the database stood before the move: the migrations before the ones that move the models.
@@ -28,22 +27,11 @@ AFTER = [
 ]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before_the_move(transactional_db):
     """The old apps' models, on a database migrated back to before the move; forward again afterwards."""
-    old = _migrate(BEFORE)
-    yield old
-    # Forward to the latest migration of every app, as the other tests expect the schema.
-    executor = MigrationExecutor(connection)
-    _migrate(executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
+    with migrated_back(BEFORE) as old:
+        yield old
 
 
 def test_it_keeps_the_rows_their_links_and_the_groups_permissions(before_the_move):
@@ -98,7 +86,7 @@ def test_it_keeps_the_rows_their_links_and_the_groups_permissions(before_the_mov
         )
         group.permissions.add(permission)
 
-    _migrate(AFTER)
+    migrate(AFTER)
     ContentType.objects.clear_cache()
 
     moved = Shift.objects.get(pk=shift.pk)

@@ -4,26 +4,18 @@ warnings on default items still without one."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.support.migrations import migrate, migrated_back
 
 BEFORE = [("visits", "0012_closing")]
 AFTER = [("visits", "0014_low_stock_thresholds")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before(transactional_db):
-    old = _migrate(BEFORE)
-    yield old
-    _migrate(AFTER)
+    with migrated_back(BEFORE) as old:
+        yield old
 
 
 def test_it_flags_the_uncounted_and_the_negative_and_sets_default_warnings_where_none(before):
@@ -46,7 +38,7 @@ def test_it_flags_the_uncounted_and_the_negative_and_sets_default_warnings_where
     Movement.objects.create(item=swabs, kind="delivery", quantity=500, at=now, by=user)
     Balance.objects.create(item=swabs, level=500)
 
-    new = _migrate(AFTER)
+    new = migrate(AFTER)
 
     Balance = new.get_model("visits", "StockBalance")
     flags = dict(Balance.objects.values_list("item__name_en", "count_needed"))
