@@ -19,6 +19,12 @@ from visits.models import ClosedDay, OpeningHours, OpeningHoursPeriod, Route, Sp
 from visits.selectors.settings import kept
 
 
+def closing_label(closes: dt.datetime) -> str:
+    """A closing time as staff read it (``H:i``): a closing at midnight ends its day, so it is 24:00, not 00:00."""
+    local = timezone.localtime(closes)
+    return "24:00" if local.time() == dt.time.min else f"{local:%H:%M}"
+
+
 @dataclass(frozen=True)
 class DayHours:
     """The facility's hours on one date, as aware datetimes in the facility's time zone.
@@ -48,9 +54,7 @@ class DayHours:
     @property
     def closes_label(self) -> str:
         """The closing time as staff read it: 24:00 at the end of the day, not 00:00."""
-        if self.closes == local_midnight(self.date + dt.timedelta(days=1)):
-            return "24:00"
-        return f"{timezone.localtime(self.closes):%H:%M}"
+        return closing_label(self.closes)
 
     @property
     def all_day(self) -> bool:
@@ -280,13 +284,7 @@ class PastClosing:
             "Booth time and observation would end at %(ends)s, %(minutes)d minutes after closing (%(closes)s).",
             self.minutes,
         )
-        closes = _hhmm(self.closes)
-        # A closing at midnight is the end of its day: 24:00, not 00:00.
-        return text % {
-            "ends": _hhmm(self.ends_at),
-            "minutes": self.minutes,
-            "closes": "24:00" if closes == "00:00" else closes,
-        }
+        return text % {"ends": _hhmm(self.ends_at), "minutes": self.minutes, "closes": closing_label(self.closes)}
 
 
 def _hhmm(moment: dt.datetime) -> str:

@@ -14,7 +14,7 @@ from django import template
 from django.utils import timezone
 
 from core import timers
-from visits.selectors.facility import closing_on
+from visits.selectors.facility import closing_label, closing_on
 from visits.selectors.settings import current_facility
 
 register = template.Library()
@@ -38,10 +38,7 @@ def closing_banner(context, in_board: bool = False) -> dict:
     closing = closing_on(now, warning_minutes=facility.closing_warning_minutes)
     if closing is None:
         return {"closing": None}
-    local_close = timezone.localtime(closing.closes)
-    # A closing at midnight is the end of its day: 24:00, not 00:00.
-    at_midnight = local_close.date() != closing.hours.date and local_close.time() == dt.time.min
-    closes = "24:00" if at_midnight else _hhmm(local_close)
+    closes = closing_label(closing.closes)
     return {
         "closing": closing,
         "now": now,
