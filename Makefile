@@ -40,7 +40,7 @@ serve: $(VENV)/.runtime | var
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn bergen_injection.wsgi --bind $${BIND:-0.0.0.0:$(PORT)} --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-## bench: synthetic history at BENCH_SIZES visits (default 10000,1000000) on fresh PostgreSQL databases,
+## bench: synthetic history at BENCH_SIZES visits (default 10000,2000000) on fresh PostgreSQL databases,
 ## every key page timed and loaded under gunicorn; writes bench/results.json (see bench/run.py)
 bench: $(VENV)/.runtime | var
 	$(PY) -m bench.run $(BENCH_ARGS)

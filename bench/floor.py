@@ -1,7 +1,10 @@
 """The benchmark's own staff accounts, and a busy moment on the floor to measure the station pages in.
 
 The live floor is made through the services, as staff would make it: every booth but one taken, the
-observation room full, a queue, someone in the interview room and in the health room.
+observation room full, a queue, someone in the interview room and in the health room, and one open
+emergency in a booth. It is the same floor at every size of history: the same number of booths in use
+(``FLOOR_BOOTHS``, whatever number the generator needed for the history's busiest days) and the same
+number of people in each room; only the history behind it differs.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from counseling.models import Intake
+from health.models import Emergency
+from health.services import emergency_close, emergency_open
 from staff.models import User
 from staff.roles import GROUP_NAMES, Role
 from visits.models import (
@@ -36,6 +41,8 @@ from visits.selectors.facility import today_hours
 
 CAST_ROLES = (Role.RECEPTION, Role.HEALTH, Role.DUTY, Role.COUNSELOR, Role.COORDINATOR)
 QUEUE, OBSERVING = 4, 6
+# The booths in use on the measured floor at every size: twice Bergen's six, a busy site's injection room.
+FLOOR_BOOTHS = 12
 
 
 def cast_username(role: str) -> str:
@@ -148,6 +155,42 @@ class Floor:
 
         visit_check_out(visit=visit, by=self.cast["reception"], note="Benchmark")
 
+    def open_emergency(self, visit: Visit) -> Emergency:
+        emergency, _created = emergency_open(client=visit.client, by=self.cast["health"])
+        return emergency
+
+    def close_emergency(self, emergency: Emergency) -> None:
+        emergency_close(emergency=emergency, outcome=Emergency.Outcome.RECOVERED, by=self.cast["health"])
+
+    def set_booths(self, count: int = FLOOR_BOOTHS) -> int:
+        """Exactly ``count`` booths in use in the injection room, the first by position; returns how many changed.
+
+        The generator adds booths for the history's busiest days, more the larger the history: those
+        past ``count`` are taken out of use (their history stays), and the floor gets booths it lacks.
+        Staff do this in the admin; the benchmark writes the rows itself, outside the measured time.
+        """
+        room = Room.objects.get(kind=Room.Kind.INJECTION)
+        booths = list(room.booths.order_by("position", "pk"))
+        keep = {booth.pk for booth in booths[:count]}
+        changed = Booth.objects.filter(room=room, pk__in=keep, active=False).update(active=True)
+        changed += Booth.objects.filter(room=room, active=True).exclude(pk__in=keep).update(active=False)
+        labels = {booth.label for booth in booths}
+        position = max((booth.position for booth in booths), default=0)
+        number = 0
+        for _ in range(count - len(booths)):
+            number += 1
+            while str(number) in labels:
+                number += 1
+            position += 1
+            Booth.objects.create(room=room, label=str(number), position=position)
+            labels.add(str(number))
+            changed += 1
+        if room.capacity != count:
+            room.capacity = count
+            room.save(update_fields=["capacity"])
+        Room.objects.filter(kind=Room.Kind.INHALATION).update(active=False)
+        return changed
+
     def free_a_booth(self) -> None:
         """End the oldest session when every booth is taken, so that an assignment can succeed."""
         booths = Booth.objects.filter(
@@ -158,14 +201,17 @@ class Floor:
             self.end_session(open_sessions.order_by("started_at")[0], observe=False)
 
     def clear(self) -> int:
-        """Check out whoever a previous run left on the floor, so that every run starts from the same floor."""
+        """Close the emergencies and check out whoever a previous run left, so that every run starts alike."""
+        for emergency in Emergency.objects.filter(ended_at__isnull=True):
+            self.close_emergency(emergency)
         left = list(Visit.objects.filter(ended_at__isnull=True))
         for visit in left:
             self.check_out(visit)
         return len(left)
 
     def populate(self, *, small: bool = False) -> dict[str, int]:
-        """A busy moment: the observation room full, all booths but one taken, a queue, the side rooms.
+        """A busy moment: the observation room full, all booths but one taken (one of them with an open
+        emergency), a queue, the side rooms.
 
         ``small`` (the quick run in the tests) puts fewer people in observation and the queue.
         """
@@ -177,13 +223,21 @@ class Floor:
         observing, queue = (min(2, booths), 1) if small else (min(OBSERVING, booths), QUEUE)
         for _ in range(observing):
             self.end_session(self.to_booth(self.check_in()), observe=True)
-        for _ in range(booths - 1):
-            self.to_booth(self.check_in())
+        in_booths = [self.to_booth(self.check_in()) for _ in range(booths - 1)]
+        if in_booths:
+            self.open_emergency(in_booths[0].visit)
         for _ in range(queue):
             self.check_in()
         visit_move(visit=self.check_in(), to=Visit.Location.INTERVIEW, by=self.cast["reception"])
         visit_move(visit=self.check_in(), to=Visit.Location.HEALTH, by=self.cast["reception"])
-        return {"booths": booths, "in_booths": booths - 1, "observing": observing, "queue": queue, "side_rooms": 2}
+        return {
+            "booths": booths,
+            "in_booths": booths - 1,
+            "observing": observing,
+            "queue": queue,
+            "side_rooms": 2,
+            "open_emergencies": 1 if in_booths else 0,
+        }
 
     def observed_visits(self) -> list[Visit]:
         return list(

@@ -1,6 +1,10 @@
 """One size of the benchmark, in one process: generate the history, set up a busy floor, then time
 every page through Django's test client (production settings, DEBUG off) and count its queries.
 
+Every timed request of a page comes right after a request for the yardstick (``bench.views``) through
+the same client, so the yardstick's median is taken over the same minutes as the pages, and every page
+is reported as a multiple of it besides milliseconds: the multiples are the machine's speed factored out.
+
 Run by ``bench.run`` as ``python -m bench.measure --size N --out part.json`` against a fresh database;
 the environment carries the production settings.
 """
@@ -17,6 +21,7 @@ import sys
 import time
 import traceback
 from io import StringIO
+from typing import Any
 
 import django
 
@@ -25,6 +30,53 @@ def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _timed(send) -> tuple[Any, float, float]:
+    """The response, the wall time and the process's CPU time of one request, in milliseconds."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    response = send()
+    return response, (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
+
+
+class Yardstick:
+    """The trivial request, sent before each timed page request; its timings gathered over the whole size."""
+
+    def __init__(self) -> None:
+        from django.urls import reverse
+
+        self.path = reverse("bench-yardstick")
+        self.timings: list[float] = []
+        self.cpu: list[float] = []
+
+    def send(self, client, *, record: bool) -> float:
+        response, elapsed, cpu = _timed(lambda: client.get(self.path))
+        if response.status_code != 200:
+            raise RuntimeError(f"the yardstick answered {response.status_code}")
+        if record:
+            self.timings.append(elapsed)
+            self.cpu.append(cpu)
+        return elapsed
+
+    def summary(self, client) -> dict:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(self.path)
+        return {
+            "path": self.path,
+            "samples": len(self.timings),
+            "median_ms": round(statistics.median(self.timings), 3),
+            "p95_ms": round(percentile(self.timings, 0.95), 3),
+            "cpu_median_ms": round(statistics.median(self.cpu), 3),
+            "queries": len(queries.captured_queries),
+        }
+
+
+def multiple(ms: float, yardstick_ms: float) -> float:
+    """``ms`` in multiples of the yardstick's median."""
+    return round(ms / yardstick_ms, 1) if yardstick_ms > 0 else 0.0
 
 
 def _request(client, page, state, i):
@@ -38,8 +90,11 @@ def _request(client, page, state, i):
     return path, lambda: client.get(path, headers=headers)
 
 
-def measure_page(page, state, clients, *, reps: int, warmup: int, capture: int) -> dict:
-    """Time ``reps`` requests after ``warmup`` unrecorded ones, then count queries on ``capture`` more."""
+def measure_page(page, state, clients, *, reps: int, warmup: int, capture: int, yardstick: Yardstick) -> dict:
+    """Time ``reps`` requests after ``warmup`` unrecorded ones, then count queries on ``capture`` more.
+
+    Before each timed (and warm-up) request the yardstick is sent through the same client.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -52,6 +107,7 @@ def measure_page(page, state, clients, *, reps: int, warmup: int, capture: int) 
     sql: list[float] = []
     counts: list[int] = []
     slowest: list[tuple[float, str]] = []
+    beside: list[float] = []  # the yardstick's timings interleaved with this page's
     try:
         for i in range(warmup + reps + capture):
             if page.prepare:
@@ -65,12 +121,12 @@ def measure_page(page, state, clients, *, reps: int, warmup: int, capture: int) 
                 sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
                 slowest += [(float(q["time"]) * 1000, q["sql"][:400]) for q in queries.captured_queries]
             else:
-                started, cpu_started = time.perf_counter(), time.process_time()
-                response = send()
-                elapsed = (time.perf_counter() - started) * 1000
+                trivial = yardstick.send(client, record=i >= warmup)
+                response, elapsed, used = _timed(send)
                 if i >= warmup:
+                    beside.append(trivial)
                     timings.append(elapsed)
-                    cpu.append((time.process_time() - cpu_started) * 1000)
+                    cpu.append(used)
             error = ""
             if response.status_code != page.status:
                 error = f"status {response.status_code}, expected {page.status} ({path})"
@@ -97,6 +153,7 @@ def measure_page(page, state, clients, *, reps: int, warmup: int, capture: int) 
         min_ms=round(min(timings), 2),
         max_ms=round(max(timings), 2),
         cpu_median_ms=round(statistics.median(cpu), 2),
+        yardstick_median_ms=round(statistics.median(beside), 3),
         sql_ms=round(min(sql), 2),
         queries=max(counts),
         queries_min=min(counts),
@@ -135,6 +192,7 @@ def prepare_state(password: str, seed: int = 3, *, small: bool = False):
     admit_around_the_clock(timezone.now())
     floor = Floor(cast)
     floor.clear()
+    floor.set_booths()
     occupancy = floor.populate(small=small)
     top = Visit.objects.values("client").annotate(n=Count("pk")).order_by("-n")[0]
     heavy = Client.objects.get(pk=top["client"])
@@ -159,20 +217,39 @@ def measure_all(cast, state, *, reps: int, warmup: int, capture: int, only: list
     for role, user in cast.items():
         clients[role] = TestClient()
         clients[role].force_login(user)
+    yardstick = Yardstick()
+    for _ in range(warmup):
+        yardstick.send(clients["duty"], record=False)
     pages = {}
     for page in PAGES:
         if only and page.name not in only:
             continue
-        pages[page.name] = measure_page(page, state, clients, reps=reps, warmup=warmup, capture=capture)
+        pages[page.name] = measure_page(
+            page, state, clients, reps=reps, warmup=warmup, capture=capture, yardstick=yardstick
+        )
         shown = pages[page.name]
         figures = (
             f"median {shown['median_ms']:7.1f} ms  p95 {shown['p95_ms']:7.1f} ms  cpu {shown['cpu_median_ms']:6.1f} ms"
-            f"  {shown['queries']:3d} queries"
+            f"  {shown['queries']:3d} queries  (yardstick {shown['yardstick_median_ms']:5.2f} ms)"
             if shown["status"] == "ok"
             else f"{shown['status']}: {shown.get('error', '')}"
         )
         print(f"    {page.name:<18} {figures}", flush=True)
-    return pages
+    if not yardstick.timings:  # every page missing or broken: the yardstick alone, so the run still has it
+        for _ in range(max(reps, 1)):
+            yardstick.send(clients["duty"], record=True)
+    measured = yardstick.summary(clients["duty"])
+    speed = measured["median_ms"]
+    for shown in pages.values():
+        if shown["status"] == "ok":
+            shown["median_x"] = multiple(shown["median_ms"], speed)
+            shown["p95_x"] = multiple(shown["p95_ms"], speed)
+    print(
+        f"    {'yardstick':<18} median {speed:7.2f} ms  p95 {measured['p95_ms']:7.2f} ms"
+        f"  cpu {measured['cpu_median_ms']:6.2f} ms  {measured['queries']:3d} queries  ({measured['samples']} samples)",
+        flush=True,
+    )
+    return {"yardstick": measured, "pages": pages}
 
 
 def row_counts() -> dict[str, int]:
@@ -236,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  measuring ({args.reps} repetitions each) ...", flush=True)
     only = args.only.split(",") if args.only else None
     part["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
-    part["pages"] = measure_all(cast, state, reps=args.reps, warmup=args.warmup, capture=args.capture, only=only)
+    part.update(measure_all(cast, state, reps=args.reps, warmup=args.warmup, capture=args.capture, only=only))
     part["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     with open(args.out, "w") as handle:
         json.dump(part, handle, indent=2, default=str)

@@ -15,8 +15,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from bench.floor import Floor
+from health.models import Emergency, Intervention
 from visits.models import BoothSession, Client, ObservationCheck, Visit
 
 STATION, REPORT = "station", "report"
@@ -124,6 +126,42 @@ def _checked(state: State, i: int) -> str:
     return "" if found else "no check recorded"
 
 
+def _arrived(state: State, i: int) -> None:
+    state.target = state.floor.check_in()
+
+
+def _emergency_opened(state: State, i: int) -> str:
+    found = Emergency.objects.filter(client=state.target.client, ended_at__isnull=True).exists()
+    return "" if found else "no open emergency after pressing the button"
+
+
+def _end_emergency_and_visit(state: State, i: int) -> None:
+    """Close the target's emergency and check the client out: the floor as it was before ``prepare``."""
+    visit = state.target.visit if isinstance(state.target, Emergency) else state.target
+    assert visit is not None  # the benchmark opens emergencies only for clients on the floor
+    for emergency in Emergency.objects.filter(client=visit.client, ended_at__isnull=True):
+        state.floor.close_emergency(emergency)
+    visit.refresh_from_db()
+    if visit.ended_at is None:
+        state.floor.check_out(visit)
+
+
+def _fresh_emergency(state: State, i: int) -> None:
+    state.target = state.floor.open_emergency(state.floor.check_in())
+
+
+def _intervention_recorded(state: State, i: int) -> str:
+    found = Intervention.objects.filter(emergency=state.target, kind=Intervention.Kind.OXYGEN).exists()
+    return "" if found else "no intervention recorded"
+
+
+def _year_range(state: State, i: int) -> str:
+    """The dashboard's longest range: the last 365 days up to today."""
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=364)
+    return urlencode({"period": "custom", "start": first.isoformat(), "end": today.isoformat()})
+
+
 def _shows(text: Callable[[State, int], str]) -> Callable[[State, int, object], str]:
     def verify(state: State, i: int, response) -> str:
         wanted = text(state, i)
@@ -225,6 +263,34 @@ PAGES = [
         prepare=_observed_visit,
         verify=lambda s, i, r: _checked(s, i),
     ),
+    Page("health-room", "Health room", STATION, "health", lambda s, i: url("health:room")),
+    Page(
+        "emergency-open",
+        "Opening an emergency (POST)",
+        STATION,
+        "health",
+        lambda s, i: url("health:emergency-open"),
+        method="POST",
+        data=lambda s, i: {"client_id": str(s.target.client_id)},
+        prepare=_arrived,
+        verify=lambda s, i, r: _emergency_opened(s, i),
+        cleanup=_end_emergency_and_visit,
+        status=302,
+    ),
+    Page(
+        "intervention",
+        "Recording an intervention (POST)",
+        STATION,
+        "health",
+        lambda s, i: url("health:emergency-intervention", pk=_target_pk(s)),
+        method="POST",
+        data=lambda s, i: {"kind": Intervention.Kind.OXYGEN, "at": "", "note": ""},
+        prepare=_fresh_emergency,
+        verify=lambda s, i, r: _intervention_recorded(s, i),
+        cleanup=_end_emergency_and_visit,
+        status=302,
+    ),
+    Page("interview-room", "Interview room", STATION, "counselor", lambda s, i: url("counseling:interview")),
     Page(
         "client-timeline",
         "Client timeline (heavy client)",
@@ -238,6 +304,13 @@ PAGES = [
         REPORT,
         "coordinator",
         lambda s, i: url("reports:dashboard", query="period=month"),
+    ),
+    Page(
+        "dashboard-year",
+        "Dashboard, a year's range",
+        REPORT,
+        "coordinator",
+        lambda s, i: url("reports:dashboard", query=_year_range(s, i)),
     ),
     Page(
         "monthly-report",

@@ -29,6 +29,7 @@ POOL_BASE, POOL_PER_DAILY_VISIT = 10, 3  # regular clients around on a day
 SESSION_MINUTES = 26  # a booth's turn: the session and the cleaning after it
 BOOTH_LOAD = 0.7  # the share of opening hours booths are busy on a peak day, at most
 PICK_TRIES = 8
+PROGRESS_SECONDS = 30.0  # the longest silence while generating
 
 
 @dataclass
@@ -185,7 +186,7 @@ def generate_history(
 
     writer.begin()
     try:
-        deficit, smoothed, step = 0, float(days[0].visits), max(1, len(days) // 20)
+        deficit, smoothed, step, reported = 0, float(days[0].visits), max(1, len(days) // 20), 0.0
         for number, day in enumerate(days, start=1):
             ctx.day_incidents = []
             staffing.day(day)
@@ -205,10 +206,15 @@ def generate_history(
             staffing.handovers()
             stock.day(day)
             writer.maybe_flush()
-            if number % step == 0 or number == len(days):
+            elapsed = time.monotonic() - started
+            # Every twentieth of the days, and at least every half minute on a large history.
+            if number % step == 0 or number == len(days) or elapsed - reported >= PROGRESS_SECONDS:
+                reported = elapsed
+                rate = ctx.visits_written / elapsed if elapsed > 0 else 0.0
+                left = (visits - ctx.visits_written) / rate if rate > 0 else 0.0
                 progress(
-                    f"  {day.date}  {ctx.visits_written:>10,} visits  {100 * number // len(days):3d} %"
-                    f"  {time.monotonic() - started:6.0f} s"
+                    f"  {day.date}  {ctx.visits_written:>10,} of {visits:,} visits  {100 * number // len(days):3d} %"
+                    f"  {elapsed:6.0f} s  {rate:7,.0f} visits/s  about {left:5.0f} s to go"
                 )
         writer.finish()
     finally:

@@ -1,7 +1,8 @@
 """The benchmark harness end to end, small: two sizes of a few hundred visits, a second of load.
 
 No timing is asserted (CI machines vary); what is checked is that every page was measured at both
-sizes, or reported missing when its view has not been written, and that the load phase ran.
+sizes, or reported missing when its view has not been written, beside the yardstick, on the same
+floor, that ``results.json`` has the figures and the multiples, and that the load phase ran.
 """
 
 from __future__ import annotations
@@ -74,12 +75,36 @@ def test_it_reports_no_page_as_broken(results):
     assert broken == {}
 
 
-def test_it_gives_times_and_query_counts_for_every_page_it_reached(results):
+def test_it_gives_times_cpu_query_counts_and_multiples_for_every_page_it_reached(results):
     for size in SIZES:
+        yardstick = results["sizes"][size]["yardstick"]["median_ms"]
         for page in results["sizes"][size]["pages"].values():
             if page["status"] == "ok":
                 assert 0 < page["median_ms"] <= page["p95_ms"]
+                assert page["cpu_median_ms"] > 0
                 assert page["queries"] > 0
+                assert page["median_x"] == round(page["median_ms"] / yardstick, 1)
+                assert page["p95_x"] == round(page["p95_ms"] / yardstick, 1)
+                assert page["yardstick_median_ms"] > 0
+
+
+def test_it_measures_the_yardstick_beside_every_timed_request(results):
+    for size in SIZES:
+        part = results["sizes"][size]
+        yardstick = part["yardstick"]
+        timed = sum(page["reps"] for page in part["pages"].values() if page["status"] == "ok")
+
+        assert yardstick["path"] == "/bench/yardstick/"
+        assert yardstick["samples"] == timed
+        assert 0 < yardstick["median_ms"] <= yardstick["p95_ms"]
+        assert yardstick["queries"] >= 1
+
+
+def test_it_measures_the_same_floor_at_both_sizes(results):
+    floors = [results["sizes"][size]["occupancy"] for size in SIZES]
+
+    assert floors[0] == floors[1]
+    assert floors[0]["open_emergencies"] == 1
 
 
 def test_it_loads_the_trivial_view_the_floor_board_and_the_search_under_gunicorn(results):
@@ -95,3 +120,9 @@ def test_it_records_the_machine_and_the_commit_and_judges_the_goals(results):
     assert results["machine"]["cores"] >= 1
     assert len(results["git"]["commit"]) == 40
     assert results["goals"] and all(isinstance(goal["met"], bool) for goal in results["goals"])
+
+
+def test_it_judges_every_page_and_both_board_loads(results):
+    judged = {goal["page"] for goal in results["goals"]}
+
+    assert judged == {*PAGE_NAMES, "floor-board-drawn"}

@@ -51,6 +51,14 @@ def test_it_writes_exactly_the_visits_asked_for_and_says_so(made):
     assert f"{VISITS:,} visits of" in made
 
 
+def test_it_reports_its_progress_with_the_visits_written_and_the_time_taken(made):
+    lines = [line for line in made.splitlines() if f"of {VISITS:,} visits" in line]
+
+    assert len(lines) >= 20  # every twentieth of the days
+    assert f"{VISITS:,} of {VISITS:,} visits  100 %" in lines[-1]
+    assert re.search(r"\d+ s +[\d,]+ visits/s  about +\d+ s to go$", lines[-1])
+
+
 def test_it_writes_every_visits_events_in_time_order_from_check_in_to_check_out(made):
     events = defaultdict(list)
     for visit_id, kind, at in VisitEvent.objects.order_by("visit_id", "at", "pk").values_list("visit_id", "kind", "at"):
