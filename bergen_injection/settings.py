@@ -173,6 +173,8 @@ RETENTION_YEARS = env_int("RETENTION_YEARS", 10, minimum=1)
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own way, by named formats (bergen_injection/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["bergen_injection.formats"]
 LANGUAGE_COOKIE_NAME = "language"
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"

@@ -99,7 +99,7 @@ class ShiftForm(VersionedForm):
         else:
             days = [repeat_week + dt.timedelta(days=n) for n in range(7)]
             repeat = cast(forms.ChoiceField, self.fields["repeat"])
-            repeat.choices = [(day.isoformat(), formats.date_format(day, "D j.n.")) for day in days]
+            repeat.choices = [(day.isoformat(), formats.date_format(day, "SHORT_WEEKDAY_DAY_FORMAT")) for day in days]
             repeat_layout = [InlineCheckboxes("repeat")]
         self.helper = FormHelper()
         self.helper.layout = Layout(

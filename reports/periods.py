@@ -68,11 +68,13 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period's title in the active language: "tirsdag 10. mars 2026", "mars 2026", or a range of
+        dates ("1. januar 2017 – 31. desember 2017"; in English "1 January 2017 – 31 December 2017")."""
         if self.first == self.last:
-            return date_format(self.first, "l j. F Y")
+            return date_format(self.first, "WEEKDAY_DATE_FORMAT")
         if self.is_month:
-            return date_format(self.first, "F Y")
-        return f"{date_format(self.first, 'j. F Y')} – {date_format(self.last, 'j. F Y')}"
+            return date_format(self.first, "YEAR_MONTH_FORMAT")
+        return f"{date_format(self.first, 'DATE_FORMAT')} – {date_format(self.last, 'DATE_FORMAT')}"
 
     @classmethod
     def for_month(cls, first: dt.date) -> Period:

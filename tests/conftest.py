@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from demo.defaults import facility_load_defaults
 from staff.models import User
@@ -38,6 +39,26 @@ def client_for(client, cast):
         return client
 
     return login
+
+
+@pytest.fixture
+def reader(client, cast):
+    """``reader("coordinator", "en")`` is the test client logged in as that member of the cast, who reads
+    the pages in that language.
+
+    A request leaves its language active in the thread: afterwards the tests are back in bokmål, so that
+    the next test's texts are not read in English.
+    """
+
+    def login(name: str, language: str):
+        user = cast[name]
+        user.language = language
+        user.save()
+        client.force_login(user)
+        return client
+
+    yield login
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ def visits_per_day(today: dt.date, days: int = 90) -> Series:
     live = {} if live_q is None else _per_day(Visit.objects.filter(live_q), "checked_in_at", visits=Count("*"))
     keys = [first + dt.timedelta(days=n) for n in range(days)]
     values = [rolled.get(day, 0) if rollup.covers(day) else live.get(day, {}).get("visits", 0) for day in keys]
-    return Series(_("Visits"), keys, [date_format(day, "j.n.") for day in keys], values)
+    return Series(_("Visits"), keys, [date_format(day, "CHART_DAY_FORMAT") for day in keys], values)
 
 
 def _per_month_live(queryset: QuerySet, field: str, **aggregates: Aggregate) -> dict[dt.date, dict]:
@@ -220,7 +220,7 @@ def per_month(today: dt.date) -> MonthlySeries:
         count: int = (rolled.get(month, {}).get(rolled_key) or 0) + live.get(month, {}).get("n", 0)
         return count
 
-    labels = [date_format(month, "M Y") for month in months]
+    labels = [date_format(month, "SHORT_YEAR_MONTH_FORMAT") for month in months]
     return MonthlySeries(
         visits=Series(_("Visits"), months, labels, [value(m, "visits", visits) for m in months]),
         overdoses=Series(_("Overdoses"), months, labels, [value(m, "overdoses", overdoses) for m in months]),
@@ -267,8 +267,5 @@ def arrivals_heatmap(period: Period) -> Heatmap:
     last = max(closes for _opens, closes in open_hours)
     hours = list(range(min([first, *used]), max([last, *used]) + 1))
     # OpeningHours numbers Monday 0; ExtractIsoWeekDay numbers it 1.
-    rows = [
-        (str(label), [counts.get((number + 1, hour), 0) for hour in hours])
-        for number, label in Weekday.choices
-    ]
+    rows = [(str(label), [counts.get((number + 1, hour), 0) for hour in hours]) for number, label in Weekday.choices]
     return Heatmap(hours=hours, rows=rows, highest=max(counts.values(), default=0))

@@ -34,7 +34,7 @@ def at_noon():
 
 def test_the_message_names_the_range_in_the_page_language(message):
     with override("en"):
-        assert out_of_range_message() == "Choose a date between Jan. 1, 2000 and Dec. 31, 2100."
+        assert out_of_range_message() == "Choose a date between 1 January 2000 and 31 December 2100."
     assert "2000" in message and "2100" in message
 
 

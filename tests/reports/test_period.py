@@ -56,7 +56,7 @@ def test_it_shows_today_by_default(client_for, facility):
     with time_machine.travel(NOON, tick=False):
         page = _dashboard(client_for)
 
-    assert marked_text(page, "period-label") == "Tirsdag 10. mars 2026"
+    assert marked_text(page, "period-label") == "tirsdag 10. mars 2026"
 
 
 def test_it_shows_this_week_from_monday_to_sunday(client_for, facility):
@@ -95,7 +95,7 @@ def test_it_says_what_is_wrong_with_a_period_and_shows_today(client_for, facilit
 
     assert response.status_code == 200
     assert marked_text(page, "period-errors")
-    assert marked_text(page, "period-label") == "Tirsdag 10. mars 2026"
+    assert marked_text(page, "period-label") == "tirsdag 10. mars 2026"
     assert "<script>" not in marked_text(page, "period-errors")
 
 

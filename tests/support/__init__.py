@@ -12,7 +12,10 @@
 - ``browser``: steps the Playwright tests share.
 - ``axe``: axe-core's WCAG 2.1 A and AA rules run in a Playwright page (axe-core vendored, test-only, under
   ``vendor/axe-core``).
-- ``scenes``: whole worked-out situations: a known March (``march``), a client with a full history
+- ``scenes``: whole worked-out situations: a known March (``march``), two known years, 2017 and 2018, with
+  their figures for each year, for December, January and the range across New Year (``known_year``:
+  ``EXPECTED_2017``, ``EXPECTED_2018`` ... and ``expected_figures`` to read the same names off
+  ``period_figures``), a client with a full history
   (``history``), a client to be forgotten (``anonymisation``), every kind of record that names a client
   (``records``), a busy floor at a given moment (``busy``).
 
