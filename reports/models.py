@@ -60,3 +60,23 @@ class DailyFigures(models.Model):
 
     def __str__(self) -> str:
         return self.date.isoformat()
+
+
+class RollupMark(models.Model):
+    """A UTC date on which a record the rollup counts was added, changed or removed: its days need counting again.
+
+    Written by database triggers on the counted tables (reports migration 0003) in the writer's own
+    transaction, whatever the write path: services, admin, ``queryset.update()``, deletes by cascade.
+    One row a date however busy the day. The key is the UTC date, which SQLite can compute in a trigger;
+    the moments of UTC date *d* fall on Oslo day *d* or *d* + 1, so both are counted again.
+    ``reports.services.daily_figures_follow_corrections`` reads and clears the marks.
+    """
+
+    utc_date = models.DateField(_("date (UTC)"), primary_key=True)
+
+    class Meta:
+        verbose_name = _("rollup mark")
+        verbose_name_plural = _("rollup marks")
+
+    def __str__(self) -> str:
+        return self.utc_date.isoformat()

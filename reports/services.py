@@ -1,15 +1,19 @@
-"""Writes of the reports app: the starting budget, and the daily rollup the long-range charts read."""
+"""Writes of the reports app: the starting budget, and the daily rollup the long-range charts read.
+
+The rollup follows corrections: the database marks the days a changed record is counted on
+(``RollupMark``), and ``daily_figures_follow_corrections`` counts exactly those again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import Max, Min
+from django.db import connection, transaction
+from django.db.models import Max, Min, QuerySet, Subquery
 from django.utils import timezone
 
 from health.models import Emergency
-from reports.models import AnnualBudget, DailyFigures
+from reports.models import AnnualBudget, DailyFigures, RollupMark
 from reports.selectors.charts import daily_counts
 from visits.models import Client, Refusal, Visit
 
@@ -40,26 +44,108 @@ def first_record_date() -> dt.date | None:
     return min(known) if known else None
 
 
-@transaction.atomic
-def daily_figures_rollup(*, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
-    """Count every day from ``first`` to ``last`` afresh from the records and store it, replacing what was there.
-
-    The rolled-up days stay one unbroken stretch, since the charts read every day inside it from the
-    rollup: a range that would leave a gap is widened to close it. Returns the range done.
-    """
-    if last < first:
-        raise ValueError("The last day comes before the first.")
-    span = DailyFigures.objects.select_for_update().aggregate(first=Min("date"), last=Max("date"))
-    if span["first"] is not None:
-        first = min(first, span["last"] + dt.timedelta(days=1))
-        last = max(last, span["first"] - dt.timedelta(days=1))
-    now = now or timezone.now()
+def _store(first: dt.date, last: dt.date, now: dt.datetime) -> None:
+    """Count the days from ``first`` to ``last`` afresh from the records, replacing their rows."""
     counts = daily_counts(first, last)
     DailyFigures.objects.filter(date__gte=first, date__lte=last).delete()
     DailyFigures.objects.bulk_create(
         [DailyFigures(date=day, computed_at=now, **figures) for day, figures in counts.items()], batch_size=1000
     )
+
+
+def _lock_rollup() -> None:
+    """Let one transaction at a time write the rollup, until it ends; readers of the charts never wait.
+
+    Two recounts of a day must not commit in the other order from the one they counted in, or the
+    older count would stand over the newer. SQLite has one writer at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {DailyFigures._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _take_marks(marks: QuerySet[RollupMark]) -> list[dt.date]:
+    """The marked UTC dates, locked and cleared; call it after ``_lock_rollup`` and before counting.
+
+    A writer holds the lock on its mark until it commits (reports migration 0003), so the lock here
+    waits for it and the counts that follow include its change; a mark not yet committed is not seen,
+    and stays for the next run.
+    """
+    dates = list(marks.select_for_update(of=("self",)).order_by("utc_date").values_list("utc_date", flat=True))
+    if dates:
+        RollupMark.objects.filter(utc_date__in=dates).delete()
+    return dates
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as unbroken stretches, first and last day of each."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+@transaction.atomic
+def daily_figures_rollup(*, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """Count every day from ``first`` to ``last`` afresh from the records and store it, replacing what was there.
+
+    The rolled-up days stay one unbroken stretch, since the charts read every day inside it from the
+    rollup: a range that would leave a gap is widened to close it. The marks of corrections whose days
+    are all counted here, or lie beyond the rollup, are cleared. Returns the range done.
+    """
+    if last < first:
+        raise ValueError("The last day comes before the first.")
+    _lock_rollup()
+    span = DailyFigures.objects.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is not None:
+        first = min(first, span["last"] + dt.timedelta(days=1))
+        last = max(last, span["first"] - dt.timedelta(days=1))
+    # A mark of UTC date d is Oslo days d and d + 1: cleared when d + 1 is counted here too, or is past
+    # the rollup's end (counted afresh when the rollup gets there).
+    beyond = span["last"] is None or last >= span["last"]
+    _take_marks(
+        RollupMark.objects.filter(utc_date__gte=first, utc_date__lte=last if beyond else last - dt.timedelta(days=1))
+    )
+    _store(first, last, now or timezone.now())
     return first, last
+
+
+def _marked_in_rollup() -> QuerySet[RollupMark]:
+    """The marks of UTC dates up to the rollup's last day: those that may touch a rolled-up day."""
+    return RollupMark.objects.filter(utc_date__lte=Subquery(DailyFigures.objects.order_by("-date").values("date")[:1]))
+
+
+def daily_figures_follow_corrections(*, now: dt.datetime | None = None) -> list[dt.date]:
+    """Count again the rolled-up days that a record was added to, changed on or removed from since they were counted.
+
+    The database marks those days as the records change (``RollupMark``); the dashboard calls this
+    before it reads the rollup, and the nightly run after its catch-up. Marked days outside the rollup
+    need nothing (the charts count them from the records, a catch-up counts them afresh): their marks
+    are cleared once the rollup's end has passed them. One query when nothing is marked. Safe to run
+    twice at once: the second waits for the first and finds its marks gone. Returns the days counted.
+    """
+    if not _marked_in_rollup().exists():
+        return []
+    return _recount_marked(now or timezone.now())
+
+
+@transaction.atomic
+def _recount_marked(now: dt.datetime) -> list[dt.date]:
+    _lock_rollup()
+    dates = _take_marks(_marked_in_rollup())
+    span = DailyFigures.objects.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is None:
+        return []
+    # A mark of UTC date d is Oslo days d and d + 1; only those inside the rollup are counted.
+    days = sorted(
+        {day for date in dates for day in (date, date + dt.timedelta(days=1)) if span["first"] <= day <= span["last"]}
+    )
+    for first, last in _runs(days):
+        _store(first, last, now)
+    return days
 
 
 def daily_figures_catch_up(*, today: dt.date, recheck_days: int = 3) -> tuple[dt.date, dt.date] | None:

@@ -28,6 +28,7 @@ from reports.selectors import (
 )
 from reports.selectors.day_sheet import DaySheetReads, day_sheet
 from reports.selectors.monthly import Version
+from reports.services import daily_figures_follow_corrections
 from staff.permissions import permission_required, station_required
 from staff.requests import StaffRequest
 from visits.selectors.stock import stock_alerts
@@ -46,6 +47,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(now)
     form = PeriodForm(request.GET or None)
     period = form.chosen_period(today)
+    # Corrected history first, so that the long-range charts agree with the reports (one query when none).
+    daily_figures_follow_corrections(now=now)
     per_month_series = per_month(today)
     return render(
         request,

@@ -4,8 +4,10 @@ Nightly from cron, shortly after midnight (Europe/Oslo), as the app's user and e
 
     15 0 * * *  cd /srv/facility && .venv/bin/python manage.py rollup_daily
 
-That catches up every day up to yesterday and recounts the last three. Once after importing history,
-or after correcting old records: ``rollup_daily --all``, or ``--from``/``--to``, or ``--date`` (repeatable).
+That catches up every day up to yesterday and recounts the last three, and then every rolled-up day
+on which a record was added, changed or removed since it was counted (the database marks those days
+as the records change; the dashboard counts them again too, as it opens). Once after importing history:
+``rollup_daily --all``, or ``--from``/``--to``, or ``--date`` (repeatable).
 Without it the charts are still right: they count from the records what the rollup lacks, only slower.
 """
 
@@ -16,7 +18,12 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports.services import daily_figures_catch_up, daily_figures_rollup, first_record_date
+from reports.services import (
+    daily_figures_catch_up,
+    daily_figures_follow_corrections,
+    daily_figures_rollup,
+    first_record_date,
+)
 
 
 def _date(value: str) -> dt.date:
@@ -60,10 +67,14 @@ class Command(BaseCommand):
                 if end < start:
                     raise CommandError(f"{end} comes before {start}.")
                 ranges_done += self._in_years(start, end)
-        if not ranges_done:
+        corrected = daily_figures_follow_corrections()
+        if not ranges_done and not corrected:
             self.stdout.write("Nothing to roll up.")
         for start, end in ranges_done:
             self.stdout.write(f"Rolled up {start} to {end} ({(end - start).days + 1} days).")
+        if corrected:
+            days = ", ".join(day.isoformat() for day in corrected)
+            self.stdout.write(f"Counted again after corrections: {days} ({len(corrected)} days).")
 
     def _in_years(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
         """A long range a year at a time, so that each transaction stays short and progress shows."""
