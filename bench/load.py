@@ -125,12 +125,13 @@ def hammer(
     seconds: float,
     concurrency: int,
     warmup: float = 1.0,
-    answered: Callable[[int, int, bytes], None] | None = None,
+    answered: Callable[[int, int, dict[str, str], bytes], None] | None = None,
 ) -> dict:
     """``concurrency`` threads send requests back to back for ``seconds`` (after ``warmup`` unrecorded).
 
     ``path_for(n)`` gives the thread's next path (``n`` = thread number × 1,000,003 + requests sent);
-    ``answered(thread, status, body)``, when given, sees every answer (a board reads its next poll from it).
+    ``answered(thread, status, headers, body)``, when given, sees every answer (a board reads its next poll
+    from it).
     """
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
@@ -144,10 +145,10 @@ def hammer(
             if began >= stop:
                 return
             try:
-                status, _headers, body = _get(port, path_for(number * 1_000_003 + sent), headers)
+                status, answer_headers, body = _get(port, path_for(number * 1_000_003 + sent), headers)
                 ok = status in (200, 204)
                 if answered is not None:
-                    answered(number, status, body)
+                    answered(number, status, {k.lower(): v for k, v in answer_headers}, body)
             except OSError:
                 ok = False
             ended = time.monotonic()
@@ -175,14 +176,11 @@ def hammer(
     }
 
 
-BOARD_URL = re.compile(rb'data-board [^>]*hx-get="([^"]+)"')
-
-
 class BoardPoller:
     """Each thread polls as a board in a browser does: the URL in the board it last received.
 
-    A board carries its next refresh in ``hx-get`` (with the floor version it shows); a 204 leaves it
-    as it is.
+    A board's answer carries the token of its next refresh (for the floor version it shows) in a header,
+    which the browser sends back in a header (the token may equally go in the URL); a 204 leaves it as it is.
     """
 
     def __init__(self, threads: int):
@@ -191,9 +189,9 @@ class BoardPoller:
     def path(self, n: int) -> str:
         return self.urls[n // 1_000_003]
 
-    def answered(self, thread: int, status: int, body: bytes) -> None:
-        if status == 200 and (match := BOARD_URL.search(body)):
-            self.urls[thread] = match.group(1).decode().replace("&amp;", "&")
+    def answered(self, thread: int, status: int, headers: dict[str, str], body: bytes) -> None:
+        if status == 200 and (token := headers.get("x-board-token")):
+            self.urls[thread] = f"/floor/board/?v={quote(token)}"
 
 
 def load_phase(

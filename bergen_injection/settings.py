@@ -106,6 +106,18 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "bergen_injection.wsgi.application"
 
+# Each process's memory: the boards drawn once per floor version (stations/board_cache.py) are kept
+# here, so each gunicorn worker draws a variant at most once per version and serves it from memory
+# with no query; a shared (database) cache would cost a query on every poll to save at most a drawing
+# per worker. Nothing else is cached here.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "boards",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
+
 # SQLite under var/ lets a newcomer run the app with nothing else installed; production and CI
 # use PostgreSQL. Persistent connections matter: opening one per request makes a page ~3.7x slower.
 DATABASES = {

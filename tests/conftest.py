@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 from demo.defaults import facility_load_defaults
@@ -17,6 +19,26 @@ from tests.support.cast import make_cast
 from tests.support.scenes.history import build_history
 from tests.support.time import NOON
 from visits.models import Client
+
+
+@pytest.fixture(autouse=True)
+def boards_drawn_afresh(request):
+    """The boards are drawn once per floor version and kept (``stations.board_cache``).
+
+    Each test starts with nothing kept: a rolled-back test leaves the floor's counter where the next
+    one finds it. And within a test the counter is raised as the floor changes: on PostgreSQL it is
+    raised at the commit, which a test in a transaction never reaches, so there it is raised at once.
+    """
+    cache.clear()
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in names or "live_server" in names
+    transactional = transactional or (marker is not None and marker.kwargs.get("transaction", False))
+    if connection.vendor != "postgresql" or transactional or ("db" not in names and marker is None):
+        return
+    request.getfixturevalue("db")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS floor_changed IMMEDIATE")
 
 
 @pytest.fixture

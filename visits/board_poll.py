@@ -2,8 +2,9 @@
 
 Each board, and the alarm banner on every page, polls every few seconds, at every station, all day.
 While nothing on the floor changed the answer is 204 and carries nothing, so proving who asks can
-wait: the poll carries a token signed when its region was last drawn (``poll_token``), for the cookie
-it was drawn for (a staff session's, or a wall display's), holding the version it shows.
+wait: the poll carries a token signed when its region was last drawn (``poll_token``; in its URL, or
+in a header for a board drawn once for everyone: ``shown_version``), for the cookie it was drawn for
+(a staff session's, or a wall display's), holding the version it shows.
 ``BoardPollMiddleware`` answers 204 when the token is ours, the cookie is the same and the version is
 still current: one query. Anything else goes the whole way, where login, the idle timeout, the
 display's token and permissions are checked and the region is drawn. Since the minute is part of the
@@ -40,9 +41,17 @@ def poll_token(request: HttpRequest, version: str) -> str:
     return _signer.sign(f"{version}~{_cookie_tag(request)}")
 
 
+TOKEN_HEADER = "X-Board-Token"
+
+
 def shown_version(request: HttpRequest) -> str | None:
-    """The version the polling board shows, if its token is ours and for this session cookie."""
-    token = request.GET.get("v", "")
+    """The version the polling board shows, if its token is ours and for this session cookie.
+
+    A region drawn with its page carries its token in its URL (``?v=``); a board drawn by its poll is the
+    same bytes for everyone who asks (``stations.board_cache``), so its token comes in a header of the
+    answer and goes back in a header of the next poll (static/js/timers.js).
+    """
+    token = request.headers.get(TOKEN_HEADER) or request.GET.get("v", "")
     try:
         version, tag = _signer.unsign(token).rsplit("~", 1)
     except (signing.BadSignature, ValueError):

@@ -6,7 +6,7 @@
  * corrected. The browser only ticks the display every second between refreshes, and re-syncs when
  * the tab becomes visible again. No inline script: everything is read from data attributes.
  *
- *   [data-board]           a board; data-server-now, data-label-* (translated texts, "{time}" marks the time),
+ *   [data-board]           a board; data-server-now (or the X-Server-Now header of its refresh), data-label-* (translated texts, "{time}" marks the time),
  *                          data-timer-statuses (each kind of timer's statuses and their labels, JSON); the
  *                          server writes both from core/timers.py, so no text is kept here
  *   [data-ticks]           not a board but ticks like one (the alarm banner on every page); data-server-now
@@ -55,7 +55,9 @@
   var SKEW_SAMPLES = 12;
 
   function sync(board) {
-    var serverNow = parse(board.getAttribute("data-server-now"));
+    // A board answered by its poll is drawn once for everyone (maybe earlier in the minute): the
+    // server's clock comes in a header of the answer (kept by htmx:beforeSwap below).
+    var serverNow = parse(board._serverNow || board.getAttribute("data-server-now"));
     if (serverNow !== null) {
       skews.push(serverNow - Date.now());
       if (skews.length > SKEW_SAMPLES) skews.shift();
@@ -291,10 +293,26 @@
       return;
     }
     if (!target.hasAttribute("data-board")) return;
+    var xhr = event.detail.xhr;
+    if (xhr.status === 200) {
+      // What is this board's own in the answer comes in headers, the board being the same bytes for
+      // everyone: the server's clock, and the token its next poll goes with (htmx:configRequest below).
+      target._serverNow = xhr.getResponseHeader("X-Server-Now");
+      target._pollToken = xhr.getResponseHeader("X-Board-Token") || target._pollToken;
+    }
     // Logged out meanwhile, or any other page instead of a board: show that page whole.
     if (event.detail.xhr.status === 200 && event.detail.serverResponse.indexOf("data-board") === -1) {
       event.detail.shouldSwap = false;
       window.location.reload();
+    }
+  });
+
+  // A board drawn with its page polls with the token in its URL; after its first refresh, with the one
+  // its last answer gave (visits/board_poll.py reads either).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.hasAttribute && elt.hasAttribute("data-board") && elt._pollToken) {
+      event.detail.headers["X-Board-Token"] = elt._pollToken;
     }
   });
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from staff.displays import display_required
 from staff.requests import DisplayRequest
 from stations.selectors.floor import floor_board
+from stations.views.boards import shared_board
 from visits.board_poll import poll_token, shown_version
 from visits.selectors.floor import floor_version
 
@@ -45,4 +46,8 @@ def display_board(request: DisplayRequest) -> HttpResponse:
     version = floor_version()
     if shown_version(request) == version:
         return HttpResponse(status=204)
-    return render(request, "visits/partials/_floor_board.html", _context(request, version=version))
+
+    def draw() -> tuple[str, dict, tuple[int, ...]]:
+        return "visits/partials/_floor_board.html", _context(request, version=version), ()
+
+    return shared_board(request, slug="display", version=version, clinical=False, draw=draw)

@@ -123,3 +123,21 @@ def board_labels() -> str:
     labels by kind of timer (``data-timer-statuses``, JSON), all from ``core.timers``."""
     labels = format_html_join(" ", 'data-label-{}="{}"', timers.board_labels().items())
     return format_html('{} data-timer-statuses="{}"', labels, json.dumps(timers.status_labels(), ensure_ascii=False))
+
+
+# The CSRF token of a board's forms ------------------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def form_token(context) -> str:
+    """``{% csrf_token %}`` in a board's forms, drawn only on the page drawn whole.
+
+    A board drawn by its poll is the same bytes for everyone (``stations.board_cache``, which draws it
+    with ``shared``): its forms post with htmx, which sends the token in a header (``hx-headers`` on the
+    page's body, base.html). A browser without JavaScript never polls, so it posts only the forms of the
+    page drawn whole, which carry the token.
+    """
+    token = context.get("csrf_token")
+    if context.get("shared") or not token:
+        return ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
