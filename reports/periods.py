@@ -67,6 +67,12 @@ class Period:
         return self.first == month_first(self.first) and self.last == month_last(self.first)
 
     @property
+    def is_year(self) -> bool:
+        return (self.first.month, self.first.day, self.last.month, self.last.day) == (1, 1, 12, 31) and (
+            self.first.year == self.last.year
+        )
+
+    @property
     def label(self) -> str:
         if self.first == self.last:
             return date_format(self.first, "l j. F Y")
