@@ -48,11 +48,11 @@ VISIT_BANDS: list[tuple[str, int, int | None]] = [
 
 def _visit_band_label(key: str) -> str:
     labels = {
-        "once": _("Once"),
+        "once": _("once"),
         "2-5": _("2–5 times"),
         "6-20": _("6–20 times"),
         "21-100": _("21–100 times"),
-        "over-100": _("More than 100 times"),
+        "over-100": _("more than 100 times"),
     }
     return labels[key]
 

@@ -75,11 +75,11 @@ def test_it_adds_the_annual_figures(two_years, coordinator_en):
     # 8 men of 12 = 66.7 %; 8 of 10 = 80 %: −13.3 percentage points, no per cent of a per cent.
     assert rows[(extras, "Share of men (%)")] == ["66.7", "80.0", "-13.3", ""]
     # 2025: R1 once, R2-R11 twice, R12 six times; 2024: R2-R10 once, R1 twice.
-    assert rows[(extras, "Clients who visited Once")][:2] == ["1", "9"]
+    assert rows[(extras, "Clients who visited once")][:2] == ["1", "9"]
     assert rows[(extras, "Clients who visited 2–5 times")][:2] == ["10", "1"]
     assert rows[(extras, "Clients who visited 6–20 times")][:2] == ["1", "0"]
     assert rows[(extras, "Clients who visited 21–100 times")][:2] == ["0", "0"]
-    assert rows[(extras, "Clients who visited More than 100 times")][:2] == ["0", "0"]
+    assert rows[(extras, "Clients who visited more than 100 times")][:2] == ["0", "0"]
     rates = "Overdoses, staffing and cost"
     # 1 overdose / 10 consumption events × 1,000 = 100; none consumed in 2024.
     assert rows[(rates, "Overdoses per 1,000 consumption events")][:2] == ["100.00", ""]
