@@ -49,6 +49,11 @@ def url(name: str, *, query: str = "", **kwargs) -> str:
     return f"{path}?{query}" if query else path
 
 
+def last_whole_year(state: State) -> int:
+    """The last year whose every month is over, from the last full month."""
+    return state.month.year if state.month.month == 12 else state.month.year - 1
+
+
 def month_url(name: str, month: dt.date) -> str:
     """The month as the converter takes it: a date, or ``YYYY-MM`` text."""
     for value in (month, f"{month:%Y-%m}"):
@@ -325,6 +330,25 @@ PAGES = [
         REPORT,
         "coordinator",
         lambda s, i: month_url("reports:monthly-csv", s.month),
+    ),
+    Page(
+        "annual-report",
+        "Annual report, the last whole year",
+        REPORT,
+        "coordinator",
+        lambda s, i: url("reports:annual", year=last_whole_year(s)),
+    ),
+    Page(
+        "dashboard-year",
+        "Dashboard, the last whole year",
+        REPORT,
+        "coordinator",
+        lambda s, i: url(
+            "reports:dashboard",
+            query=urlencode(
+                {"period": "custom", "start": f"{last_whole_year(s)}-01-01", "end": f"{last_whole_year(s)}-12-31"}
+            ),
+        ),
     ),
 ]
 PAGE_NAMES = [page.name for page in PAGES]

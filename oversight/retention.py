@@ -239,10 +239,12 @@ def _replace_codes(tokens: dict[str, str]) -> None:
                 column.model._base_manager.bulk_update(changed, [name], batch_size=500)
 
 
-def client_deregister(*, client: Client) -> None:
+def client_deregister(*, client: Client, now: dt.datetime) -> None:
+    """Deregister ``client`` as of ``now``: the status and its date, which the annual report counts."""
     client.status = Client.Status.DEREGISTERED
+    client.deregistered_at = now
     client._change_reason = "retention"  # type: ignore[attr-defined]  # set by hand for django-simple-history
-    client.save(update_fields=["status"])
+    client.save(update_fields=["status", "deregistered_at"])
 
 
 def retention_run(
@@ -255,7 +257,7 @@ def retention_run(
     with transaction.atomic():
         deregistered = 0
         for client in clients_to_deregister(now=now, months=months):
-            client_deregister(client=client)
+            client_deregister(client=client, now=now)
             deregistered += 1
         due = list(clients_to_anonymise(now=now, years=years))
         clients_anonymise(clients=due)

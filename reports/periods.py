@@ -67,6 +67,12 @@ class Period:
         return self.first == month_first(self.first) and self.last == month_last(self.first)
 
     @property
+    def is_year(self) -> bool:
+        return (self.first.month, self.first.day, self.last.month, self.last.day) == (1, 1, 12, 31) and (
+            self.first.year == self.last.year
+        )
+
+    @property
     def label(self) -> str:
         """The period's title in the active language: "tirsdag 10. mars 2026", "mars 2026", or a range of
         dates ("1. januar 2017 – 31. desember 2017"; in English "1 January 2017 – 31 December 2017")."""

@@ -3,6 +3,7 @@ import datetime as dt
 from django.urls import path, register_converter
 
 from reports import views
+from reports.views import annual
 
 
 class MonthConverter:
@@ -44,6 +45,22 @@ class DayConverter:
 
 register_converter(DayConverter, "day")
 
+
+class YearConverter:
+    """``2025`` in the address, passed to the view as text and read there as the month is (``0000`` or a
+    year outside the dates the app works with answers a 404 page saying why)."""
+
+    regex = r"[0-9]{4}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: int | str) -> str:
+        return value if isinstance(value, str) else f"{value:04d}"
+
+
+register_converter(YearConverter, "year")
+
 app_name = "reports"
 
 urlpatterns = [
@@ -52,6 +69,9 @@ urlpatterns = [
     path("reports/monthly/", views.monthly_latest, name="monthly-latest"),
     path("reports/monthly/<month:month>/", views.monthly, name="monthly"),
     path("reports/monthly/<month:month>/csv/", views.monthly_csv, name="monthly-csv"),
+    path("reports/annual/", annual.annual_latest, name="annual-latest"),
+    path("reports/annual/<year:year>/", annual.annual, name="annual"),
+    path("reports/annual/<year:year>/csv/", annual.annual_csv, name="annual-csv"),
     path("reports/day/", views.day_sheet_today, name="day-sheet-today"),
     path("reports/day/<day:day>/", views.day_sheet_view, name="day-sheet"),
 ]

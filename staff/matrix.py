@@ -122,6 +122,9 @@ MATRIX: dict[str, Rule] = {
     "reports:monthly-latest": Rule("DDDDADDL", "DDDDADDL"),
     "reports:monthly": Rule("DDDDADDL", "DDDDADDL"),
     "reports:monthly-csv": Rule("DDDDADDL", "DDDDADDL"),
+    "reports:annual-latest": Rule("DDDDADDL", "DDDDADDL"),
+    "reports:annual": Rule("DDDDADDL", "DDDDADDL"),
+    "reports:annual-csv": Rule("DDDDADDL", "DDDDADDL"),
     # The printable day sheet: the duty officer's and the coordinator's; the administrator's shows the
     # figures and stock without the rows that name clients (staff.fieldclasses).
     "reports:day-sheet-today": Rule("DDDAAADL", "DDDAAADL"),

@@ -47,7 +47,10 @@ class Tables:
 
     def __init__(self, writer: Writer):
         d = writer.declare
-        self.client = d(Client, ["id", "code", "birth_year", "gender", "status", "registered_at", "registered_by_id"])
+        self.client = d(
+            Client,
+            ["id", "code", "birth_year", "gender", "status", "registered_at", "registered_by_id", "deregistered_at"],
+        )
         self.intake = d(
             Intake,
             [

@@ -276,8 +276,17 @@ def contact(ctx: Context, person: Person | None, at: int) -> None:
             ctx.stock_used[item.pk] = ctx.stock_used.get(item.pk, 0) + quantity
 
 
-def client_row(ctx: Context, person: Person, birth_year: int, registered: int, status: str, by: int) -> None:
-    ctx.add(ctx.t.client, (person.id, person.code, birth_year, person.gender, status, registered, by))
+def client_row(
+    ctx: Context,
+    person: Person,
+    birth_year: int,
+    registered: int,
+    status: str,
+    by: int,
+    deregistered: int | None = None,
+) -> None:
+    row = (person.id, person.code, birth_year, person.gender, status, registered, by, deregistered)
+    ctx.add(ctx.t.client, row)
 
 
 def intake(ctx: Context, person: Person, at: int, *, accepted: bool) -> None:

@@ -87,13 +87,19 @@ def _register(ctx: Context, population: Population, day: Day, count: int, today:
             leaves_on=day.date + dt.timedelta(days=population.lifetime_days()),
         )
         accepted = rng.random() < 0.97
+        deregistered = None
         if not accepted:
             status = extras.PENDING
         elif (today - person.leaves_on).days > 365:
             status = extras.DEREGISTERED  # a year without a visit (Oslo practice)
+            # By the nightly retention run, at 03:00 a year after the last day they came.
+            gone = dt.datetime.combine(
+                person.leaves_on + dt.timedelta(days=366), dt.time(3), tzinfo=timezone.get_default_timezone()
+            )
+            deregistered = to_seconds(gone)
         else:
             status = extras.ACTIVE
-        extras.client_row(ctx, person, birth_year, at, status, ctx.by("reception", at))
+        extras.client_row(ctx, person, birth_year, at, status, ctx.by("reception", at), deregistered)
         interview = at + rng.randint(300, 1200)
         extras.intake(ctx, person, interview, accepted=accepted)
         person.busy_until = interview + 1200

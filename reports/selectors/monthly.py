@@ -52,11 +52,12 @@ class Indicator:
     mg: bool = False  # an amount in milligrams (naloxone), to two decimals
     key: str = ""  # names the indicator in the report's relations
     complement: bool = False  # shown as ":" so that no small count can be worked out (external only)
+    decimals: int | None = None  # another measure (an age, a share, a rate, an amount), to so many decimals
 
     @property
     def measured(self) -> bool:
-        """Not a count but a measure (minutes, milligrams), withheld by the events it rests on."""
-        return self.minutes or self.mg
+        """Not a count but a measure (minutes, milligrams, ...), withheld by the events it rests on."""
+        return self.minutes or self.mg or self.decimals is not None
 
     @property
     def small(self) -> bool:
@@ -76,6 +77,11 @@ class Indicator:
             return "–" if localize else ""
         if self.mg:
             return number_format(self.value, 2) if localize else f"{self.value:.2f}"
+        if self.decimals is not None:
+            rounded = round(float(self.value), self.decimals)
+            if not localize:
+                return f"{rounded:.{self.decimals}f}"
+            return number_format(rounded, self.decimals, force_grouping=True)
         if self.minutes:
             return number_format(round(float(self.value), 1), 1) if localize else f"{self.value:.1f}"
         return number_format(self.value, force_grouping=True) if localize else str(self.value)
@@ -132,8 +138,29 @@ def monthly_report(month: dt.date, *, now: dt.datetime) -> MonthlyReport:
     return MonthlyReport(month=period.first, period=period, figures=figures, sections=report_sections(figures))
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The sections of one period's figures, and what ties their counts together, before the audit.
+
+    ``relations`` and ``alone`` together name every count; ``follows`` names, for an indicator that tells
+    roughly what a count is (the milligrams its doses), the count it is withheld with.
+    """
+
+    sections: list[Section]
+    relations: list[Relation]
+    alone: list[str]
+    follows: dict[str, list[str]]
+
+
 def report_sections(f: PeriodFigures) -> list[Section]:
-    """The report's sections, the external version's complements marked.
+    """The report's sections, the external version's complements marked."""
+    layout = report_layout(f)
+    mark_complements(layout.sections, layout.relations, layout.alone, layout.follows)
+    return layout.sections
+
+
+def report_layout(f: PeriodFigures) -> Layout:
+    """The report's sections and the relations between their counts (the annual report audits more).
 
     Every count is a cell of the disclosure audit. The relations below are everything a reader knows
     ties the counts together; adding an indicator means adding it to a relation or to ``alone``.
@@ -294,13 +321,11 @@ def report_sections(f: PeriodFigures) -> list[Section]:
         times,
     ]
     # The milligrams tell roughly how many doses were given: withheld with them.
-    follows = {mg: doses}
-    _mark_complements(sections, relations, alone, follows)
-    return sections
+    return Layout(sections, relations, alone, follows={mg: [doses]})
 
 
-def _mark_complements(
-    sections: list[Section], relations: list[Relation], alone: list[str], follows: dict[str, str]
+def mark_complements(
+    sections: list[Section], relations: list[Relation], alone: list[str], follows: dict[str, list[str]]
 ) -> None:
     """Withhold, beside the small counts, what the disclosure audit asks; a measure follows its count."""
     counts = {i.key: i.value for section in sections for i in section.indicators if not i.measured}
@@ -310,6 +335,8 @@ def _mark_complements(
     complements = withhold(counts, relations)  # type: ignore[arg-type]  # a count (not measured) is an int
     for section in sections:
         section.indicators = [
-            replace(i, complement=True) if i.key in complements or follows.get(i.key) in complements else i
+            replace(i, complement=True)
+            if i.key in complements or any(k in complements for k in follows.get(i.key, []))
+            else i
             for i in section.indicators
         ]

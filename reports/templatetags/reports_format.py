@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.durations import whole_minutes
 
 if TYPE_CHECKING:
+    from reports.selectors.annual import Row
     from reports.selectors.monthly import Indicator
 
 register = template.Library()
@@ -70,3 +71,14 @@ def time_on(value: dt.datetime | None, day: dt.date) -> str:
     if local.date() == day:
         return local.strftime("%H:%M")
     return local.strftime("%d.%m. %H:%M")
+
+
+@register.filter
+def change(row: Row, external: bool) -> str:
+    """The change from the previous year, or nothing where either year is withheld."""
+    return row.change(bool(external))
+
+
+@register.filter
+def change_percent(row: Row, external: bool) -> str:
+    return row.change_percent(bool(external))

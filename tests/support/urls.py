@@ -23,7 +23,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from counseling.models import Referral
 from duty.models import Handover, Shift
 from health.models import Emergency, Intervention, VitalSigns
-from reports.urls import DayConverter, MonthConverter
+from reports.urls import DayConverter, MonthConverter, YearConverter
 from visits.models import Ban, BoothSession, Client, Incident, Observation, Visit
 
 SAMPLES = {
@@ -34,6 +34,7 @@ SAMPLES = {
     PathConverter: "1",
     MonthConverter: "2026-03",
     DayConverter: "2026-03-10",
+    YearConverter: "2026",
 }
 _CONVERTER = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>")
 
@@ -171,8 +172,8 @@ def urls_to_open(
                 # The admin holds no client-linked model: its first row, as the test database numbers it.
                 first = model.objects.order_by("pk").first()
                 choices[parameter] = [str(first.pk) if first else match.kwargs[parameter]]
-            elif match.route.startswith("admin/") or parameter in ("month", "day"):
-                # The sample: the admin's other addresses; the month and the day are the seed's (10 March 2026).
+            elif match.route.startswith("admin/") or parameter in ("year", "month", "day"):
+                # The sample: the admin's other addresses; the year, month and day are the seed's (10 March 2026).
                 choices[parameter] = [match.kwargs[parameter]]
             elif (model := RECORD_BY_SEGMENT.get(_segment_before(match.route, parameter))) is not None:
                 choices[parameter] = [row.pk for row in rows.get(model, [])]

@@ -38,6 +38,9 @@ class Client(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     registered_at = models.DateTimeField(_("registered at"))
+    # When the client was last deregistered (set with the status by oversight.retention.client_deregister);
+    # kept when a new intake makes the client active again, so that the year's deregistrations stay counted.
+    deregistered_at = models.DateTimeField(_("deregistered at"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )

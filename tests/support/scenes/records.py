@@ -359,7 +359,8 @@ def plant_records(cast: dict[str, User], *, noon: dt.datetime = NOON) -> Seed:
             condition="",
         )
         seed.make(Refusal, person, client=person, at=yesterday, by=reception, reason=Refusal.Reason.TOO_INTOXICATED)
-        seed.make(Contact, person, client=person, gender="", at=earlier, by=reception, equipment=True)
+        # The client's gender copied onto the contact, as contact_record does.
+        seed.make(Contact, person, client=person, gender=person.gender, at=earlier, by=reception, equipment=True)
     seed.make(
         Ban,
         inside,

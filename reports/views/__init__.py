@@ -68,6 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdoses_per_month": per_month_series.overdoses,
             "heatmap": arrivals_heatmap(period),
             "report_month": period.first if period.is_month else _last_month(today),
+            # A whole calendar year chosen: its annual report.
+            "report_year": period.first.year if period.is_year else None,
             "now": now,
         },
     )
