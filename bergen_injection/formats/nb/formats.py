@@ -22,6 +22,8 @@ SHORT_YEAR_MONTH_FORMAT = "b Y"
 SHORT_MONTH_DAY_FORMAT = "j. b"
 # A date in digits, as a period's bounds in a report's footer: "6.3.2017".
 NUMERIC_DATE_FORMAT = "j.n.Y"
+# A moment in digits, as when a report was made: "6.3.2017 14:05".
+NUMERIC_DATETIME_FORMAT = "j.n.Y H:i"
 # A day in digits, the start of a range whose end names the year: "6.3.".
 NUMERIC_MONTH_DAY_FORMAT = "j.n."
 # The per-day chart's labels: "6.3.".
