@@ -338,17 +338,5 @@ PAGES = [
         "coordinator",
         lambda s, i: url("reports:annual", year=last_whole_year(s)),
     ),
-    Page(
-        "dashboard-year",
-        "Dashboard, the last whole year",
-        REPORT,
-        "coordinator",
-        lambda s, i: url(
-            "reports:dashboard",
-            query=urlencode(
-                {"period": "custom", "start": f"{last_whole_year(s)}-01-01", "end": f"{last_whole_year(s)}-12-31"}
-            ),
-        ),
-    ),
 ]
 PAGE_NAMES = [page.name for page in PAGES]

@@ -113,7 +113,7 @@ def test_it_shows_the_cover_line(two_years, coordinator_en, cast):
     line = marked_text(coordinator_en.get(PAGE).content, "cover-line")
     assert "2025" in line
     assert "Internal: all counts" in line
-    assert "15.1.2026 12:00" in line
+    assert "15/1/2026 12:00" in line
     assert cast["coordinator"].display_name in line
 
 
