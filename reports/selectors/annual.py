@@ -310,7 +310,7 @@ def _extras_layout(extras: AnnualExtras, clients_key: str, visits_key: str, men_
         key="overdoses-per-1000",
     )
     staffing = extras.staffing
-    rates.add(_("Opening hours"), staffing.open_seconds / 3600, decimals=1, key="open-hours")
+    rates.add(_("Hours open"), staffing.open_seconds / 3600, decimals=1, key="open-hours")
     if staffing.has_minimums:
         rates.add(
             _("Opening hours below the staffing minimum"),
@@ -366,8 +366,19 @@ def _prefixed(layout: Layout, prefix: str) -> Layout:
     return Layout(sections, relations, keys(layout.alone), follows)
 
 
+def _year_labels() -> dict[str, str]:
+    """The monthly report's labels that name the month, as the year's report says them."""
+    return {
+        "clients": _("Unique clients (each counted once in the year)"),
+        "contacts-clients": _("Clients with a code (each counted once in the year)"),
+    }
+
+
 def _year_layout(f: PeriodFigures, extras: AnnualExtras) -> Layout:
     base = report_layout(f)
+    labels = _year_labels()
+    for section in base.sections:
+        section.indicators = [replace(i, label=labels.get(i.key, i.label)) for i in section.indicators]
     added = _extras_layout(extras, "clients", "visits", f"gender:{Client.Gender.MAN}", f)
     return Layout(
         base.sections + added.sections,
@@ -438,7 +449,14 @@ def annual_report(year: int, *, now: dt.datetime) -> AnnualReport:
             i.key.removeprefix(PREVIOUS): i for i in _mark(last.indicators, complements, suppressed, follows)
         }
         rows = [Row(i.label, i, marked_last.pop(i.key, None), points=i.key in _POINTS) for i in marked]
-        rows += [Row(i.label, None, i, points=key in _POINTS) for key, i in marked_last.items()]
+        # A line only last year had (a role short-staffed then, a substance no longer in use) goes where
+        # last year's report had it: after the line that came before it there.
+        order = [i.key.removeprefix(PREVIOUS) for i in last.indicators]
+        for key, i in marked_last.items():
+            before = order[: order.index(key)]
+            shown = [row_key(row) for row in rows]
+            at = max((shown.index(k) + 1 for k in before if k in shown), default=0)
+            rows.insert(at, Row(i.label, None, i, points=key in _POINTS))
         sections.append(AnnualSection(this.title, rows))
     month_cells = _mark(month_cells, complements, suppressed, follows)
     by_key = {row.current.key: row.current for _title, row in _rows(sections) if row.current is not None}
@@ -456,6 +474,13 @@ def annual_report(year: int, *, now: dt.datetime) -> AnnualReport:
         ],
         month_totals=[by_key[column] for column in MONTH_COLUMNS],
     )
+
+
+def row_key(row: Row) -> str:
+    """The row's key without the previous year's prefix."""
+    shown = row.current if row.current is not None else row.previous
+    assert shown is not None  # a row has this year's figure, last year's, or both
+    return shown.key.removeprefix(PREVIOUS)
 
 
 # Shares in per cent, whose change is in percentage points.

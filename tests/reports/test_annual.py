@@ -47,7 +47,7 @@ def test_it_counts_the_year_beside_the_previous_one(two_years, coordinator_en):
     # 1 (January) + 10 (March) + 10 (June) + 6 (December) = 27; 2024: 10 + 1 = 11. 27 − 11 = 16, 16/11 = 145.5 %.
     assert rows[("Visits and clients", "Visits")] == ["27", "11", "+16", "+145.5 %"]
     # R1-R12 = 12; 2024 R1-R10 = 10: +2, +20 %.
-    assert rows[("Visits and clients", "Unique clients (each counted once in the month)")] == [
+    assert rows[("Visits and clients", "Unique clients (each counted once in the year)")] == [
         "12",
         "10",
         "+2",
