@@ -68,7 +68,7 @@ def _figures(e: dict[str, Any], language: str) -> dict[str, Any]:
 
     rows: dict[str, Any] = {
         label("Visits"): e["visits"],
-        label("Unique clients (each counted once in the month)"): e["unique_clients"],
+        label("Unique clients (each counted once in the year)"): e["unique_clients"],
         label("New registrations"): e["new_registrations"],
         label("Walk-in contacts"): e["contacts"],
         label("Anonymous"): e["contacts_anonymous"],
@@ -360,7 +360,7 @@ def test_its_external_version_shows_no_change_where_either_year_is_withheld(know
     # 0 in 2018 against a withheld 1 in 2017 (Q, under 20): no change, though 0 is shown.
     assert external["Age: Under 20"] == ["0", "<10", "", ""]
     # The opening hours are no count: published both years, with their change.
-    assert external["Opening hours"][2:] == ["0.0", "0.0 %"]
+    assert external["Hours open"][2:] == ["0.0", "0.0 %"]
     # No ambulance in 2018; E1's and E3's 2 in 2017 withheld.
     assert external["Ambulance calls"] == ["0", "<10", "", ""]
 
