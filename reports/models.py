@@ -67,12 +67,13 @@ class RollupMark(models.Model):
 
     Written by database triggers on the counted tables (reports migration 0003) in the writer's own
     transaction, whatever the write path: services, admin, ``queryset.update()``, deletes by cascade.
-    One row a date however busy the day. The key is the UTC date, which SQLite can compute in a trigger;
+    One row a write, so that writers never wait on each other's mark; a recount deletes the rows it
+    read and no others. The date is the UTC date, which SQLite can compute in a trigger;
     the moments of UTC date *d* fall on Oslo day *d* or *d* + 1, so both are counted again.
     ``reports.services.daily_figures_follow_corrections`` reads and clears the marks.
     """
 
-    utc_date = models.DateField(_("date (UTC)"), primary_key=True)
+    utc_date = models.DateField(_("date (UTC)"), db_index=True)
 
     class Meta:
         verbose_name = _("rollup mark")

@@ -64,17 +64,27 @@ def _lock_rollup() -> None:
             cursor.execute(f"LOCK TABLE {DailyFigures._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def _take_marks(marks: QuerySet[RollupMark]) -> list[dt.date]:
-    """The marked UTC dates, locked and cleared; call it after ``_lock_rollup`` and before counting.
+def _take_marks(condition: str, params: tuple[str, ...] = ()) -> list[dt.date]:
+    """Clear the committed marks that meet the SQL ``condition``, and return their UTC dates.
 
-    A writer holds the lock on its mark until it commits (reports migration 0003), so the lock here
-    waits for it and the counts that follow include its change; a mark not yet committed is not seen,
-    and stays for the next run.
+    One statement reads and deletes, so exactly the marks read are cleared, and the counts that follow
+    see every change whose mark was taken. A writer not committed yet is not seen: its mark stays for
+    the next run. Call it after ``_lock_rollup`` and before counting.
     """
-    dates = list(marks.select_for_update(of=("self",)).order_by("utc_date").values_list("utc_date", flat=True))
-    if dates:
-        RollupMark.objects.filter(utc_date__in=dates).delete()
-    return dates
+    table = RollupMark._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH taken AS (DELETE FROM {table} WHERE {condition} RETURNING utc_date) "
+                "SELECT DISTINCT utc_date FROM taken",
+                params,
+            )
+        else:  # SQLite: its transactions here take the write lock at the start, so nothing comes in between
+            cursor.execute(f"DELETE FROM {table} WHERE {condition} RETURNING utc_date", params)
+        dates = {
+            value if isinstance(value, dt.date) else dt.date.fromisoformat(value) for (value,) in cursor.fetchall()
+        }
+    return sorted(dates)
 
 
 def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
@@ -107,7 +117,8 @@ def daily_figures_rollup(*, first: dt.date, last: dt.date, now: dt.datetime | No
     # the rollup's end (counted afresh when the rollup gets there).
     beyond = span["last"] is None or last >= span["last"]
     _take_marks(
-        RollupMark.objects.filter(utc_date__gte=first, utc_date__lte=last if beyond else last - dt.timedelta(days=1))
+        "utc_date >= %s AND utc_date <= %s",
+        (first.isoformat(), (last if beyond else last - dt.timedelta(days=1)).isoformat()),
     )
     _store(first, last, now or timezone.now())
     return first, last
@@ -125,7 +136,7 @@ def daily_figures_follow_corrections(*, now: dt.datetime | None = None) -> list[
     before it reads the rollup, and the nightly run after its catch-up. Marked days outside the rollup
     need nothing (the charts count them from the records, a catch-up counts them afresh): their marks
     are cleared once the rollup's end has passed them. One query when nothing is marked. Safe to run
-    twice at once: the second waits for the first and finds its marks gone. Returns the days counted.
+    twice at once: the second waits for the first and finds the marks it took gone. Returns the days counted.
     """
     if not _marked_in_rollup().exists():
         return []
@@ -135,7 +146,7 @@ def daily_figures_follow_corrections(*, now: dt.datetime | None = None) -> list[
 @transaction.atomic
 def _recount_marked(now: dt.datetime) -> list[dt.date]:
     _lock_rollup()
-    dates = _take_marks(_marked_in_rollup())
+    dates = _take_marks(f"utc_date <= (SELECT MAX(date) FROM {DailyFigures._meta.db_table})")
     span = DailyFigures.objects.aggregate(first=Min("date"), last=Max("date"))
     if span["first"] is None:
         return []

@@ -10,15 +10,11 @@ WATCHED = {
     "visits_boothsession": ("started_at", ["started_at"]),
     "health_emergency": ("started_at", ["started_at", "kind"]),  # emergencies, overdoses
 }
-# PostgreSQL: a date already marked is locked, not rewritten (the WHERE false), until the writer
-# commits, so that a rollup taking the marks at that moment waits and then counts the change; a
-# plain DO NOTHING would let it take the mark and count without the uncommitted change.
-PG_MARK = (
-    "INSERT INTO reports_rollupmark (utc_date) VALUES (({row}.{moment} AT TIME ZONE 'UTC')::date) "
-    "ON CONFLICT (utc_date) DO UPDATE SET utc_date = EXCLUDED.utc_date WHERE false"
-)
-# SQLite stores the moment as UTC text, and has one writer at a time.
-SQLITE_MARK = "INSERT OR IGNORE INTO reports_rollupmark (utc_date) VALUES (date({row}.{moment}))"
+# One new row a write, never an update of a shared one: writers of the same day never wait on each
+# other, and a mark not yet committed is simply not seen by a recount, which leaves it for the next.
+PG_MARK = "INSERT INTO reports_rollupmark (utc_date) VALUES (({row}.{moment} AT TIME ZONE 'UTC')::date)"
+# SQLite stores the moment as UTC text.
+SQLITE_MARK = "INSERT INTO reports_rollupmark (utc_date) VALUES (date({row}.{moment}))"
 
 
 def _changed(columns, distinct):
@@ -84,7 +80,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="RollupMark",
             fields=[
-                ("utc_date", models.DateField(primary_key=True, serialize=False, verbose_name="date (UTC)")),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("utc_date", models.DateField(db_index=True, verbose_name="date (UTC)")),
             ],
             options={
                 "verbose_name": "rollup mark",
