@@ -29,10 +29,11 @@ run: $(VENV)/.runtime | var
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
-# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+# One test process per core (pytest-xdist; an idle worker takes tests queued for a busy one, so the long
+# crawls do not leave a core waiting at the end); PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= auto
 test: $(VENV)/.dev | var
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## serve: production server, gunicorn + whitenoise; needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS
 serve: $(VENV)/.runtime | var
