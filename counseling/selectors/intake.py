@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.capped import Capped, capped
 from core.days import day_start
 from counseling.models import Intake
 from visits.models import Client, Visit
 
+# Clients waiting for intake that the interview room lists; it says how many more there are.
+AWAITING_SHOWN = 15
 
-def clients_awaiting_intake(*, limit: int = 50) -> list[Client]:
-    """Registered clients without a completed intake, newest first, with whether they are here now."""
-    return list(Client.objects.filter(status=Client.Status.PENDING).order_by("-registered_at")[:limit])
+
+def clients_awaiting_intake(*, limit: int = AWAITING_SHOWN) -> Capped[Client]:
+    """Registered clients without a completed intake, newest first: the first ``limit`` and how many there
+    are in all. One query."""
+    return capped(Client.objects.filter(status=Client.Status.PENDING).order_by("-registered_at", "-pk"), limit)
 
 
 def visits_in_interview_room() -> list[Visit]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from core.capped import capped
 from counseling.models import Referral, ReferralFollowUpChange, ReferralService, ReferralStatusChange
 from visits.models import Client
 
@@ -24,36 +25,50 @@ def client_open_referrals(client: Client) -> list[Referral]:
     )
 
 
+# The follow-ups the interview room shows: the longest overdue first. The rest are on the follow-up page.
+FOLLOW_UPS_SHOWN = 10
+
+
 @dataclass
 class FollowUps:
-    """Open referrals whose follow-up date has come: overdue ones first, then today's."""
+    """Open referrals whose follow-up date has come, the longest overdue first, the first ``limit`` of them:
+    overdue ones, then today's, and how many are due in all."""
 
     overdue: list[Referral]
     due_today: list[Referral]
+    total: int = 0
 
     def __len__(self) -> int:
         return len(self.overdue) + len(self.due_today)
 
+    @property
+    def more(self) -> int:
+        """How many due referrals are not shown."""
+        return self.total - len(self)
 
-def referrals_follow_up_due(today: dt.date) -> FollowUps:
-    """Open referrals to follow up today or already overdue, oldest date first. One query."""
-    due = list(
+
+def referrals_follow_up_due(today: dt.date, *, limit: int = FOLLOW_UPS_SHOWN) -> FollowUps:
+    """Open referrals to follow up today or already overdue, oldest date first, the first ``limit`` of them
+    and how many there are in all. One query, however many are due."""
+    due = capped(
         Referral.objects.filter(status__in=Referral.OPEN_STATUSES, follow_up_on__lte=today)
         .select_related("client", "service")
-        .order_by("follow_up_on", "created_at")
+        .order_by("follow_up_on", "created_at", "pk"),
+        limit,
     )
     return FollowUps(
         overdue=[r for r in due if r.follow_up_on != today],  # the rest: all are on or before today
         due_today=[r for r in due if r.follow_up_on == today],
+        total=due.total,
     )
 
 
 def referrals_open() -> QuerySet[Referral]:
-    """Every open referral, soonest follow-up first, for the follow-up page."""
+    """Every open referral, soonest follow-up first, for the follow-up page (which shows a page at a time)."""
     return (
         Referral.objects.filter(status__in=Referral.OPEN_STATUSES)
         .select_related("client", "service", "created_by")
-        .order_by("follow_up_on", "created_at")
+        .order_by("follow_up_on", "created_at", "pk")
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,9 @@ from counseling.views.interview import client_from_query
 from staff.permissions import permission_required
 from staff.requests import StaffRequest
 from visits.models import Visit
+
+# Open referrals on one page of the follow-up list: a busy site has hundreds open.
+REFERRALS_PER_PAGE = 50
 
 
 def _date(day) -> str:
@@ -172,8 +176,9 @@ def referral_follow_up(request: StaffRequest, pk: int) -> HttpResponse:
 # who reports on them. Reception and health workers make referrals and open their own, not everyone's.
 @permission_required("counseling.change_referral", "reports.view_monthly_report")
 def referral_list(request: StaffRequest) -> HttpResponse:
-    """Every open referral by follow-up date: what is overdue, due today, and coming."""
-    referrals = list(referrals_open())
+    """Every open referral by follow-up date, a page at a time: what is overdue, due today, and coming."""
+    page = Paginator(referrals_open(), REFERRALS_PER_PAGE).get_page(request.GET.get("page"))
+    referrals = list(page.object_list)
     # Each row names a client and the service they were referred to: one entry per client, one insert.
     access_log_record_many(request=request, clients=[r.client for r in referrals], kind=AccessLogEntry.Kind.REFERRAL)
     return render(
@@ -181,6 +186,7 @@ def referral_list(request: StaffRequest) -> HttpResponse:
         "counseling/referral_list.html",
         {
             "active_station": "interview",
+            "page": page,
             "referrals": referrals,
             "today": timezone.localdate(),
         },

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
-from core.dates import month_from_query
+from core.dates import in_range, month_from_query
 from staff.permissions import permission_required
 from staff.requests import StaffRequest
 from stations.selectors.timeline import client_timeline
@@ -20,6 +22,13 @@ def _number(raw: str) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
 
 
+def _year(raw: str) -> int | None:
+    """A year of the index (``?year=2024``) within the dates the facility keeps; anything else as none."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+        return None
+    return int(raw) if in_range(dt.date(int(raw), 1, 1)) else None
+
+
 @require_GET
 @permission_required("visits.view_client")
 def client_timeline_view(request: StaffRequest, pk: int) -> HttpResponse:
@@ -29,6 +38,8 @@ def client_timeline_view(request: StaffRequest, pk: int) -> HttpResponse:
         request.user,
         # A month that is no good leaves a message on the page, which shows the latest month instead.
         month=month_from_query(request, request.GET.get("month", "")),
+        # A year of the index: its latest month with anything.
+        year=_year(request.GET.get("year", "")),
         number=_number(request.GET.get("page", "")),
     )
     # Opening a client's timeline, each month of it, is an access to their record.

@@ -11,12 +11,13 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from counseling.models import CounselingSession
 from stations.selectors.timeline import PER_PAGE
 from tests.support.factories import heroin, make_client
 from tests.support.pages import nb, text_of
 from tests.support.scenes.history import INTAKE_NOTES, READ_AT, SESSION_NOTES
-from tests.support.time import NOON
-from visits.models import Booth, BoothSession, Client, Observation, Route, Visit
+from tests.support.time import NOON, oslo
+from visits.models import Booth, BoothSession, Client, Contact, Observation, Route, Visit
 
 
 def minutes(n: int) -> str:
@@ -371,7 +372,8 @@ def test_it_makes_the_same_number_of_queries_for_20_and_2000_visits(client_for, 
     # One month a page: March 2026 up to noon on the 10th, three visits a day for the many.
     assert few_html.count('data-kind="visit"') == 9
     assert many_html.count('data-kind="visit"') == 28
-    assert '?month=2024-06"' in many_html  # the index reaches back to the first month
+    assert '?year=2024"' in many_html  # the years reach back to the first record's
+    assert '?month=2024-06"' not in many_html  # the index of months is the shown year's
 
 
 def test_it_makes_the_same_number_of_queries_whatever_the_month_holds(client_for, cast, history, at_noon):
@@ -386,6 +388,115 @@ def test_it_makes_the_same_number_of_queries_whatever_the_month_holds(client_for
         "a ban and a refusal": queries_for_timeline(http, history, "?month=2026-02")[0],
         "nothing": queries_for_timeline(http, history, "?month=2025-06")[0],
         "the second page of a busy month": queries_for_timeline(http, busy, "?month=2026-03&page=2")[0],
+        "another year": queries_for_timeline(http, history, "?year=2025")[0],
     }
 
     assert len(set(counts.values())) == 1, counts
+
+
+# The index of months, a year at a time --------------------------------------------------------------
+
+
+def spread_over_years(cast) -> Client:
+    """A client registered in November 2024, in twice in March 2025 (with a counseling session), once in
+    December 2025, three times in February 2026, with a walk-in contact on each side of midnight at New Year."""
+    reception, health = cast["reception"], cast["health"]
+    person = make_client("SPREAD1980M", by=reception, at=oslo(dt.date(2024, 11, 15), 10))
+    substance = heroin()
+    days = [dt.date(2025, 3, 3), dt.date(2025, 3, 20), dt.date(2025, 12, 5)] + [dt.date(2026, 2, d) for d in (2, 9, 16)]
+    Visit.objects.bulk_create(
+        Visit(
+            client=person,
+            checked_in_at=oslo(day, 14),
+            checked_in_by=health,
+            location=Visit.Location.GONE,
+            location_since=oslo(day, 15),
+            ended_at=oslo(day, 15),
+            ended_by=health,
+            duration_seconds=3600,
+            substance=substance,
+        )
+        for day in days
+    )
+    Contact.objects.bulk_create(
+        Contact(client=person, gender="M", equipment=True, at=at, by=reception)
+        for at in (oslo(dt.date(2025, 12, 31), 23, 30), oslo(dt.date(2026, 1, 1), 0, 30))
+    )
+    CounselingSession.objects.create(
+        client=person,
+        counselor=cast["counselor"],
+        started_at=oslo(dt.date(2025, 3, 20), 16),
+        ended_at=oslo(dt.date(2025, 3, 20), 16, 45),
+        duration_seconds=45 * 60,
+        recorded_at=oslo(dt.date(2025, 3, 20), 17),
+    )
+    return person
+
+
+def month_index(html: str) -> dict[str, int]:
+    """The index of months as a person reads it: each month's name (the shown one too) and its count."""
+    index = html[html.index('id="index-heading"') :]
+    pattern = (
+        r'<li>(?:<strong aria-current="page">|<a href="\?month=[\d-]+">)([^<]+)</(?:strong|a)>\s*<span[^>]*>\((\d+)\)'
+    )
+    return {name: int(count) for name, count in re.findall(pattern, index)}
+
+
+def test_it_counts_the_shown_years_months_from_every_source_in_local_time(client_for, cast, facility):
+    person = spread_over_years(cast)
+
+    with time_machine.travel(NOON, tick=False):
+        html = timeline(client_for, "coordinator", person).content.decode()
+
+    # February 2026 is the latest with anything; the New Year's Day contact at 00:30 is January's.
+    assert month_index(html) == {"Februar": 3, "Januar": 1}
+    assert html.count('data-kind="visit"') == 3
+    assert '<div class="fw-semibold" data-testid="index-year">2026</div>' in html
+
+
+def test_it_lists_the_years_and_opens_another_at_its_latest_month(client_for, cast, facility):
+    person = spread_over_years(cast)
+
+    with time_machine.travel(NOON, tick=False):
+        latest = timeline(client_for, "coordinator", person).content.decode()
+        years = re.search(r'data-testid="years">(.*?)</ul>', latest, re.S)
+        assert years is not None
+        assert re.findall(r">(\d{4})<", years[1]) == ["2026", "2025", "2024"]
+        assert 'href="?year=2025"' in years[1]
+        html = client_for("coordinator").get(f"/interview/clients/{person.pk}/timeline/?year=2025").content.decode()
+
+    assert re.search(r'data-testid="month">\s*Desember 2025', html)
+    # December: a visit and the contact at 23:30 on New Year's Eve; March: two visits and a session.
+    assert month_index(html) == {"Desember": 2, "Mars": 3}
+    assert html.count('data-kind="contact"') == 1
+
+
+def test_it_pages_older_and_newer_across_the_turn_of_a_year(client_for, cast, facility):
+    person = spread_over_years(cast)
+
+    with time_machine.travel(NOON, tick=False):
+        december = timeline(client_for, "coordinator", person, "2025-12").content.decode()
+        march = timeline(client_for, "coordinator", person, "2025-03").content.decode()
+        january = timeline(client_for, "coordinator", person, "2026-01").content.decode()
+
+    assert 'href="?month=2026-01" data-testid="newer"' in december
+    assert 'href="?month=2025-03" data-testid="older"' in december
+    assert 'href="?month=2024-11" data-testid="older"' in march
+    assert 'href="?month=2025-12" data-testid="older"' in january
+
+
+@pytest.mark.parametrize("year", ["abc", "1999", "20255", "²⁰²⁵"])
+def test_it_shows_the_latest_month_for_a_year_that_makes_no_sense(client_for, history, at_noon, year):
+    page = text(client_for, "coordinator", history, f"&year={year}")
+
+    assert SESSION in page
+
+
+def test_it_says_when_a_year_has_nothing(client_for, cast, facility):
+    person = spread_over_years(cast)
+
+    with time_machine.travel(NOON, tick=False):
+        html = client_for("coordinator").get(f"/interview/clients/{person.pk}/timeline/?year=2023").content.decode()
+
+    assert nb("Nothing recorded this year.") in text_of(html)
+    assert 'href="?month=2024-11" data-testid="newer"' in html

@@ -30,7 +30,11 @@ class Contact(models.Model):
         verbose_name = _("walk-in contact")
         verbose_name_plural = _("walk-in contacts")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["at"], name="contact_at")]
+        indexes = [
+            models.Index(fields=["at"], name="contact_at"),
+            # A client's contacts by time: the timeline counts a year's by month from this index alone.
+            models.Index(fields=["client", "-at"], name="contact_client_at"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(equipment=True) | Q(advice=True), name="contact_has_content")]
 
     def __str__(self) -> str:

@@ -6,11 +6,16 @@ function that turns those values into a ``TimelineItem``. A source carries the p
 it at all; a source the viewer may not see is never queried. Add a source by appending it to
 ``SOURCES`` in ``sources``; the template needs no change.
 
-The page costs two queries however long the client's history and whatever it holds: one counts every
-source's rows per month (``UNION ALL`` of one ``GROUP BY`` per source) for the index of months, one
-fetches a page of the month's items from every source at once (``UNION ALL``, newest first, a row's
-values and its parts, such as a visit's rooms and timers, as one JSON object). A busy month is shown
-``PER_PAGE`` items at a time, the latest first.
+The page costs three queries however long the client's history and whatever it holds, and reads no
+more of the history than the shown year: one finds each source's first and last moment (one step into
+the source's (client, time) index each way), for the list of years and the latest month; one counts the
+shown year's rows of every source per month (``UNION ALL`` of one ``COUNT(*) ... GROUP BY`` month per
+source, read from the (client, time) index alone) for the index of months, with the nearest month
+before and after the year for the links onwards; one fetches a page of the month's items from every
+source at once (``UNION ALL``, newest first, a row's values and its parts, such as a visit's rooms and
+timers, as one JSON object). A busy month is shown ``PER_PAGE`` items at a time, the latest first. A new
+source needs an index on (client, its time field), as the others have (a referral's changes: on
+(referral, time), under the client's referrals).
 """
 
 from stations.selectors.timeline.items import Detail, Step, TimelineItem, TimelineSource
