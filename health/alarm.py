@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from health.models import Emergency, EmergencyResponder
-from health.selectors import open_emergencies
+from health.selectors import page_open_emergencies
 from visits.board_poll import poll_token
-from visits.selectors.settings import current_facility
 
 
 @dataclass(frozen=True)
@@ -42,14 +41,14 @@ def shows_alarm(request: HttpRequest) -> bool:
 
 def banner_context(request: HttpRequest, *, version: str, emergencies: list[Emergency] | None = None) -> dict:
     """``emergencies``: the open ones as read after ``version`` (a board's, a poll's). Without them, a
-    page's banner reads them here only if the facility row said one was open: that row carried the
-    version too (``page_floor_version``), so both are as of the same moment."""
+    page's banner takes the page's (``page_open_emergencies``): read only if the facility row said one was
+    open, and that row carried the version too (``page_floor_version``), so both are as of the same moment."""
     display = getattr(request, "display", None)
     user = request.user
     me = user.pk if user.is_authenticated else None
     alarms = []
     if emergencies is None:
-        emergencies = open_emergencies() if _any_open(request) else []
+        emergencies = page_open_emergencies()
     for emergency in emergencies:
         responders = list(emergency.responders.all())
         alarms.append(
@@ -66,16 +65,6 @@ def banner_context(request: HttpRequest, *, version: str, emergencies: list[Emer
         "alarm_can_silence": display is None,
         "alarm_next": _page_path(request),
     }
-
-
-def _any_open(request: HttpRequest) -> bool:
-    """Whether an emergency was open when the request read the facility row (no query of its own).
-
-    Read with the floor's counter the banner polls with: an emergency opened since raises the counter,
-    so the next poll draws the banner with it.
-    """
-    facility = current_facility()
-    return True if facility is None else getattr(facility, "emergency_open", True)
 
 
 def _page_path(request: HttpRequest) -> str:

@@ -14,8 +14,10 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.settings_cache import request_memo
 from health.models import Emergency, EmergencyResponder, HealthService, Intervention, VitalSigns
 from visits.models import Client, Visit
+from visits.selectors.settings import current_facility
 
 RECENT_OVERDOSE = dt.timedelta(days=7)
 
@@ -29,6 +31,25 @@ def open_emergencies() -> list[Emergency]:
         .prefetch_related(Prefetch("responders", queryset=EmergencyResponder.objects.select_related("by")))
         .order_by("started_at", "pk")
     )
+
+
+def page_open_emergencies() -> list[Emergency]:
+    """The open emergencies as a page drawn whole shows them, read at most once per request: the health
+    room's list and the alarm banner at the top of it share one read.
+
+    Whether any is open comes with the facility row (``health.apps``), read first: it carries the floor's
+    counter the banner polls with, so an emergency opened since raises the counter and the next poll draws
+    it. While none was open, no query at all. Outside a request (no memo), ``open_emergencies()``.
+    """
+    memo = request_memo()
+    if memo is None:
+        return open_emergencies()
+    if "open_emergencies" not in memo:
+        facility = current_facility()
+        any_open = True if facility is None else getattr(facility, "emergency_open", True)
+        memo["open_emergencies"] = open_emergencies() if any_open else []
+    emergencies: list[Emergency] = memo["open_emergencies"]
+    return emergencies
 
 
 def recent_overdose_client_ids(client_ids: Iterable[int], now: dt.datetime) -> set[int]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AccessLogEntry
-from audit.services import access_log_record_many
+from audit.services import access_log_record_lists
 from core.dates import Window
 from core.days import day_start
 from counseling.forms import CounselingSessionForm, IntakeForm
@@ -47,17 +47,15 @@ def interview(request: StaffRequest) -> HttpResponse:
         "in_room": visits_in_interview_room(),
         "intakes_today": intakes_today(now),
     }
+    # What each list shows of whom: one entry per client and kind, all written in one insert at the end.
+    shown: list[tuple[AccessLogEntry.Kind, list[Client]]] = []
     if request.user.has_perm("counseling.view_referral"):
         month = Window.month_of(today)
         take_up = referrals_take_up(month.start, month.end)
         follow_ups = referrals_follow_up_due(today)
         # Each row names a client and the service they were referred to (LAR, detox ...): a view of
-        # their referrals, one entry per client, in one insert.
-        access_log_record_many(
-            request=request,
-            clients=[r.client for r in (*follow_ups.overdue, *follow_ups.due_today)],
-            kind=AccessLogEntry.Kind.REFERRAL,
-        )
+        # their referrals.
+        shown.append((AccessLogEntry.Kind.REFERRAL, [r.client for r in (*follow_ups.overdue, *follow_ups.due_today)]))
         context |= {
             "follow_ups": follow_ups,
             "take_up": take_up,
@@ -69,14 +67,12 @@ def interview(request: StaffRequest) -> HttpResponse:
     if request.user.has_perm("counseling.view_counselingsession"):
         sessions = sessions_since(day_start(now) - dt.timedelta(days=SESSIONS_SHOWN_DAYS - 1))
         # The week's sessions show each client's times and topics, and to those who read counseling text
-        # the agreed next steps and notes: one entry per listed client, in one insert, of what was shown.
+        # the agreed next steps and notes: one entry per listed client of what was shown.
         reads_notes = may_read(request.user, FieldClass.COUNSELING)
-        access_log_record_many(
-            request=request,
-            clients=[s.client for s in sessions],
-            kind=AccessLogEntry.Kind.COUNSELING if reads_notes else AccessLogEntry.Kind.SESSIONS,
-        )
+        kind = AccessLogEntry.Kind.COUNSELING if reads_notes else AccessLogEntry.Kind.SESSIONS
+        shown.append((kind, [s.client for s in sessions]))
         context["sessions"] = sessions
+    access_log_record_lists(request=request, shown=shown)
     return render(request, "counseling/interview.html", context)
 
 

@@ -18,7 +18,7 @@ from audit.services import access_log_record
 from core.days import day_start
 from health import services
 from health.forms import CountForm, DeliveryForm, HealthServicesForm, OpenEmergencyForm, StocktakeForm
-from health.selectors import client_health_history, open_emergencies, services_today, visits_in_health_room
+from health.selectors import client_health_history, page_open_emergencies, services_today, visits_in_health_room
 from staff.permissions import permission_required, station_required
 from staff.requests import StaffRequest
 from visits.models import Client
@@ -36,7 +36,8 @@ def room(request: StaffRequest) -> HttpResponse:
         {
             "active_station": "health",
             "now": now,
-            "emergencies": open_emergencies(),
+            # The alarm banner at the top shows the same: one read for both.
+            "emergencies": page_open_emergencies(),
             "in_room": visits_in_health_room(),
             "services_today": services_today(day_start(now)),
             "open_form": OpenEmergencyForm(),

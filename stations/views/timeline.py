@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from audit.models import AccessLogEntry
-from audit.services import access_log_record
+from audit.services import access_log_record_views
 from core.dates import in_range, month_from_query
 from staff.permissions import permission_required
 from staff.requests import StaffRequest
@@ -42,8 +42,10 @@ def client_timeline_view(request: StaffRequest, pk: int) -> HttpResponse:
         year=_year(request.GET.get("year", "")),
         number=_number(request.GET.get("page", "")),
     )
-    # Opening a client's timeline, each month of it, is an access to their record.
-    access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.TIMELINE)
+    # Opening a client's timeline, each month of it, is an access to their record (and to their counseling
+    # notes, for those who are shown them): one entry per kind, in one insert.
+    kinds = [AccessLogEntry.Kind.TIMELINE]
     if request.user.has_perm("counseling.view_counseling_notes"):
-        access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.COUNSELING)
+        kinds.append(AccessLogEntry.Kind.COUNSELING)
+    access_log_record_views(request=request, client=client, kinds=kinds)
     return render(request, "counseling/timeline.html", {"page": page, "client": client})

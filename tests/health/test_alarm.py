@@ -17,7 +17,7 @@ from django.utils.translation import override
 from health.models import Emergency, EmergencyResponder
 from health.services import emergency_answer, emergency_close, emergency_open
 from staff.navigation import stations_for
-from tests.support.pages import marked_text, nb
+from tests.support.pages import marked_text, marked_texts, nb
 from tests.support.rooms import in_booth
 from tests.support.time import NOON_2024 as NOON
 
@@ -87,9 +87,7 @@ def test_it_shows_no_banner_to_an_anonymous_visitor(client, overdose):
 
 
 def test_it_says_unknown_person_when_nobody_knows_who(client_for, cast, at_noon):
-    Emergency.objects.create(
-        client=None, place=Emergency.Place.OUTSIDE, started_at=NOON, started_by=cast["reception"]
-    )
+    Emergency.objects.create(client=None, place=Emergency.Place.OUTSIDE, started_at=NOON, started_by=cast["reception"])
 
     banner = marked_text(client_for("reception").get("/reception/").content.decode(), "alarm")
 
@@ -278,3 +276,56 @@ def test_the_banner_speaks_the_users_language(client_for, cast, overdose):
     assert "EMERGENCY" in banner and "Nobody has answered yet." in banner and "I am on it" in banner
     with override("nb"):
         assert nb("Nobody has answered yet.") != "Nobody has answered yet."  # bokmål has its own words
+
+
+# The health room: its list of open emergencies and the banner above it, from one read --------------------
+
+
+def _reads_of(sql: list[str], table: str) -> list[int]:
+    """Where in ``sql`` the queries reading ``table`` itself are (not in a subquery of another's, aliased U0)."""
+    return [n for n, query in enumerate(sql) if re.search(rf'FROM "{table}"(?! U\d)', query)]
+
+
+def _health_room(http) -> tuple[str, list[str]]:
+    http.get("/health/")  # the session, permissions and settings are kept from here on
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get("/health/")
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_health_room_shows_the_banner_and_its_emergencies_from_one_read(client_for, cast, overdose):
+    emergency_answer(emergency=overdose, by=cast["duty"])
+
+    html, sql = _health_room(client_for("health"))
+
+    assert "ALRM1985M" in marked_text(html, "alarm") and "duty" in marked_text(html, "alarm-responders")
+    assert ["ALRM1985M" in text for text in marked_texts(html, "open-emergency")] == [True]
+    emergencies, responders = _reads_of(sql, "health_emergency"), _reads_of(sql, "health_emergencyresponder")
+    assert len(emergencies) == 1 and len(responders) == 1, "\n".join(sql)
+    # The facility row, with the floor's counter the banner polls with, is read before the emergencies.
+    assert _reads_of(sql, "visits_facility")[0] < emergencies[0]
+    # The session, the user, the facility row; the open emergencies and who answered; the clients in the
+    # room, today's services, the stock's alerts; who is on duty for the header.
+    assert len(sql) == 9, "\n".join(sql)
+
+
+def test_the_health_room_reads_no_emergency_while_none_is_open(client_for, at_noon):
+    html, sql = _health_room(client_for("health"))
+
+    assert 'data-testid="alarm"' not in html
+    assert nb("No open emergency.") in html
+    assert _reads_of(sql, "health_emergency") == [] and _reads_of(sql, "health_emergencyresponder") == []
+    assert len(sql) == 7, "\n".join(sql)
+
+
+def test_the_health_room_lists_an_emergency_opened_since_it_was_last_drawn(client_for, cast, at_noon):
+    health = client_for("health")
+    health.get("/health/")
+    session = in_booth("ALRM1985M", cast["health"], label="2")
+    emergency_open(client=session.visit.client, by=cast["health"])
+
+    html = health.get("/health/").content.decode()
+
+    assert "ALRM1985M" in marked_text(html, "alarm")
+    assert ["ALRM1985M" in text for text in marked_texts(html, "open-emergency")] == [True]

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
+from audit.services import access_log_record_lists, access_log_record_many, access_log_record_views
 from counseling.models import CounselingSession, Referral, ReferralService, Topic
 from health.models import Emergency
-from tests.support.factories import BanFactory, heroin
+from tests.support.factories import BanFactory, ClientFactory, heroin
 from tests.support.queries import own_queries
 from tests.support.rooms import in_booth, in_observation
 from tests.support.time import NOON_2024 as NOON
@@ -327,3 +328,104 @@ def test_it_keeps_the_log_and_the_history_out_of_the_admin():
     registered = {model._meta.label for model in admin.site._registry}
 
     assert not {label for label in registered if label.startswith("audit.")}
+
+
+# Writing the entries: one INSERT for a page, with no transaction of its own ------------------------------
+
+
+def _request(rf, user, path: str = "/interview/"):
+    request = rf.get(path)
+    request.user = user
+    return request
+
+
+def _inserts(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "audit_accesslogentry"')]
+
+
+def test_it_writes_a_pages_kinds_of_one_client_in_one_insert_and_nothing_else(transactional_db, rf, cast):
+    person = ClientFactory(registered_by=cast["reception"])
+    request = _request(rf, cast["counselor"], "/interview/clients/1/timeline/?month=2026-01")
+
+    with CaptureQueriesContext(connection) as captured:
+        access_log_record_views(request=request, client=person, kinds=[Kind.TIMELINE, Kind.COUNSELING, Kind.TIMELINE])
+
+    # No BEGIN and COMMIT (nor savepoints) around it: one statement is all or nothing by itself.
+    assert len(captured.captured_queries) == 1 and len(_inserts(captured)) == 1, captured.captured_queries
+    assert entries(person) == [("counselor", Kind.TIMELINE), ("counselor", Kind.COUNSELING)]
+    assert set(AccessLogEntry.objects.values_list("path", flat=True)) == {
+        "/interview/clients/1/timeline/?month=2026-01"
+    }
+
+
+def test_it_writes_a_pages_lists_in_one_insert_and_nothing_else(transactional_db, rf, cast):
+    first, second = ClientFactory(registered_by=cast["reception"]), ClientFactory(registered_by=cast["reception"])
+    request = _request(rf, cast["counselor"])
+
+    with CaptureQueriesContext(connection) as captured:
+        access_log_record_lists(
+            request=request,
+            shown=[(Kind.REFERRAL, [second, first, second]), (Kind.COUNSELING, [first]), (Kind.SESSIONS, [])],
+        )
+
+    assert len(captured.captured_queries) == 1 and len(_inserts(captured)) == 1, captured.captured_queries
+    assert entries(first) == [("counselor", Kind.REFERRAL), ("counselor", Kind.COUNSELING)]
+    assert entries(second) == [("counselor", Kind.REFERRAL)]
+
+
+def test_it_writes_a_boards_clients_in_one_read_and_one_insert_and_nothing_else(transactional_db, rf, cast):
+    seen, unseen = ClientFactory(registered_by=cast["reception"]), ClientFactory(registered_by=cast["reception"])
+    request = _request(rf, cast["duty"], "/floor/")
+    access_log_record_many(request=request, clients=[seen], kind=Kind.ROOM_BOARD)
+
+    with CaptureQueriesContext(connection) as captured:
+        access_log_record_many(
+            request=request,
+            clients=[seen, unseen, unseen],
+            kind=Kind.ROOM_BOARD,
+            unless_logged_within=dt.timedelta(minutes=15),
+        )
+
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert len(sql) == 2 and sql[0].startswith("SELECT") and len(_inserts(captured)) == 1, sql
+    assert entries(seen) == [("duty", Kind.ROOM_BOARD)]
+    assert entries(unseen) == [("duty", Kind.ROOM_BOARD)]
+
+
+def test_it_writes_every_entry_of_a_list_longer_than_one_statement_takes(rf, cast):
+    people = ClientFactory.create_batch(450, registered_by=cast["reception"])
+
+    access_log_record_many(
+        request=_request(rf, cast["coordinator"], "/reports/day/"), clients=people, kind=Kind.DAY_SHEET
+    )
+
+    logged = AccessLogEntry.objects.filter(kind=Kind.DAY_SHEET, user=cast["coordinator"])
+    assert sorted(logged.values_list("client_id", flat=True)) == sorted(p.pk for p in people)
+
+
+def test_the_interview_room_writes_exactly_the_kinds_it_lists_in_one_insert(client_for, cast, at_noon):
+    http = client_for("counselor")
+    http.get("/interview/")  # the session and permissions are cached from here on
+    followed_up = _referrals_due(cast, 2)
+    in_session = _sessions_this_week(cast, 2, first=5)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert http.get("/interview/").status_code == 200
+
+    assert len(_inserts(captured)) == 1
+    logged = AccessLogEntry.objects.values_list("client__code", "user__username", "kind")
+    assert sorted(logged) == sorted(
+        [(p.code, "counselor", Kind.REFERRAL) for p in followed_up]
+        + [(p.code, "counselor", Kind.COUNSELING) for p in in_session]
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "kinds"), [("health", [Kind.TIMELINE]), ("counselor", [Kind.TIMELINE, Kind.COUNSELING])]
+)
+def test_the_timeline_writes_exactly_the_kinds_it_shows_in_one_insert(client_for, history, at_noon, role, kinds):
+    with CaptureQueriesContext(connection) as captured:
+        assert client_for(role).get(f"/interview/clients/{history.pk}/timeline/").status_code == 200
+
+    assert len(_inserts(captured)) == 1
+    assert entries(history) == [(role, kind) for kind in kinds]

@@ -8,6 +8,7 @@
 - ``pages``: reading a page as a person does: its text, a marked element, a form, the navigation.
 - ``figures``: the reports' marked figures, chart data and tables.
 - ``queries``: what a page asks of the database on its own.
+- ``admin``: a setting changed as an administrator does, through the admin's change form.
 - ``urls``: every page of the site, found by walking the URL resolver, and its addresses with records.
 - ``browser``: steps the Playwright tests share.
 - ``axe``: axe-core's WCAG 2.1 A and AA rules run in a Playwright page (axe-core vendored, test-only, under

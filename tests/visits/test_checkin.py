@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.support.admin import change_in_admin
 from tests.support.factories import BanFactory, ClientFactory, VisitFactory, heroin, not_allowed_substance
 from tests.support.pages import form_field_names, form_values, marked_text, marked_texts, nb, text_of
 from tests.support.queries import own_queries
@@ -294,9 +295,9 @@ def test_it_refuses_a_last_use_in_the_future(at_noon, cast):
     assert not Visit.objects.exists()
 
 
-def test_it_asks_the_database_at_most_nine_things_of_its_own(reception):
+def test_it_asks_the_database_at_most_eight_things_of_its_own(reception):
     client, substance = ClientFactory(), heroin()
-    reception.get("/reception/")  # the session and permissions are cached from here on
+    reception.get(f"/clients/{client.pk}/")  # the card it is sent from: session, permissions, substances kept
 
     with CaptureQueriesContext(connection) as queries:
         response = reception.post(
@@ -304,10 +305,34 @@ def test_it_asks_the_database_at_most_nine_things_of_its_own(reception):
         )
 
     assert response.status_code == 302
-    # The client, the substances, whether any visit is left open from before today (the overnight
-    # close's one query), the client again under lock, an open visit, bans; the visit, its history row
-    # and its event. Plus BEGIN and COMMIT.
-    assert len(own_queries(queries)) <= 9, "\n".join(own_queries(queries))
+    # The client, whether any visit is left open from before today (the overnight close's one query), the
+    # client again under lock, an open visit, bans; the visit, its history row and its event. Plus BEGIN
+    # and COMMIT. The substances are kept from the card until a setting changes.
+    assert len(own_queries(queries)) <= 8, "\n".join(own_queries(queries))
+    assert not [sql for sql in own_queries(queries) if '"visits_substance"' in sql]
+
+
+def test_it_refuses_a_substance_disallowed_in_the_admin_since_the_card_was_drawn(reception, cast):
+    client = ClientFactory()
+    reception.get(f"/clients/{client.pk}/")  # the substances are kept, heroin allowed
+    change_in_admin(cast["admin"], heroin(), enabled=False)
+
+    response = check_in(reception, client)
+
+    assert nb("%(substance)s may not be used here.") % {"substance": heroin().label} in blockers(response)
+    assert not Visit.objects.exists()
+
+
+def test_it_admits_with_a_substance_allowed_in_the_admin_since_the_card_was_drawn(reception, cast):
+    client = ClientFactory()
+    reception.get(f"/clients/{client.pk}/")  # the substances are kept, this one not allowed
+    substance = not_allowed_substance()
+    change_in_admin(cast["admin"], substance, enabled=True)
+
+    response = check_in(reception, client, substance=substance.pk)
+
+    assert response.status_code == 302
+    assert Visit.objects.get(client=client).substance == substance
 
 
 # The duty officer's override

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone, translation
 
 from counseling.models import Intake
-from tests.support.factories import BanFactory, ClientFactory, RefusalFactory, VisitFactory, past_visits
+from tests.support.admin import change_in_admin
+from tests.support.factories import BanFactory, ClientFactory, RefusalFactory, VisitFactory, heroin, past_visits
 from tests.support.pages import marked_text, marked_texts, nb, text_of
 from tests.support.queries import own_queries
 from tests.support.time import NOON
@@ -249,7 +250,7 @@ def test_it_uses_the_same_number_of_queries_for_a_client_waiting_for_intake(rece
     assert len(refused) == len(accepted)
 
 
-def test_it_asks_the_database_at_most_nine_things_of_its_own(reception, cast):
+def test_it_asks_the_database_at_most_eight_things_of_its_own(reception, cast):
     client = ClientFactory()
     past_visits(client, 40, by=cast["reception"], before=NOON)  # not inside: the card offers the check-in
     RefusalFactory(client=client, at=NOON - dt.timedelta(days=2), by=cast["reception"])
@@ -260,9 +261,30 @@ def test_it_asks_the_database_at_most_nine_things_of_its_own(reception, cast):
     with CaptureQueriesContext(connection) as queries:
         card(reception, client)
 
-    # The client, the access log, the substances (once for all the forms), the visits, bans, intake,
-    # recent refusals, recent overdoses and open referrals.
-    assert len(own_queries(queries)) <= 9, "\n".join(own_queries(queries))
+    # The client, the access log, the visits, bans, intake, recent refusals, recent overdoses and open
+    # referrals. The substances the forms list are kept from the card before until a setting changes.
+    assert len(own_queries(queries)) <= 8, "\n".join(own_queries(queries))
+    assert not [sql for sql in own_queries(queries) if '"visits_substance"' in sql]
+
+
+def test_it_lists_a_substance_renamed_in_the_admin_on_the_next_card(reception, cast):
+    client, substance = ClientFactory(), heroin()
+    card(reception, client)  # the substances are kept from here on
+    change_in_admin(cast["admin"], substance, name="Heroin (røykt)")
+
+    html = card(reception, client).content.decode()
+
+    assert f'<option value="{substance.pk}">Heroin (røykt)</option>' in html
+
+
+def test_it_lists_a_substance_added_in_the_admin_on_the_next_card(reception, cast):
+    client = ClientFactory()
+    card(reception, client)  # the substances are kept from here on
+    added = Substance.objects.create(name="Amfetamin", name_en="Amphetamine", enabled=True, position=50)
+
+    html = card(reception, client).content.decode()
+
+    assert f'<option value="{added.pk}">Amfetamin</option>' in html
 
 
 def test_it_preselects_the_substance_the_client_brought_last_time(reception, cast):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from visits.models import Client, Intoxication, Refusal, Substance
 from visits.selectors.clients import active_ban
 from visits.selectors.facility import admits_at
+from visits.selectors.settings import all_substances
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,9 @@ class Blocker:
 
 
 def substance_list() -> list[Substance]:
-    """Every substance in the usual order, read once per request and shared by the forms of the card."""
-    return list(Substance.objects.all())
+    """Every substance in the usual order, shared by the forms of the card: read once per change of the
+    settings (``visits.selectors.settings``), as the boards read the allowed ones."""
+    return list(all_substances())
 
 
 def check_in_blockers(

@@ -94,6 +94,13 @@ def enabled_substances() -> tuple:
     return kept("substances", lambda: tuple(Substance.objects.filter(enabled=True)))
 
 
+def all_substances() -> tuple:
+    """Every substance, allowed or not, in the usual order (the card's forms name a disallowed one too)."""
+    from visits.models import Substance
+
+    return kept("all_substances", lambda: tuple(Substance.objects.all()))
+
+
 def enabled_equipment() -> tuple:
     from visits.models import EquipmentItem
 
