@@ -362,6 +362,9 @@ class HealthService(models.Model):
         indexes = [
             models.Index(fields=["client", "-at"], name="healthservice_client_at"),
             models.Index(fields=["kind", "at"], name="healthservice_kind_at"),
+            # The health room's services of today and a report's of its period: a range of times, however
+            # many years of services lie before it.
+            models.Index(fields=["at"], name="healthservice_at"),
         ]
         constraints = [
             models.CheckConstraint(
