@@ -8,3 +8,8 @@ class DutyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "duty"
     verbose_name = _("Roster")
+
+    def ready(self) -> None:
+        from duty import signals
+
+        signals.connect()

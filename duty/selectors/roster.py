@@ -79,13 +79,27 @@ class RosterDay:
 
 
 def on_duty_now(now: dt.datetime) -> OnDuty:
-    """Everyone whose shift has begun and not yet ended at ``now``. One query."""
-    assignments = list(
-        ShiftAssignment.objects.filter(shift__starts_at__lte=now, shift__ends_at__gt=now)
+    """Everyone whose shift has begun and not yet ended at ``now``.
+
+    Every page's header asks, so each process keeps the people of the shifts that overlap ``now``'s
+    local day (``kept``: read again after any change of the roster, which replaces the settings token,
+    ``duty.signals``) and picks those on at ``now`` here: the clock passing a shift's start or end needs
+    no new read, and a new day is a new key. One query when not kept, none when kept.
+    """
+    day = timezone.localdate(now)
+    kept_day = kept(("on_duty", day), lambda: _assignments_on(day))
+    assignments = [a for a in kept_day if a.shift.starts_at <= now < a.shift.ends_at]
+    return OnDuty(at=now, assignments=assignments)
+
+
+def _assignments_on(day: dt.date) -> tuple[ShiftAssignment, ...]:
+    """The people of the shifts overlapping local ``day``, in the order the header lists them."""
+    start, end = day_bounds(day)
+    return tuple(
+        ShiftAssignment.objects.filter(shift__starts_at__lt=end, shift__ends_at__gt=start)
         .select_related("user", "shift")
         .order_by("-is_duty_officer", "shift__starts_at", "role", "user__first_name", "user__username")
     )
-    return OnDuty(at=now, assignments=assignments)
 
 
 def required_staff(local: dt.datetime, minimums: Iterable[StaffingMinimum]) -> dict[str, int]:

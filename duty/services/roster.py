@@ -103,6 +103,7 @@ def _save_team(shift: Shift, team: list[tuple[User, str, bool]]) -> None:
             ShiftAssignment.objects.bulk_create(
                 [ShiftAssignment(shift=shift, user=user, role=role, is_duty_officer=duty) for user, role, duty in team]
             )
+            settings_changed()  # bulk_create sends no signal: the processes must read who is on duty again
     except IntegrityError:
         raise ValidationError(_("The shift was changed by someone else. Try again."), code="conflict") from None
 

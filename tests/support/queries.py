@@ -1,7 +1,8 @@
 """What a page asks of the database on its own, beyond what every request pays.
 
 Every request reads the session, the user and their permissions, the facility (with the floor's
-change counter) and its opening hours, who is on duty for the header, and the open emergencies for the
+change counter) and its opening hours, who is on duty for the header (kept per process: read again
+only after a change of the settings or the roster, or on a new day), and the open emergencies for the
 alarm banner (tests/health/test_alarm.py); those are measured and cut elsewhere. Transaction
 control (BEGIN, COMMIT, savepoints) is left out too: it is counted with the writes it frames.
 """
