@@ -4,8 +4,9 @@ Three clients (one in observation with an emergency under way, one banned, one i
 kind of record that names a client (found by walking the models, not listed by hand), and every
 free-text field of every such record holds its own marker. Then every URL pattern is
 opened, with each of its path parameters filled with the id of each seeded record of the right kind,
-with and without the query parameters the pages read, by GET and by an (empty or refused) POST, as
-every role, a superuser and a wall display. Whenever a response shows a planted marker, an access entry
+with and without the query parameters the pages read (with them on PostgreSQL only: the SQLite pass
+opens each address plainly), by GET and by an (empty or refused) POST, as every role, a superuser and a
+wall display. Whenever a response shows a planted marker, an access entry
 for that user and the marker's client must have been written by that very request (each request runs in
 a savepoint that is rolled back, so the log is empty before it). A board that shows a code and a place
 holds no marker, so it passes; a wall display may show no marker at all, as it has no user to log.
@@ -152,7 +153,9 @@ def test_every_page_that_shows_a_clients_record_logs_the_view(seed, viewers, cas
         with transaction.get_connection().cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     urls, _undecided = urls_to_open(seed.rows, viewers["display"].display_token)
-    queries = [_query(seed, person) for person in seed.rows[Client][:2]]
+    # The query parameters a page reads, naming each of two clients: on PostgreSQL. Logging a view does not
+    # depend on the database, and the SQLite pass opens every address without them (half the requests).
+    queries = [_query(seed, person) for person in seed.rows[Client][:2]] if POSTGRES else []
     offenders: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     requests = answered = showing = 0
     failed: list[str] = []
