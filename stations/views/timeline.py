@@ -26,7 +26,8 @@ def _year(raw: str) -> int | None:
     """A year of the index (``?year=2024``) within the dates the facility keeps; anything else as none."""
     if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
         return None
-    return int(raw) if in_range(dt.date(int(raw), 1, 1)) else None
+    year = int(raw)
+    return year if dt.MINYEAR <= year and in_range(dt.date(year, 1, 1)) else None
 
 
 @require_GET

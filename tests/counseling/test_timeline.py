@@ -485,7 +485,7 @@ def test_it_pages_older_and_newer_across_the_turn_of_a_year(client_for, cast, fa
     assert 'href="?month=2025-12" data-testid="older"' in january
 
 
-@pytest.mark.parametrize("year", ["abc", "1999", "20255", "²⁰²⁵"])
+@pytest.mark.parametrize("year", ["abc", "0000", "1999", "9999", "20255", "²⁰²⁵"])
 def test_it_shows_the_latest_month_for_a_year_that_makes_no_sense(client_for, history, at_noon, year):
     page = text(client_for, "coordinator", history, f"&year={year}")
 
