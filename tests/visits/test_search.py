@@ -269,3 +269,25 @@ def test_it_answers_odd_or_oversized_input_without_an_error(reception, query):
 
 def test_it_is_forbidden_without_access_to_clients(client_for, at_noon):
     assert search(client_for("norole"), "MAKO").status_code == 403
+
+
+@pytest.mark.django_db
+def test_near_matches_are_exactly_the_codes_one_letter_apart_of_the_same_year_and_gender():
+    from visits import codes
+    from visits.selectors.clients import client_near_matches
+
+    typed = "MAKO"
+    letters = [
+        "MAKA", "MKO", "MAKOS", "AMKO", "MAOK", "ØAKO", "MAKØ", "XMAKO", "MAKOX", "MAK", "AKO",  # one apart
+        "MAKO", "MAXX", "OKAM", "MA", "MAKOXX", "XXKO", "KOMA", "MAKAX",  # not
+    ]  # fmt: skip
+    for these in letters:
+        ClientFactory(code=codes.build(these, 1990, "K"), birth_year=1990, gender="K")
+        ClientFactory(code=codes.build(these, 1991, "K"), birth_year=1991, gender="K")
+        ClientFactory(code=codes.build(these, 1990, "M"), birth_year=1990, gender="M")
+
+    found = client_near_matches(letters=typed, birth_year=1990, gender="K", limit=100)
+
+    expected = sorted(codes.build(these, 1990, "K") for these in letters if codes.one_letter_apart(these, typed))
+    assert sorted(client.code for client in found) == expected
+    assert len(expected) == 11

@@ -43,15 +43,30 @@ def client_search(query: str, *, now: dt.datetime | None = None, limit: int = SE
     return list(_with_flags(queryset, now or timezone.now())[:limit])
 
 
+def _one_edit_pattern(letters: str, birth_year: int, gender: str) -> str:
+    """A regular expression for every code whose letters are one change, insertion, removal or swap from ``letters``.
+
+    A superset (a swap is matched as any two neighbouring letters): ``codes.one_letter_apart`` decides.
+    """
+    any_letter = "[A-ZÆØÅ]"
+    n = len(letters)
+    shapes = {letters[:i] + any_letter + letters[i + 1 :] for i in range(n)}
+    shapes |= {letters[:i] + any_letter * 2 + letters[i + 2 :] for i in range(n - 1)}
+    shapes |= {letters[:i] + any_letter + letters[i:] for i in range(n + 1)}
+    shapes |= {letters[:i] + letters[i + 1 :] for i in range(n)}
+    return f"^({'|'.join(sorted(shapes))}){birth_year:04d}{gender}$"
+
+
 def client_near_matches(*, letters: str, birth_year: int, gender: str, limit: int = SEARCH_LIMIT) -> list[Client]:
     """Clients with the same birth year and gender whose letters differ by one letter.
 
-    The same person is then likely registered already under a code misheard or misspelt.
+    The same person is then likely registered already under a code misheard or misspelt. The database
+    keeps only the codes of that shape, so the work does not grow with the register.
     """
     letters = codes.normalise(letters)
-    candidates = Client.objects.filter(birth_year=birth_year, gender=gender).only(
-        "code", "birth_year", "gender", "status"
-    )
+    candidates = Client.objects.filter(
+        birth_year=birth_year, gender=gender, code__regex=_one_edit_pattern(letters, birth_year, gender)
+    ).only("code", "birth_year", "gender", "status")
     found = []
     for client in candidates:
         parsed = codes.parse(client.code)
