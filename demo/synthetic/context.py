@@ -121,6 +121,7 @@ class Tables:
                 "last_use_at",
                 "intoxication",
                 "end_note",
+                "first_booth_at",
             ],
         )
         self.other_substances = d(*_through(Visit, "other_substances"))

@@ -124,7 +124,9 @@ def make_visit(ctx: Context, person: Person, arrival: int, booths: Booths, close
     if not observe:
         note = "Sendt til sykehus" if hospital else ""
         events.append((Kind.CHECKED_OUT, session_end, nurse, Loc.GONE, note))
-        return _write_visit(ctx, visit_id, person, arrival, session_end, nurse, substance.pk, events, note=note)
+        return _write_visit(
+            ctx, visit_id, person, arrival, session_end, nurse, substance.pk, events, note=note, first_booth=start
+        )
 
     # Observation against the route's minimum time.
     observation_id = t.observation.new_id()
@@ -159,17 +161,21 @@ def make_visit(ctx: Context, person: Person, arrival: int, booths: Booths, close
         events.append((Kind.CHECKED_OUT, end, ended_by, Loc.GONE, ""))
     else:
         events.append((Kind.CHECKED_OUT, released, releaser, Loc.GONE, reason))
-    return _write_visit(ctx, visit_id, person, arrival, end, ended_by, substance.pk, events, note=reason)
+    return _write_visit(
+        ctx, visit_id, person, arrival, end, ended_by, substance.pk, events, note=reason, first_booth=start
+    )
 
 
-def _write_visit(ctx, visit_id, person, arrival, end: int, ended_by, substance_id, events, *, note="") -> int:
+def _write_visit(
+    ctx, visit_id, person, arrival, end: int, ended_by, substance_id, events, *, note="", first_booth=None
+) -> int:
     rng, t = ctx.rng, ctx.t
     last_use = arrival - rng.randint(3600, 14 * 3600) if rng.random() < 0.7 else None
     intoxication = "some" if rng.random() < 0.15 else "none"
     ctx.add(
         t.visit,
         (visit_id, person.id, arrival, events[0][2], Loc.GONE, end, end, ended_by, end - arrival, substance_id,
-         rng.choice(DOSES), last_use, intoxication, note),
+         rng.choice(DOSES), last_use, intoxication, note, first_booth),
     )  # fmt: skip
     if rng.random() < 0.08 and ctx.facility.refused_substances:
         other = rng.choice(ctx.facility.refused_substances)

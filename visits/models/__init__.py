@@ -51,8 +51,10 @@ __all__ = [
 # The change log of client-related records, kept in the audit app's tables (``app="audit"``) so that this
 # app's migrations hold none of them. Writes that send no signals (a conditional ``update()`` that settles a
 # race, ``bulk_create``) log themselves through ``visits.services.history``.
-for _model in (Ban, Visit, Refusal, Contact, HandOut, BoothSession, Observation, ObservationCheck):
+for _model in (Ban, Refusal, Contact, HandOut, BoothSession, Observation, ObservationCheck):
     register(_model, app="audit")
+# When the first booth session started is the sessions' own (logged with them), kept on the visit by the database.
+register(Visit, app="audit", excluded_fields=["first_booth_at"])
 # The history shows when the status turned to "deregistered" (its history date); the date kept beside the
 # status for the reports repeats it, and is not logged twice.
 register(Client, app="audit", excluded_fields=["deregistered_at"])
