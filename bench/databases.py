@@ -39,7 +39,7 @@ class Server:
             return Path(name)
         return self.work / f"{name}.sqlite3"
 
-    def _connect(self):
+    def _connect(self, dbname: str = "postgres"):
         import psycopg2
 
         parts = urlsplit(self.url)
@@ -48,7 +48,7 @@ class Server:
             port=parts.port or 5432,
             user=parts.username or "postgres",
             password=parts.password or None,
-            dbname="postgres",
+            dbname=dbname,
         )
         connection.autocommit = True
         return connection
@@ -90,6 +90,17 @@ class Server:
         else:
             self._execute(f"CREATE DATABASE {self._quote(name)} TEMPLATE {self._quote(template)}")
         return name
+
+    def vacuum(self, name: str) -> None:
+        """Planner statistics and the visibility map as autovacuum leaves them after a migration rewrote rows."""
+        if self.sqlite:
+            return
+        connection = self._connect(name)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        finally:
+            connection.close()
 
     def drop(self, name: str) -> None:
         if self.sqlite:

@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== {size:,} visits ({name})", flush=True)
             if args.reuse:  # the history is there; bring the schema up to date (a new index, say)
                 _run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env, log)
+                server.vacuum(name)
             else:
                 made.append(server.clone(template, name))
             # The quick run loads only the largest size: starting gunicorn is most of its time.

@@ -32,8 +32,9 @@ class AnnualBudget(models.Model):
 class DailyFigures(models.Model):
     """One local (Europe/Oslo) day's counts, computed from the event records by ``manage.py rollup_daily``.
 
-    Only the charts over all years read it, so that they need not scan every visit on each load; the
-    days since the last rollup, and always yesterday and today, are counted live from the records.
+    The charts over all years, the hand-outs of a period and the arrivals by weekday and hour read it, so
+    that they need not scan every record of a year on each load; the days since the last rollup, and
+    always yesterday and today, are counted live from the records.
     Recomputing a day replaces its row, so the command may run as often as wanted.
     """
 
@@ -45,6 +46,10 @@ class DailyFigures(models.Model):
     consumption_events = models.PositiveIntegerField(_("consumption events"), default=0)
     emergencies = models.PositiveIntegerField(_("emergencies"), default=0)
     overdoses = models.PositiveIntegerField(_("overdoses"), default=0)
+    # What a period's report sums day by day: the quantity handed out of each equipment item
+    # ({"item id": quantity}), and the check-ins in each local hour of the day (24 counts, 00 to 23).
+    handed_out = models.JSONField(_("handed out"), default=dict)
+    arrivals_by_hour = models.JSONField(_("arrivals by hour"), default=list)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

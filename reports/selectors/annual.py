@@ -29,6 +29,7 @@ from reports.aggregates import duration_stats
 from reports.disclosure import Relation, at_most, equal, is_small, withhold
 from reports.periods import Period, PeriodKind
 from reports.selectors.budget import CostFigures, cost_figures
+from reports.selectors.charts import daily_figure_by_month
 from reports.selectors.figures import PeriodFigures, period_figures, visits_in
 from reports.selectors.monthly import Indicator, Layout, Section, report_layout
 from reports.selectors.staffing import StaffingFigures, staffing_figures
@@ -236,7 +237,8 @@ def _by_month(queryset: QuerySet, field: str, **counts: Count) -> dict[int, dict
 
 
 def month_counts(period: Period) -> dict[int, dict[str, int]]:
-    """The month table's counts, ``{month: {column: count}}``: one grouped query per kind of record.
+    """The month table's counts, ``{month: {column: count}}``: one grouped query per kind of record, the
+    consumption events from the daily rollup where it has the days (``DailyFigures``).
 
     Each is counted as ``period_figures`` counts the year, so that the months add up to it.
     """
@@ -251,7 +253,13 @@ def month_counts(period: Period) -> dict[int, dict[str, int]]:
             visits=Count("*"),
             clients=Count("client", distinct=True),
         ),
-        _by_month(BoothSession.objects.filter(within("started_at")), "started_at", consumption=Count("*")),
+        # A consumption event is a booth session by its start, as the daily rollup counts them.
+        {
+            month: {"consumption": n}
+            for month, n in daily_figure_by_month(
+                period, timezone.localdate(), "consumption_events", BoothSession.objects.all(), "started_at"
+            ).items()
+        },
         _by_month(
             Emergency.objects.filter(within("started_at")),
             "started_at",

@@ -24,7 +24,7 @@ from core.weekdays import Weekday
 from health.models import Emergency
 from reports.models import DailyFigures
 from reports.periods import Period, month_first
-from visits.models import BoothSession, Client, Refusal, Visit
+from visits.models import BoothSession, Client, HandOut, Refusal, Visit
 from visits.selectors.facility import opening_hours_between
 
 ROLLUP_FIELDS = (
@@ -54,7 +54,7 @@ def _per_day(queryset: QuerySet, field: str, **aggregates: Aggregate) -> dict[dt
     return {row.pop("day"): row for row in rows}
 
 
-def daily_counts(first: dt.date, last: dt.date) -> dict[dt.date, dict[str, int]]:
+def daily_counts(first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Any]]:
     """Every rollup figure for each local day from ``first`` to ``last``, counted from the records; zeros included."""
     visits = _per_day(
         Visit.objects.filter(_between("checked_in_at", first, last)),
@@ -77,12 +77,32 @@ def daily_counts(first: dt.date, last: dt.date) -> dict[dt.date, dict[str, int]]
         emergencies=Count("pk"),
         overdoses=Count("pk", filter=Q(kind__in=Emergency.OVERDOSE_KINDS)),
     )
-    result = {}
+    handed_out: dict[dt.date, dict[str, int]] = {}
+    for day, item, quantity in (
+        HandOut.objects.filter(_between("at", first, last))
+        .annotate(day=TruncDate("at", tzinfo=_tz()))
+        .order_by()
+        .values_list("day", "item")
+        .annotate(n=Sum("quantity"))
+    ):
+        handed_out.setdefault(day, {})[str(item)] = quantity
+    arrivals: dict[dt.date, list[int]] = {}
+    for day, hour, n in (
+        Visit.objects.filter(_between("checked_in_at", first, last))
+        .annotate(day=TruncDate("checked_in_at", tzinfo=_tz()), hour=ExtractHour("checked_in_at", tzinfo=_tz()))
+        .order_by()
+        .values_list("day", "hour")
+        .annotate(n=Count("*"))
+    ):
+        arrivals.setdefault(day, [0] * 24)[hour] = n
+    result: dict[dt.date, dict[str, Any]] = {}
     day = first
     while day <= last:
-        counts = dict.fromkeys(ROLLUP_FIELDS, 0)
+        counts: dict[str, Any] = dict.fromkeys(ROLLUP_FIELDS, 0)
         for source in (visits, registrations, refusals, sessions, emergencies):
             counts.update(source.get(day, {}))
+        counts["handed_out"] = handed_out.get(day, {})
+        counts["arrivals_by_hour"] = arrivals.get(day, [0] * 24)
         result[day] = counts
         day += dt.timedelta(days=1)
     return result
@@ -134,6 +154,44 @@ def _live_q(field: str, rollup: RolledUp, first: dt.date | None = None, last: dt
             part &= Q(**{f"{field}__lt": local_midnight(end + dt.timedelta(days=1))})
         condition = part if condition is None else condition | part
     return condition
+
+
+def _rolled_days(first: dt.date, last: dt.date, rollup: RolledUp, field: str) -> list[tuple[dt.date, Any]]:
+    """(date, ``field``) of every rolled-up day from ``first`` to ``last``."""
+    if rollup.first is None or rollup.until is None:
+        return []
+    low, high = max(first, rollup.first), min(last, rollup.until - dt.timedelta(days=1))
+    if high < low:
+        return []
+    return list(DailyFigures.objects.filter(date__gte=low, date__lte=high).values_list("date", field))
+
+
+def handed_out_in(period: Period, today: dt.date) -> dict[int, int]:
+    """``{equipment item id: quantity}`` handed out in the period: rolled-up days from the rollup, the rest live."""
+    rollup = rolled_up(today)
+    totals: dict[int, int] = {}
+    for _day, handed in _rolled_days(period.first, period.last, rollup, "handed_out"):
+        for item, quantity in handed.items():
+            totals[int(item)] = totals.get(int(item), 0) + quantity
+    live = _live_q("at", rollup, period.first, period.last)
+    if live is not None:
+        for item, quantity in HandOut.objects.filter(live).order_by().values_list("item").annotate(n=Sum("quantity")):
+            totals[item] = totals.get(item, 0) + quantity
+    return totals
+
+
+def daily_figure_by_month(period: Period, today: dt.date, field: str, records: QuerySet, moment: str) -> dict[int, int]:
+    """``{month number: count}`` of a rolled-up count over a period within one year: the rolled-up days'
+    ``field`` summed, the other days' ``records`` counted live by the local month of ``moment``."""
+    rollup = rolled_up(today)
+    months: dict[int, int] = {}
+    for day, n in _rolled_days(period.first, period.last, rollup, field):
+        months[day.month] = months.get(day.month, 0) + n
+    live = _live_q(moment, rollup, period.first, period.last)
+    if live is not None:
+        for month, n in _per_month_live(records.filter(live), moment, n=Count("*")).items():
+            months[month.month] = months.get(month.month, 0) + n["n"]
+    return months
 
 
 @dataclass(frozen=True)
@@ -245,17 +303,28 @@ class Heatmap:
         return [(day, [(value, self.shade(value)) for value in values]) for day, values in self.rows]
 
 
-def arrivals_heatmap(period: Period) -> Heatmap:
-    counts = {
-        (weekday, hour): n
-        for weekday, hour, n in Visit.objects.filter(checked_in_at__gte=period.start, checked_in_at__lt=period.end)
-        .annotate(
-            weekday=ExtractIsoWeekDay("checked_in_at", tzinfo=_tz()), hour=ExtractHour("checked_in_at", tzinfo=_tz())
-        )
-        .order_by()
-        .values_list("weekday", "hour")
-        .annotate(n=Count("pk"))
-    }
+def arrivals_heatmap(period: Period, today: dt.date | None = None) -> Heatmap:
+    """Check-ins by ISO weekday and local hour: rolled-up days from the rollup, the rest counted live."""
+    rollup = rolled_up(today or timezone.localdate())
+    counts: dict[tuple[int, int], int] = {}
+    for day, hours in _rolled_days(period.first, period.last, rollup, "arrivals_by_hour"):
+        weekday = day.isoweekday()
+        for hour, n in enumerate(hours):
+            if n:
+                counts[(weekday, hour)] = counts.get((weekday, hour), 0) + n
+    live = _live_q("checked_in_at", rollup, period.first, period.last)
+    if live is not None:
+        for weekday, hour, n in (
+            Visit.objects.filter(live)
+            .annotate(
+                weekday=ExtractIsoWeekDay("checked_in_at", tzinfo=_tz()),
+                hour=ExtractHour("checked_in_at", tzinfo=_tz()),
+            )
+            .order_by()
+            .values_list("weekday", "hour")
+            .annotate(n=Count("pk"))
+        ):
+            counts[(weekday, hour)] = counts.get((weekday, hour), 0) + n
     used = [hour for _weekday, hour in counts]
     # The period's opening hours always show (its special days and days open until 24:00 included),
     # and any hour with an arrival outside them; the default day when the period has no open day.

@@ -33,6 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.models import CounselingSession, Intake
@@ -40,13 +41,13 @@ from counseling.selectors import referrals_take_up
 from health.models import Emergency, HealthService, Intervention
 from reports.aggregates import DurationStats, duration_stats
 from reports.periods import Period
+from reports.selectors.charts import handed_out_in
 from visits.models import (
     Ban,
     BoothSession,
     Client,
     Contact,
     EquipmentItem,
-    HandOut,
     Incident,
     Observation,
     Refusal,
@@ -381,6 +382,7 @@ def closed_out_by_reason(period: Period) -> list[Line]:
 
     A blank reason is an ordinary check-out, and a visit still open has none: neither counts here.
     """
+    # Named, the reasons let the partial index of visits closed out (``visit_closed_out``) answer.
     closed = visits_in(period).filter(end_reason__in=Visit.EndReason.values, ended_at__isnull=False)
     return _choice_lines(_grouped(closed, "end_reason"), Visit.EndReason.choices)
 
@@ -413,7 +415,7 @@ def period_figures(period: Period, *, now: dt.datetime) -> PeriodFigures:
     counseling = CounselingSession.objects.filter(_in(period, "started_at")).aggregate(
         sessions=Count("pk"), clients=Count("client", distinct=True)
     )
-    handed_out = _grouped(HandOut.objects.filter(_in(period, "at")), "item", Sum("quantity"))
+    handed_out = handed_out_in(period, timezone.localdate(now))
     bans_at = period.until(now)
     incidents = incident_counts(period.start, period.end)
     return PeriodFigures(

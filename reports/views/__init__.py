@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "per_day": visits_per_day(today),
             "per_month": per_month_series.visits,
             "overdoses_per_month": per_month_series.overdoses,
-            "heatmap": arrivals_heatmap(period),
+            "heatmap": arrivals_heatmap(period, today),
             "report_month": period.first if period.is_month else _last_month(today),
             # A whole calendar year chosen: its annual report.
             "report_year": period.first.year if period.is_year else None,
@@ -124,6 +124,7 @@ def monthly(request: HttpRequest, month: str) -> HttpResponse:
         return first
     version = _version(request)
     now = timezone.now()
+    daily_figures_follow_corrections(now=now)  # the month's hand-outs are read from the rollup
     report = monthly_report(first, now=now)
     return render(
         request,
@@ -153,7 +154,9 @@ def monthly_csv(request: HttpRequest, month: str) -> HttpResponse:
         return first
     version = _version(request)
     external = version == Version.EXTERNAL
-    report = monthly_report(first, now=timezone.now())
+    now = timezone.now()
+    daily_figures_follow_corrections(now=now)
+    report = monthly_report(first, now=now)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="monthly-report-{first:%Y-%m}-{version}.csv"'
     response.write("\ufeff")
@@ -180,6 +183,7 @@ def _not_a_day(value: str) -> str:
 
 def _render_day_sheet(request: StaffRequest, day: dt.date, *, status: int = 200) -> HttpResponse:
     now = timezone.now()
+    daily_figures_follow_corrections(now=now)
     sheet = day_sheet(day, now=now, reads=DaySheetReads.of(request.user))
     # The sheet names clients beside what happened to them: printing it is a view of each one's record.
     access_log_record_many(request=request, clients=sheet.clients(), kind=AccessLogEntry.Kind.DAY_SHEET)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.dates import EARLIEST, LATEST, out_of_range_message
 from reports.selectors.annual import annual_report
 from reports.selectors.monthly import Version
+from reports.services import daily_figures_follow_corrections
 from reports.views import REPORT_PERMISSION, _month_not_found, _version
 from staff.permissions import permission_required
 
@@ -63,6 +64,7 @@ def annual(request: HttpRequest, year: str) -> HttpResponse:
         return chosen
     version = _version(request)
     now = timezone.now()
+    daily_figures_follow_corrections(now=now)  # the year's hand-outs and arrivals are read from the rollup
     report = annual_report(chosen, now=now)
     return render(
         request,
@@ -91,7 +93,9 @@ def annual_csv(request: HttpRequest, year: str) -> HttpResponse:
         return chosen
     version = _version(request)
     external = version == Version.EXTERNAL
-    report = annual_report(chosen, now=timezone.now())
+    now = timezone.now()
+    daily_figures_follow_corrections(now=now)
+    report = annual_report(chosen, now=now)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="annual-report-{chosen:04d}-{version}.csv"'
     response.write("\ufeff")

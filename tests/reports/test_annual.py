@@ -194,7 +194,8 @@ def test_its_query_count_does_not_grow_with_history(two_years, coordinator_en):
             VisitFactory(checked_in_at=at(month, 14, 12, year=2025))
             VisitFactory(checked_in_at=at(month, 14, 12, year=2023))
     assert count() == before
-    assert before <= 80
+    # The year's figures, the previous year's, the month table; the rollup's span and days for what it answers.
+    assert before <= 88
 
 
 @pytest.mark.parametrize(

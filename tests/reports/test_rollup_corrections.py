@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -12,17 +13,19 @@ from django.test.utils import CaptureQueriesContext
 
 from health.models import Emergency
 from reports.models import DailyFigures, RollupMark
-from reports.selectors import daily_counts
+from reports.periods import Period, PeriodKind
+from reports.selectors import arrivals_heatmap, daily_counts
+from reports.selectors.charts import handed_out_in
 from reports.services import daily_figures_follow_corrections
 from tests.support.factories import ClientFactory, RefusalFactory, VisitFactory
-from tests.support.figures import chart_data
+from tests.support.figures import chart_data, figure_cells, number
 from tests.support.migrations import migrated_back
 from tests.support.scenes.march import at
-from visits.models import BoothSession, Client, Refusal, Visit
+from visits.models import BoothSession, Client, EquipmentItem, HandOut, Refusal, Visit
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = (
+COUNTS = (
     "visits",
     "unique_clients",
     "new_registrations",
@@ -31,7 +34,8 @@ FIELDS = (
     "emergencies",
     "overdoses",
 )
-WATCHED = {model._meta.db_table for model in (Visit, Client, Refusal, BoothSession, Emergency)}
+FIELDS = (*COUNTS, "handed_out", "arrivals_by_hour")
+WATCHED = {model._meta.db_table for model in (Visit, Client, Refusal, BoothSession, Emergency, HandOut)}
 FORTY_DAYS_AGO = at(3, 6, 12)  # today is 15 April 2026
 
 
@@ -156,7 +160,13 @@ def test_it_marks_the_old_and_the_new_day_in_the_correcting_transaction(history)
 
 @pytest.mark.parametrize(
     ("model", "moment"),
-    [(Client, "registered_at"), (Refusal, "at"), (BoothSession, "started_at"), (Emergency, "started_at")],
+    [
+        (Client, "registered_at"),
+        (Refusal, "at"),
+        (BoothSession, "started_at"),
+        (Emergency, "started_at"),
+        (HandOut, "at"),
+    ],
 )
 def test_it_marks_each_counted_record_moved_in_time(history, model, moment):
     record = model.objects.filter(**{f"{moment}__month": 3}).earliest(moment)
@@ -206,11 +216,13 @@ def test_it_counts_again_a_late_record_and_a_deleted_one(history, client_for):
 
     charts = _charts(client_for)
 
-    assert _stored(dt.date(2026, 3, 6)) == dict.fromkeys(FIELDS, 0) | {
+    assert _stored(dt.date(2026, 3, 6)) == dict.fromkeys(COUNTS, 0) | {
         "visits": 1,
         "unique_clients": 1,
         "new_registrations": 1,
         "refusals": 1,
+        "handed_out": {},
+        "arrivals_by_hour": [0] * 15 + [1] + [0] * 8,
     }
     assert _stored(dt.date(2025, 11, 20))["emergencies"] == 0
     assert charts["data-per-day"]["6.3."] == 1
@@ -265,3 +277,39 @@ def test_the_triggers_survive_migrating_back_and_forward():
     assert _triggers() == _expected()
     ClientFactory(registered_at=FORTY_DAYS_AGO)
     assert dt.date(2026, 3, 6) in _marks()
+
+
+def _handed_out_on_dashboard(client_for, item: EquipmentItem) -> int:
+    """March's hand-outs of ``item`` as the dashboard shows them."""
+    page = client_for("coordinator").get("/dashboard/?period=custom&start=2026-03-01&end=2026-03-31")
+    return number(figure_cells(page.content.decode())[f"handed-out-{item.pk}"][1])
+
+
+def test_hand_outs_and_arrivals_read_from_the_rollup_are_those_counted_from_the_records(history):
+    period = Period(PeriodKind.CUSTOM, dt.date(2025, 11, 1), dt.date(2026, 4, 15))
+    today = dt.date(2026, 4, 15)
+    assert DailyFigures.objects.filter(date__gte=period.first).count() > 100
+
+    rolled = handed_out_in(period, today), arrivals_heatmap(period, today)
+    DailyFigures.objects.all().delete()
+    counted = handed_out_in(period, today), arrivals_heatmap(period, today)
+
+    assert rolled == counted
+    assert sum(rolled[0].values()) > 0 and rolled[1].highest > 0
+
+
+def test_a_hand_out_corrected_on_a_rolled_up_day_shows_on_the_next_report(history, client_for, cast):
+    visit = Visit.objects.filter(checked_in_at__month=3).earliest("checked_in_at")
+    item = EquipmentItem.objects.order_by("pk").first()
+    assert item is not None
+    before = _handed_out_on_dashboard(client_for, item)
+
+    HandOut.objects.create(item=item, quantity=40, visit=visit, at=visit.checked_in_at, by=cast["health"])
+
+    assert _handed_out_on_dashboard(client_for, item) == before + 40
+    assert (
+        DailyFigures.objects.get(date=visit.checked_in_at.astimezone(ZoneInfo("Europe/Oslo")).date()).handed_out[
+            str(item.pk)
+        ]
+        >= 40
+    )

@@ -115,7 +115,9 @@ class BoothSession(CheckClock, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["started_at"], name="boothsession_started"),
+            # What a period's consumption figures read (by substance and route, the time in the booth) beside
+            # the time, so that a year's sessions are counted from the index alone.
+            models.Index(fields=["started_at", "substance", "route", "duration_seconds"], name="boothsession_started"),
             # A visit's first session (the wait for a booth) from the index, without sorting its sessions.
             models.Index(fields=["visit", "started_at"], name="boothsession_visit_started"),
         ]
@@ -193,7 +195,8 @@ class Observation(CheckClock, models.Model):
                 condition=Q(check_interval_minutes__gte=1), name="observation_check_interval_positive"
             ),
         ]
-        indexes = [models.Index(fields=["started_at"], name="observation_started")]
+        # The time in observation beside the time: a period's is read from the index alone.
+        indexes = [models.Index(fields=["started_at", "duration_seconds"], name="observation_started")]
 
     def __str__(self) -> str:
         return f"{self.visit} {self.started_at:%H:%M}"

@@ -99,9 +99,11 @@ class Visit(models.Model):
             # With the id in the key, a client's visit counts (the card, the timeline's months) are read
             # from the index alone: a heavy client's thousands of visits lie scattered over years of pages.
             models.Index(fields=["client", "-checked_in_at", "id"], name="visit_client_checkin"),
-            # The client beside the time: a period's unique clients (dashboard, monthly report) are counted
-            # from the index alone, however the visits lie in the table.
-            models.Index(fields=["checked_in_at", "client"], name="visit_checkin_client"),
+            # The client and the first booth session beside the time: a period's unique clients and its wait
+            # for a booth (dashboard, reports) are counted from the index alone, however the visits lie in the table.
+            models.Index(fields=["checked_in_at", "client", "first_booth_at"], name="visit_checkin_client"),
+            # The few visits closed other than by checking out, so that a year's are found without reading them all.
+            models.Index(fields=["checked_in_at"], condition=~Q(end_reason=""), name="visit_closed_out"),
             models.Index(fields=["location"], condition=Q(ended_at__isnull=True), name="visit_open_location"),
         ]
 
