@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +84,19 @@ def recent_emergencies_of(client_ids: Iterable[int], now: dt.datetime) -> list[E
         Emergency.objects.filter(client_id__in=ids, started_at__gte=now - RECENT_OVERDOSE, started_at__lte=now)
         .only("pk", "client_id", "kind", "started_at", "ended_at", "outcome")
         .order_by("-started_at", "-pk")
+    )
+
+
+def had_recent_overdose(now: dt.datetime) -> Exists:
+    """Whether the client of the row read (a query of clients) had an overdose in the 7 days up to ``now``:
+    ``recent_overdose_client_ids`` asked within the clients' own query."""
+    return Exists(
+        Emergency.objects.filter(
+            client_id=OuterRef("pk"),
+            kind__in=Emergency.OVERDOSE_KINDS,
+            started_at__gte=now - RECENT_OVERDOSE,
+            started_at__lte=now,
+        )
     )
 
 
