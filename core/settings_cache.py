@@ -67,3 +67,8 @@ class VersionedCache:
                     self._values[key] = value
         kept_value: T = value
         return kept_value
+
+    def clear(self) -> None:
+        """Forget what is kept (a test's rolled-back database may give a version back to other data)."""
+        with self._lock:
+            self._version, self._values = None, {}

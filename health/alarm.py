@@ -3,7 +3,9 @@
 Drawn on a page from base.html (``{% alarm_banner %}``, health/templatetags/alarm.py) and by its own
 poll (health/views/alarm.py). On a page it costs no query of its own while no emergency is open:
 whether one is, and the version it polls with, come with the facility row every request reads
-(``health.apps``, ``page_floor_version``); while one is, the emergencies and who answered are two.
+(``health.apps``, ``page_floor_version``); while one is, the emergencies and who answered are two
+queries once per floor version in a process, and none on the pages after it (``page_open_emergencies``).
+The time since each began is the page's own (``alarm_now``).
 Its poll is a board's poll (``visits.board_poll``): 204 in one query while nothing changed.
 """
 

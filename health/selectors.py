@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.settings_cache import request_memo
 from health.models import Emergency, EmergencyResponder, HealthService, Intervention, VitalSigns
 from visits.models import Client, Visit
+from visits.selectors.floor import kept_on_floor
 from visits.selectors.settings import current_facility
 
 RECENT_OVERDOSE = dt.timedelta(days=7)
@@ -39,7 +40,8 @@ def page_open_emergencies() -> list[Emergency]:
 
     Whether any is open comes with the facility row (``health.apps``), read first: it carries the floor's
     counter the banner polls with, so an emergency opened since raises the counter and the next poll draws
-    it. While none was open, no query at all. Outside a request (no memo), ``open_emergencies()``.
+    it. While none was open, no query at all; while one is, none either as long as the floor is unchanged
+    (``kept_on_floor``). Outside a request (no memo), ``open_emergencies()``.
     """
     memo = request_memo()
     if memo is None:
@@ -47,7 +49,10 @@ def page_open_emergencies() -> list[Emergency]:
     if "open_emergencies" not in memo:
         facility = current_facility()
         any_open = True if facility is None else getattr(facility, "emergency_open", True)
-        memo["open_emergencies"] = open_emergencies() if any_open else []
+        # Every change to an emergency or who answered it raises the floor's counter (the database's
+        # triggers, visits 0009 and health 0002): kept per floor version, a page pays no query for them
+        # while the floor is unchanged. The objects are shared: the banner and the pages only read them.
+        memo["open_emergencies"] = kept_on_floor("open_emergencies", open_emergencies) if any_open else []
     emergencies: list[Emergency] = memo["open_emergencies"]
     return emergencies
 
@@ -79,6 +84,19 @@ def recent_emergencies_of(client_ids: Iterable[int], now: dt.datetime) -> list[E
         Emergency.objects.filter(client_id__in=ids, started_at__gte=now - RECENT_OVERDOSE, started_at__lte=now)
         .only("pk", "client_id", "kind", "started_at", "ended_at", "outcome")
         .order_by("-started_at", "-pk")
+    )
+
+
+def had_recent_overdose(now: dt.datetime) -> Exists:
+    """Whether the client of the row read (a query of clients) had an overdose in the 7 days up to ``now``:
+    ``recent_overdose_client_ids`` asked within the clients' own query."""
+    return Exists(
+        Emergency.objects.filter(
+            client_id=OuterRef("pk"),
+            kind__in=Emergency.OVERDOSE_KINDS,
+            started_at__gte=now - RECENT_OVERDOSE,
+            started_at__lte=now,
+        )
     )
 
 

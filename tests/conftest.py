@@ -19,17 +19,20 @@ from tests.support.cast import make_cast
 from tests.support.scenes.history import build_history
 from tests.support.time import NOON
 from visits.models import Client
+from visits.selectors.floor import floor_kept
 
 
 @pytest.fixture(autouse=True)
 def boards_drawn_afresh(request):
-    """The boards are drawn once per floor version and kept (``stations.board_cache``).
+    """The boards are drawn once per floor version and kept (``stations.board_cache``), and so are the
+    open emergencies and the stock levels in each process (``visits.selectors.floor.kept_on_floor``).
 
     Each test starts with nothing kept: a rolled-back test leaves the floor's counter where the next
     one finds it. And within a test the counter is raised as the floor changes: on PostgreSQL it is
     raised at the commit, which a test in a transaction never reaches, so there it is raised at once.
     """
     cache.clear()
+    floor_kept.clear()
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in names or "live_server" in names

@@ -21,7 +21,8 @@ class Topic(TranslatedName):
     enabled = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    facility_setting = FacilitySetting.LOGGED
+    # Kept in memory for the interview room's list of sessions (``counseling.selectors.sessions``).
+    facility_setting = FacilitySetting.CACHED
 
     class Meta:
         verbose_name = _("counseling topic")
@@ -56,6 +57,10 @@ class CounselingSession(models.Model):
     # Longer than this is surely a typing error (and a clock end before the start is the next day only
     # when the session is no longer than this).
     MAX_LENGTH = dt.timedelta(hours=8)
+
+    # The topics in the list's order, as the interview room shows them: set by the sessions' selector,
+    # which reads them with the sessions (``counseling.selectors.sessions.sessions_since``).
+    shown_topics: list[Topic]
 
     class Meta:
         verbose_name = _("counseling session")

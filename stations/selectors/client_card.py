@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Q, Subquery, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Subquery, Value, When
 
 from counseling.models import Intake
-from health.selectors import client_had_recent_overdose
+from health.selectors import client_had_recent_overdose, had_recent_overdose
 from visits.models import Ban, Client, Refusal, Visit
 
 
@@ -59,7 +59,14 @@ def _visits_at_a_glance(client: Client, since: dt.datetime) -> tuple[Visit | Non
     return open_visit, (rows[0].recent_count or 0) if rows else 0, last_visit_at, last_substance_id
 
 
+def card_clients(now: dt.datetime) -> QuerySet[Client]:
+    """Clients as the card reads them: each with whether they had an overdose in the last days, so that
+    the card asks no query of its own for it."""
+    return Client.objects.annotate(recent_overdose=had_recent_overdose(now))
+
+
 def client_card(client: Client, now: dt.datetime) -> ClientCard:
+    """``client`` read with ``card_clients`` brings its recent overdose; any other is asked here."""
     since = now - dt.timedelta(days=30)
     open_visit, visits_30_days, last_visit_at, last_substance_id = _visits_at_a_glance(client, since)
     bans = list(
@@ -78,6 +85,9 @@ def client_card(client: Client, now: dt.datetime) -> ClientCard:
     accepted = intake is not None and intake.outcome == Intake.Outcome.ACCEPTED
     intake_done_at = intake.at if intake is not None and accepted else None
     refused = intake if intake is not None and not accepted else None
+    recent_overdose = getattr(client, "recent_overdose", None)
+    if recent_overdose is None:
+        recent_overdose = client_had_recent_overdose(client, now)
     return ClientCard(
         client=client,
         active_ban=active,
@@ -89,5 +99,5 @@ def client_card(client: Client, now: dt.datetime) -> ClientCard:
         last_substance_id=last_substance_id,
         open_visit=open_visit,
         recent_refusals=list(client.refusals.filter(at__gte=since).order_by("-at")[:3]),
-        recent_overdose=client_had_recent_overdose(client, now),
+        recent_overdose=recent_overdose,
     )

@@ -14,12 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.days import local_midnight
 from core.durations import minutes_between
 from health.models import Emergency
-from health.selectors import open_emergencies, recent_emergencies_of
+from health.selectors import page_open_emergencies, recent_emergencies_of
 from visits.models import (
     Booth,
     BoothSession,
@@ -34,6 +35,7 @@ from visits.models import (
 from visits.models.rooms import CHECK_GRACE
 from visits.selectors.capacity import Occupancy, occupancy
 from visits.selectors.facility import opening_hours_on
+from visits.selectors.floor import kept_on_floor
 from visits.selectors.settings import (
     booths_in_use,
     current_facility,
@@ -210,23 +212,26 @@ def _checks_by_visit() -> dict[int, VisitChecks]:
     return found
 
 
+def _flagged_recently(now: dt.datetime) -> Exists:
+    """Whether the visit's client had a flagged check in the last days (on any visit): read with the visits."""
+    return Exists(
+        ObservationCheck.objects.filter(flagged=True, at__gte=now - RECENT_FLAG, visit__client_id=OuterRef("client_id"))
+    )
+
+
 def _clients_at_risk(visits: list[Visit], now: dt.datetime) -> tuple[set[int], list]:
     """Clients inside with an overdose recorded, or a flagged check, in the last days; and their
-    emergencies of those days, newest first. Two queries."""
+    emergencies of those days, newest first. One query: the flagged checks came with the visits
+    (``_flagged_recently``)."""
     inside = [visit.client_id for visit in visits]
-    flagged = (
-        ObservationCheck.objects.filter(flagged=True, at__gte=now - RECENT_FLAG, visit__client_id__in=inside)
-        .order_by()
-        .values_list("visit__client_id", flat=True)
-        .distinct()
-    )
+    flagged = {visit.client_id for visit in visits if getattr(visit, "flagged_recently", False)}
     emergencies = recent_emergencies_of(inside, now)
     overdosed = {
         emergency.client_id
         for emergency in emergencies
         if emergency.kind in Emergency.OVERDOSE_KINDS and emergency.client_id is not None
     }
-    return set(flagged) | overdosed, emergencies
+    return flagged | overdosed, emergencies
 
 
 def _answer_flags(checks: dict[int, VisitChecks], visits: list[Visit], emergencies: list) -> None:
@@ -264,11 +269,10 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False,
     facility = current_facility()
     due_soon = dt.timedelta(minutes=facility.due_soon_minutes) if facility else DEFAULT_DUE_SOON
 
-    visits = list(
-        Visit.objects.filter(ended_at__isnull=True)
-        .select_related("client", "substance")
-        .order_by("location_since", "checked_in_at", "pk")
-    )
+    open_visits = Visit.objects.filter(ended_at__isnull=True)
+    if clinical:
+        open_visits = open_visits.annotate(flagged_recently=_flagged_recently(now))
+    visits = list(open_visits.select_related("client", "substance").order_by("location_since", "checked_in_at", "pk"))
     at_risk, recent_emergencies = _clients_at_risk(visits, now) if clinical else (set(), [])
     checks = _checks_by_visit()
     _answer_flags(checks, visits, recent_emergencies)
@@ -338,8 +342,9 @@ def floor_board(*, now: dt.datetime | None = None, with_left_open: bool = False,
         routes=list(enabled_routes()),
         substances=list(enabled_substances()),
         kit=list(enabled_equipment()),
-        emergencies=open_emergencies(),
-        stock_alerts=stock_alerts(),
+        # Both change only with the live tables: read once per floor version (``kept_on_floor``).
+        emergencies=page_open_emergencies(),
+        stock_alerts=kept_on_floor("stock_alerts", stock_alerts),
         occupancy=occupancy(waiting=len(rows[Visit.Location.QUEUE]), observation=len(observations)),
     )
     if with_left_open:

@@ -26,7 +26,7 @@ from stations.selectors.floor import FloorBoard, floor_board
 from visits.board_actions import PANELS, Panel, question_context
 from visits.board_poll import TOKEN_HEADER, poll_token, shown_version
 from visits.models import Client
-from visits.selectors.floor import floor_version
+from visits.selectors.floor import floor_version, page_floor_version
 from visits.templatetags.room_timers import iso
 
 # The cards each panel draws; with clinical detail, each card shows a client's health data.
@@ -60,7 +60,8 @@ def _log_clinical_view(request: StaffRequest, clients: tuple[int, ...]) -> None:
 def _context(request: StaffRequest, panel: Panel, *, version: str = "") -> dict:
     user = request.user
     closer = user.has_perm("visits.close_visit_after_hours")
-    version = version or floor_version()  # before the data: see floor_version
+    # Before the data (see floor_version); a page drawn whole has it from the facility row it reads first.
+    version = version or page_floor_version()
     board = floor_board(now=timezone.now(), with_left_open=closer and panel.slug == "floor")
     return {
         "active_station": panel.slug,

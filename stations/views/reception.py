@@ -19,7 +19,7 @@ from counseling.selectors import client_open_referrals
 from staff.permissions import permission_required, station_required
 from staff.requests import StaffRequest
 from stations.forms import CheckInForm, ContactForm, RefusalForm, RegisterForm, SearchForm
-from stations.selectors.client_card import client_card
+from stations.selectors.client_card import card_clients, client_card
 from visits import codes
 from visits.models import Client, Refusal, Visit
 from visits.selectors.capacity import occupancy
@@ -235,7 +235,7 @@ def _render_card(request: StaffRequest, client: Client) -> HttpResponse:
 @require_GET
 @permission_required("visits.view_client")
 def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client, pk=pk)
+    client = get_object_or_404(card_clients(timezone.now()), pk=pk)
     return _render_card(request, client)
 
 

@@ -13,13 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import ngettext, override
 
 from audit.models import AccessLogEntry
-from counseling.models import CounselingSession, Referral
+from counseling.models import CounselingSession, Referral, Topic
 from counseling.selectors.intake import AWAITING_SHOWN
 from counseling.selectors.referrals import FOLLOW_UPS_SHOWN
 from counseling.selectors.sessions import SESSIONS_SHOWN
 from counseling.views.referrals import REFERRALS_PER_PAGE
-from tests.support.factories import service
-from tests.support.pages import nb, text_of
+from health.services import emergency_open
+from tests.support.admin import change_in_admin
+from tests.support.factories import service, topic
+from tests.support.pages import marked_text, nb, text_of
+from tests.support.rooms import in_booth
 from tests.support.time import NOON, TUESDAY
 from visits.models import Client
 
@@ -239,3 +242,59 @@ def test_it_makes_the_same_number_of_queries_for_a_few_rows_and_many(client_for,
     assert len(follow_up_codes(few_html)) == 3
     assert len(follow_up_codes(many_html)) == FOLLOW_UPS_SHOWN
     assert few_queries == many_queries
+
+
+def test_it_costs_at_most_ten_queries_with_an_emergency_open_and_the_floor_unchanged(client_for, cast, at_noon):
+    counselor, reception = cast["counselor"], cast["reception"]
+    due_referrals(3, by=counselor)
+    clients("WAIT", 3, by=reception, status=Client.Status.PENDING)
+    for session in sessions(3, by=counselor):
+        session.topics.set([topic("Housing"), topic("Health")])
+    emergency_open(client=in_booth("ALRM1985M", cast["health"], label="2").visit.client, by=cast["health"])
+    http = client_for("counselor")
+    http.get("/interview/")  # the session, permissions, settings and the open emergency kept from here on
+
+    count, html = queries_for_interview_room(http)
+
+    assert "ALRM1985M" in marked_text(html, "alarm")
+    assert count <= 10
+
+
+# The topics of the week's sessions --------------------------------------------------------------------
+
+
+def _topics_shown(html: str) -> list[str]:
+    return [text_of(badge) for badge in re.findall(r'<span class="badge rounded-pill[^"]*">([^<]*)</span>', html)]
+
+
+def test_it_shows_each_sessions_topics_in_the_lists_order(client_for, cast, at_noon):
+    chosen = [topic("Housing"), topic("Health"), topic("Family")]
+    sessions(1, by=cast["counselor"])[0].topics.set(chosen)
+
+    html = client_for("counselor").get("/interview/").content.decode()
+
+    in_order = sorted(chosen, key=lambda t: (t.position, t.pk))
+    assert _topics_shown(html) == [t.name for t in in_order]
+
+
+def test_it_shows_a_topic_renamed_in_the_admin_on_the_next_page(client_for, cast, at_noon):
+    housing = topic("Housing")
+    sessions(1, by=cast["counselor"])[0].topics.set([housing])
+    http = client_for("counselor")
+    assert _topics_shown(http.get("/interview/").content.decode()) == [housing.name]  # the topics kept from here
+
+    change_in_admin(cast["admin"], housing, name="Bolig og husleie")
+
+    assert _topics_shown(http.get("/interview/").content.decode()) == ["Bolig og husleie"]
+
+
+def test_it_shows_a_topic_added_since_the_page_before(client_for, cast, at_noon):
+    held = sessions(1, by=cast["counselor"])[0]
+    held.topics.set([topic("Housing")])
+    http = client_for("counselor")
+    http.get("/interview/")  # the topics kept from here
+    added = Topic.objects.create(name="Arbeid", name_en="Work", position=99)
+
+    held.topics.add(added)
+
+    assert _topics_shown(http.get("/interview/").content.decode()) == [topic("Housing").name, "Arbeid"]

@@ -267,6 +267,63 @@ def test_the_banner_costs_two_queries_with_emergencies_open(client_for, cast, ov
     assert len(banner) == 2  # the emergencies with client and booth; who answered, with their names
 
 
+def test_the_banner_costs_no_query_on_the_next_page_while_the_floor_is_unchanged(client_for, cast, overdose):
+    emergency_answer(emergency=overdose, by=cast["duty"])
+    reception = client_for("reception")
+    reception.get("/reception/")
+
+    banner = _banner_queries(reception, "/reception/")
+    html = reception.get("/reception/").content.decode()
+
+    assert banner == []
+    assert "ALRM1985M" in marked_text(html, "alarm") and "duty" in marked_text(html, "alarm-responders")
+
+
+def test_the_banner_kept_counts_the_time_since_the_emergency_began_on_each_page(client_for, overdose, at_noon):
+    reception = client_for("reception")
+    reception.get("/reception/")
+    at_noon.shift(dt.timedelta(seconds=42))  # the same minute, the floor unchanged
+
+    html = reception.get("/reception/").content.decode()
+
+    assert "0:42" in marked_text(html, "alarm")
+
+
+def test_the_next_page_shows_an_emergency_opened_after_the_page_before(client_for, cast, overdose):
+    session = in_booth("SNDR1990K", cast["health"], label="3")
+    reception = client_for("reception")
+    reception.get("/reception/")
+
+    emergency_open(client=session.visit.client, by=cast["health"])
+    html = reception.get("/reception/").content.decode()
+
+    assert [("ALRM1985M" in text, "SNDR1990K" in text) for text in marked_texts(html, "alarm")] == [
+        (True, False),
+        (False, True),
+    ]
+
+
+def test_the_next_page_shows_who_answered_after_the_page_before(client_for, cast, overdose):
+    reception = client_for("reception")
+    assert nb("Nobody has answered yet.") in marked_text(reception.get("/reception/").content, "alarm-responders")
+
+    emergency_answer(emergency=overdose, by=cast["duty"])
+    html = reception.get("/reception/").content.decode()
+
+    assert "duty" in marked_text(html, "alarm-responders")
+    assert nb("Nobody has answered yet.") not in marked_text(html, "alarm-responders")
+
+
+def test_the_next_page_shows_no_alarm_for_an_emergency_closed_after_the_page_before(client_for, cast, overdose):
+    reception = client_for("reception")
+    assert "ALRM1985M" in marked_text(reception.get("/reception/").content, "alarm")
+
+    emergency_close(emergency=overdose, outcome=Emergency.Outcome.RECOVERED, by=cast["health"])
+    html = reception.get("/reception/").content.decode()
+
+    assert 'data-testid="alarm"' not in html
+
+
 def test_the_banner_speaks_the_users_language(client_for, cast, overdose):
     cast["reception"].language = "en"
     cast["reception"].save()
@@ -295,9 +352,13 @@ def _health_room(http) -> tuple[str, list[str]]:
 
 
 def test_the_health_room_shows_the_banner_and_its_emergencies_from_one_read(client_for, cast, overdose):
-    emergency_answer(emergency=overdose, by=cast["duty"])
+    health = client_for("health")
+    health.get("/health/")  # the session, permissions and settings are kept from here on
+    emergency_answer(emergency=overdose, by=cast["duty"])  # a change on the floor: the emergencies read again
 
-    html, sql = _health_room(client_for("health"))
+    with CaptureQueriesContext(connection) as queries:
+        html = health.get("/health/").content.decode()
+    sql = [q["sql"] for q in queries.captured_queries]
 
     assert "ALRM1985M" in marked_text(html, "alarm") and "duty" in marked_text(html, "alarm-responders")
     assert ["ALRM1985M" in text for text in marked_texts(html, "open-emergency")] == [True]
@@ -308,6 +369,17 @@ def test_the_health_room_shows_the_banner_and_its_emergencies_from_one_read(clie
     # The session, the user, the facility row; the open emergencies and who answered; the clients in the
     # room, today's services, the stock's alerts. Who is on duty for the header is kept from the first page.
     assert len(sql) == 8, "\n".join(sql)
+
+
+def test_the_health_room_reads_no_emergency_on_the_next_page_while_the_floor_is_unchanged(client_for, cast, overdose):
+    emergency_answer(emergency=overdose, by=cast["duty"])
+
+    html, sql = _health_room(client_for("health"))
+
+    assert "ALRM1985M" in marked_text(html, "alarm") and "duty" in marked_text(html, "alarm-responders")
+    assert ["ALRM1985M" in text for text in marked_texts(html, "open-emergency")] == [True]
+    assert _reads_of(sql, "health_emergency") == [] and _reads_of(sql, "health_emergencyresponder") == []
+    assert len(sql) == 6, "\n".join(sql)
 
 
 def test_the_health_room_reads_no_emergency_while_none_is_open(client_for, at_noon):

@@ -218,6 +218,16 @@ def test_it_says_plainly_on_the_boards_that_a_new_installation_needs_counting(fa
     assert "Sprøyte 1 ml 0" not in text and "Sprøyte 1 ml: 0" not in text
 
 
+def test_the_floor_page_shows_a_count_made_since_the_page_before(facility, client_for, cast):
+    duty = client_for("duty")
+    before = marked_text(duty.get("/floor/").content, "board-stock")  # the stock's alerts kept from here
+    assert "Sprøyte 1 ml" in before and "Sprøyte 1 ml 120" not in before
+
+    stock_count(item=syringes(), counted=120, reason="Opening count", by=cast["health"])
+
+    assert "Sprøyte 1 ml 120" in marked_text(duty.get("/floor/").content, "board-stock")
+
+
 def test_it_shows_a_counted_item_below_its_warning_on_the_health_room_and_the_dashboard(facility, client_for, cast):
     stock_count(item=syringes(), counted=120, reason="Opening count", by=cast["health"])
     room = marked_text(client_for("health").get("/health/").content, "stock-alerts")

@@ -10,10 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone, translation
 
 from counseling.models import Intake
+from health.models import Emergency
+from health.services import emergency_answer, emergency_close, emergency_open
 from tests.support.admin import change_in_admin
 from tests.support.factories import BanFactory, ClientFactory, RefusalFactory, VisitFactory, heroin, past_visits
 from tests.support.pages import marked_text, marked_texts, nb, text_of
 from tests.support.queries import own_queries
+from tests.support.rooms import in_booth
 from tests.support.time import NOON
 from visits.models import Client, Substance, Visit
 
@@ -250,7 +253,7 @@ def test_it_uses_the_same_number_of_queries_for_a_client_waiting_for_intake(rece
     assert len(refused) == len(accepted)
 
 
-def test_it_asks_the_database_at_most_eight_things_of_its_own(reception, cast):
+def test_it_asks_the_database_at_most_seven_things_of_its_own(reception, cast):
     client = ClientFactory()
     past_visits(client, 40, by=cast["reception"], before=NOON)  # not inside: the card offers the check-in
     RefusalFactory(client=client, at=NOON - dt.timedelta(days=2), by=cast["reception"])
@@ -261,10 +264,35 @@ def test_it_asks_the_database_at_most_eight_things_of_its_own(reception, cast):
     with CaptureQueriesContext(connection) as queries:
         card(reception, client)
 
-    # The client, the access log, the visits, bans, intake, recent refusals, recent overdoses and open
-    # referrals. The substances the forms list are kept from the card before until a setting changes.
-    assert len(own_queries(queries)) <= 8, "\n".join(own_queries(queries))
+    # The client (with whether they overdosed lately), the access log, the visits, bans, intake, recent
+    # refusals and open referrals. The substances the forms list are kept from the card before until a
+    # setting changes.
+    assert len(own_queries(queries)) <= 7, "\n".join(own_queries(queries))
     assert not [sql for sql in own_queries(queries) if '"visits_substance"' in sql]
+
+
+def test_it_costs_at_most_ten_queries_with_an_emergency_open_and_the_floor_unchanged(reception, cast):
+    client = ClientFactory()
+    past_visits(client, 40, by=cast["reception"], before=NOON)
+    intake(client, cast["counselor"])
+    overdosed = in_booth("ALRM1985M", cast["health"], label="2").visit.client
+    emergency_answer(emergency=emergency_open(client=overdosed, by=cast["health"])[0], by=cast["duty"])
+    card(reception, client)  # the session, permissions, settings and the open emergency kept from here on
+
+    with CaptureQueriesContext(connection) as queries:
+        response = card(reception, client)
+
+    assert "ALRM1985M" in marked_text(response.content, "alarm")
+    assert len(queries) <= 10, "\n".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_it_flags_an_overdose_of_the_last_days_and_only_for_that_client(reception, cast):
+    overdosed = in_booth("ALRM1985M", cast["health"], label="2").visit.client
+    emergency, _created = emergency_open(client=overdosed, by=cast["health"])  # an opioid overdose
+    emergency_close(emergency=emergency, outcome=Emergency.Outcome.RECOVERED, by=cast["health"])
+
+    assert 'data-testid="overdose-flag"' in card(reception, overdosed).content.decode()
+    assert 'data-testid="overdose-flag"' not in card(reception, ClientFactory()).content.decode()
 
 
 def test_it_lists_a_substance_renamed_in_the_admin_on_the_next_card(reception, cast):

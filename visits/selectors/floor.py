@@ -6,11 +6,16 @@ The boards themselves are drawn by the cross-station pages (``stations.selectors
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.utils.translation import get_language
 
+from core.settings_cache import VersionedCache, request_memo
 from visits.selectors.settings import current_facility
+
+T = TypeVar("T")
 
 _VERSION_SQL = (
     "SELECT (SELECT version FROM visits_floorstate WHERE id = 1),"
@@ -43,6 +48,31 @@ def page_floor_version(language: str | None = None) -> str:
     if facility is None or not hasattr(facility, "floor_counter"):
         return floor_version(language)
     return _version_word(facility.floor_counter, facility.settings_version, language)
+
+
+# What the floor shows read once per floor version in this process (``kept_on_floor``).
+floor_kept = VersionedCache()
+
+
+def kept_on_floor(key: Any, read: Callable[[], T]) -> T:
+    """``read()``, done once per floor version in this process (during a request), else every time.
+
+    For what is a function of the live tables alone (the open emergencies and who answered, the stock
+    levels): the facility row the request reads carries the floor's counter and the settings' token
+    (``page_floor_version``), and a change to a live table raises the counter in the same transaction, so
+    the next request reads again. The minute is in the key too, as in the boards' version: what a live
+    row names but does not own (a responder's name, a client's code) is never more than a minute old.
+    Read after the counter, a kept value is never older than its key.
+
+    What it returns is shared between requests: callers must not change it.
+    """
+    if request_memo() is None:
+        return read()
+    facility = current_facility()
+    counter = getattr(facility, "floor_counter", None)
+    if facility is None or counter is None:
+        return read()
+    return floor_kept.get((counter, facility.settings_version, int(time.time() // 60)), key, read)
 
 
 def _version_word(counter: int | None, settings: str | None, language: str | None) -> str:
