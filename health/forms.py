@@ -130,6 +130,10 @@ class InterventionForm(forms.Form):
 
     def __init__(self, *args, closed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.show_closed(closed)
+
+    def show_closed(self, closed: bool) -> None:
+        """The time's label for an emergency open or closed: a posted form is checked before the emergency is read."""
         if closed:
             self.fields["at"].label = _("Time done (between the start and the end)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from visits.models import Client
+
+
+class _KeptRecords(HistoricalRecords):
+    """django-simple-history's records, kept on the model as ``history_records``: the opening of an
+    emergency writes its first version itself, once the member of staff who opened it is on the team,
+    so that the first version names them (``health.services.emergencies.emergency_open``)."""
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        cls.history_records = self
 
 
 class Emergency(models.Model):
@@ -108,7 +119,8 @@ class Emergency(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="emergencies", verbose_name=_("staff involved")
     )
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
-    history = HistoricalRecords(m2m_fields=[staff_involved])
+    history = _KeptRecords(m2m_fields=[staff_involved])
+    history_records: ClassVar[HistoricalRecords]  # set by _KeptRecords
 
     class Meta:
         verbose_name = _("emergency")

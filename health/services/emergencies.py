@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Manager
+from django.db.models import Manager, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,40 +50,71 @@ def _usernames(user_ids: Iterable[int]) -> str:
     return ", ".join(names) or "—"
 
 
-@transaction.atomic
-def emergency_open(*, client: Client, by: User, now: dt.datetime | None = None) -> tuple[Emergency, bool]:
+class _AlreadyOpen(Exception):
+    """An emergency is open for the client already: found by the read, or by the one-open-emergency-per-client
+    constraint when someone opened it a moment ago."""
+
+
+def emergency_open(*, client: Client | int, by: User, now: dt.datetime | None = None) -> tuple[Emergency, bool]:
     """Open an emergency for the client, stamped now, where the client is. One click, no questions.
 
     Returns ``(emergency, created)``: when one is already open for the client (two staff pressed at
-    once), that one is returned and nothing new is written.
+    once), that one is returned and nothing new is written. ``client`` may be given by its key: the row
+    is read once, under its lock (``Client.DoesNotExist``).
     """
-    now = now or timezone.now()
-    client = Client.objects.select_for_update().get(pk=client.pk)
-    existing = Emergency.objects.filter(client=client, ended_at__isnull=True).first()
-    if existing is not None:
-        return existing, False
-    visit = Visit.objects.filter(client=client, ended_at__isnull=True).first()
-    booth_session = (
-        BoothSession.objects.filter(visit=visit, ended_at__isnull=True).select_related("booth").first()
-        if visit
-        else None
+    client_pk = client.pk if isinstance(client, Client) else client
+    try:
+        return _open(client_pk=client_pk, by=by, now=now or timezone.now()), True
+    except _AlreadyOpen:
+        # The whole attempt was rolled back; the one that won is read outside it.
+        return Emergency.objects.select_related("client").get(client=client_pk, ended_at__isnull=True), False
+
+
+@transaction.atomic
+def _open(*, client_pk: int, by: User, now: dt.datetime) -> Emergency:
+    # The client's row, locked (opens for the same client queue up here), read with their open emergency,
+    # visit and booth in the same statement. Its snapshot is taken before a wait for the lock, so an
+    # emergency opened by the press it waited for may be missed: then the partial unique constraint
+    # refuses the insert, and the caller returns that one.
+    open_emergencies = Emergency.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)
+    open_visits = Visit.objects.filter(client=OuterRef("pk"), ended_at__isnull=True)
+    sessions = BoothSession.objects.filter(
+        visit__client=OuterRef("pk"), visit__ended_at__isnull=True, ended_at__isnull=True
     )
+    client = (
+        Client.objects.select_for_update()
+        .annotate(
+            open_emergency_pk=Subquery(open_emergencies.values("pk")[:1]),
+            visit_pk=Subquery(open_visits.values("pk")[:1]),
+            visit_location=Subquery(open_visits.values("location")[:1]),
+            booth_pk=Subquery(sessions.values("booth")[:1]),
+        )
+        .get(pk=client_pk)
+    )
+    if client.open_emergency_pk is not None:
+        raise _AlreadyOpen
+    location = client.visit_location
     emergency = Emergency(
         client=client,
-        visit=visit,
-        place=_PLACE_OF_LOCATION.get(visit.location, Emergency.Place.OTHER) if visit else Emergency.Place.OTHER,
-        booth=booth_session.booth if booth_session else None,
+        visit_id=client.visit_pk,
+        place=_PLACE_OF_LOCATION.get(location, Emergency.Place.OTHER) if location else Emergency.Place.OTHER,
+        booth_id=client.booth_pk,
         started_at=now,
         started_by=by,
     )
     _history_by(emergency, by)
     try:
-        with transaction.atomic():
-            emergency.save()
-    except IntegrityError:  # the partial unique constraint: someone opened it a moment ago
-        return Emergency.objects.get(client=client, ended_at__isnull=True), False
-    emergency.staff_involved.add(by)
-    return emergency, True
+        # No savepoint: on a clash the whole opening is rolled back, and nothing more is asked of the
+        # database before it is.
+        with transaction.atomic(savepoint=False):
+            emergency.save_without_historical_record()  # type: ignore[attr-defined]  # django-simple-history
+    except IntegrityError:
+        raise _AlreadyOpen from None
+    # The one who opened it is on the team from the start: the row written without the signal that
+    # would record a second version, and the first version written after it, with the team in it.
+    Emergency.staff_involved.through.objects.create(emergency=emergency, user=by)
+    Emergency.history_records.create_historical_record(emergency, "+")
+    return emergency
 
 
 # Two presses for an unknown person at the same place this close together are one emergency: two staff

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -83,10 +84,23 @@ def _repeat_question(last: Intervention, now: dt.datetime) -> ValidationError:
     return ValidationError(message, code="repeat")
 
 
+def _locked_for_intervention(emergency: Emergency | int, by: User) -> Emergency:
+    """The emergency's row, locked, read once, with whether ``by`` is already among the staff involved.
+
+    The annotation is read in the statement that may wait for the lock, so it can miss what the
+    transaction it waited for wrote: only who is involved is read this way, where a miss costs no more
+    than an ``add`` that finds ``by`` already there. What must see the other press (the repeat window)
+    is read after the lock.
+    """
+    pk = emergency.pk if isinstance(emergency, Emergency) else emergency
+    involved = Emergency.staff_involved.through.objects.filter(emergency=OuterRef("pk"), user=by)
+    return Emergency.objects.select_for_update().annotate(by_involved=Exists(involved)).get(pk=pk)
+
+
 @transaction.atomic
 def emergency_intervention_add(
     *,
-    emergency: Emergency,
+    emergency: Emergency | int,
     kind: str,
     by: User,
     route: str = "",
@@ -102,10 +116,13 @@ def emergency_intervention_add(
     the close it must be given, inside the emergency. A second press of the same kind within
     ``REPEAT_WINDOW`` of the last one's entry raises ``ValidationError`` code ``"repeat"`` with the
     question to ask, unless ``confirm``.
+
+    ``emergency`` may be given by its key: the row is read once, under its lock (``DoesNotExist`` when
+    there is none).
     """
     # Two presses at once: the second waits here for the first to commit, and is stamped after it, so
     # it sees the first dose as within the repeat window.
-    emergency = locked_emergency(emergency)
+    emergency = _locked_for_intervention(emergency, by)
     now = now or timezone.now()
     if kind not in Intervention.Kind.values:
         raise ValidationError(_("Choose an intervention."), code="bad_kind")
@@ -129,7 +146,10 @@ def emergency_intervention_add(
     )
     history_by(intervention, by)
     intervention.save()
-    emergency.staff_involved.add(by)
+    if not emergency.by_involved:  # type: ignore[attr-defined]  # annotated in the locked read
+        # Only a new member of the team: ``add`` of one already there would still send m2m_changed, and
+        # the record's history would gain a version and its team's rows for no change.
+        emergency.staff_involved.add(by)
     return intervention
 
 

@@ -65,11 +65,11 @@ def _opened(request: StaffRequest, emergency: Emergency, created: bool) -> HttpR
 @permission_required("health.add_emergency")
 def emergency_open(request: StaffRequest) -> HttpResponse:
     """Open an emergency for a client, from any board, the client card, reception or the health room."""
-    client = None
+    client: Client | int | None = None
     if "client_id" in request.POST:
         raw = request.POST["client_id"].strip()
         if raw.isdigit() and len(raw) < 10:
-            client = Client.objects.filter(pk=int(raw)).first()
+            client = int(raw)  # read once, locked, by the service
     else:
         form = OpenEmergencyForm(request.POST)
         if form.is_valid():
@@ -78,13 +78,17 @@ def emergency_open(request: StaffRequest) -> HttpResponse:
             for error in form.errors.get("client", []):
                 messages.error(request, str(error))
             return _back(request, "health:room")
-    if client is None:
-        if request.htmx:
-            return answer(request, error=_("That client does not exist."))
-        messages.error(request, _("That client does not exist."))
-        return _back(request, "health:room")
-    emergency, created = services.emergency_open(client=client, by=request.user)
-    return _opened(request, emergency, created)
+    if client is not None:
+        try:
+            emergency, created = services.emergency_open(client=client, by=request.user)
+        except Client.DoesNotExist:
+            pass
+        else:
+            return _opened(request, emergency, created)
+    if request.htmx:
+        return answer(request, error=_("That client does not exist."))
+    messages.error(request, _("That client does not exist."))
+    return _back(request, "health:room")
 
 
 @require_http_methods(["GET", "POST"])

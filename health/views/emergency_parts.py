@@ -109,6 +109,8 @@ def page_parts(
     vitals_withdraw_form: WithdrawForm | None = None,
 ) -> dict:
     closed = emergency.ended_at is not None
+    if intervention_form is not None:
+        intervention_form.show_closed(closed)
     parts = []
     for row in intervention_rows(emergency):
         intervention = row.intervention

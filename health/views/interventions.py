@@ -37,7 +37,11 @@ def _not_found(request: StaffRequest) -> HttpResponse:
 
 
 def _page(request: StaffRequest, emergency_pk: int, *, status: int, **parts) -> HttpResponse:
-    return _render_detail(request, emergency_with_interventions(emergency_pk), parts=parts, status=status)
+    try:
+        emergency = emergency_with_interventions(emergency_pk)
+    except Emergency.DoesNotExist:
+        return _not_found(request)
+    return _render_detail(request, emergency, parts=parts, status=status)
 
 
 def _code(exc: ValidationError) -> str | None:
@@ -64,17 +68,17 @@ def _repeat_fields(data: dict) -> list[tuple[str, str]]:
 @require_POST
 @permission_required("health.change_emergency")
 def emergency_intervention(request: StaffRequest, pk: int) -> HttpResponse:
-    """One press of an intervention button, now or at an earlier time, during the emergency or after it."""
-    emergency = Emergency.objects.filter(pk=pk).first()
-    if emergency is None:
-        return _not_found(request)
-    form = InterventionForm(request.POST, closed=emergency.ended_at is not None)
+    """One press of an intervention button, now or at an earlier time, during the emergency or after it.
+
+    The emergency is read once, locked, by the service: a missing one is found there.
+    """
+    form = InterventionForm(request.POST)
     if not form.is_valid():
         return _page(request, pk, intervention_form=form, status=400)
     data = form.cleaned_data
     try:
         intervention = services.emergency_intervention_add(
-            emergency=emergency,
+            emergency=pk,
             kind=data["kind"],
             by=request.user,
             route=data["route"],
@@ -83,6 +87,8 @@ def emergency_intervention(request: StaffRequest, pk: int) -> HttpResponse:
             note=data["note"],
             confirm=data["confirm"],
         )
+    except Emergency.DoesNotExist:
+        return _not_found(request)
     except ValidationError as exc:
         if _code(exc) == "repeat":
             return _page(

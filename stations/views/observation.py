@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,18 +32,23 @@ def observation_board(request: StaffRequest) -> HttpResponse:
 @require_POST
 @permission_required("visits.add_observationcheck")
 def observation_check_view(request: StaffRequest, pk: int) -> HttpResponse:
-    """Record a check on a client in a booth or in observation."""
-    visit = get_object_or_404(Visit.objects.select_related("client"), pk=pk)
+    """Record a check on a client in a booth or in observation.
+
+    The visit is read once, locked, by the service: a missing one is found there.
+    """
     form = CheckForm(request.POST)
     if not form.is_valid():
+        get_object_or_404(Visit, pk=pk)
         return answer(request, error=error_text(form))
     try:
         check = observation_check_record(
-            visit=visit, state=form.cleaned_data["state"], note=form.cleaned_data["note"], by=request.user
+            visit=pk, state=form.cleaned_data["state"], note=form.cleaned_data["note"], by=request.user
         )
+    except Visit.DoesNotExist:
+        raise Http404 from None
     except ValidationError as error:
         return answer(request, error=message_of(error))
-    values = {"code": visit.client.code, "state": check.get_state_display()}
+    values = {"code": check.visit.client.code, "state": check.get_state_display()}
     if check.flagged:
         # The emergency record comes with the health room; until then the flag is what staff see.
         return answer(

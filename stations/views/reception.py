@@ -7,7 +7,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -137,8 +137,8 @@ def client_register_view(request: StaffRequest) -> HttpResponse:
 # What a refused check-in or refusal left for the card to show, once, after the redirect: the values
 # entered, the errors, the blockers. Kept in the session under the client, so that a reload of the card
 # sends nothing again and another client's card shows none of it.
-def _card_key(client: Client) -> str:
-    return f"reception.card.{client.pk}"
+def _card_key(client_pk: int) -> str:
+    return f"reception.card.{client_pk}"
 
 
 def _entered(form: forms.Form, data: QueryDict) -> dict[str, list[str]]:
@@ -159,9 +159,9 @@ def _bound(saved: dict[str, list[str]] | None) -> QueryDict | None:
 _KEPT_FOR_SECONDS = 600
 
 
-def _back_to_card(request: StaffRequest, client: Client, **kept: object) -> HttpResponse:
-    request.session[_card_key(client)] = {**kept, "at": timezone.now().timestamp()}
-    response = redirect("visits:client-detail", pk=client.pk)
+def _back_to_card(request: StaffRequest, client_pk: int, **kept: object) -> HttpResponse:
+    request.session[_card_key(client_pk)] = {**kept, "at": timezone.now().timestamp()}
+    response = redirect("visits:client-detail", pk=client_pk)
     response.status_code = 303  # See Other: the card is fetched with GET, and a reload sends nothing again
     return response
 
@@ -174,7 +174,7 @@ def _render_card(request: StaffRequest, client: Client) -> HttpResponse:
     # Every drawing of the card is a view of the record, a drawing after a refused check-in included.
     access_log_record(request=request, client=client, kind=AccessLogEntry.Kind.CARD)
     now = timezone.now()
-    kept = request.session.pop(_card_key(client), None) or {}
+    kept = request.session.pop(_card_key(client.pk), None) or {}
     if not 0 <= now.timestamp() - kept.get("at", 0) <= _KEPT_FOR_SECONDS:
         kept = {}
     can_override = request.user.has_perm("visits.override_admission")
@@ -242,16 +242,16 @@ def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("visits.add_visit")
 def client_check_in(request: StaffRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client, pk=pk)
+    """The client's row is read once, locked, by the service; a missing client is found there."""
     can_override = request.user.has_perm("visits.override_admission")
     form = CheckInForm(request.POST, can_override=can_override, substances=substance_list())
     entered = _entered(form, request.POST)
     if not form.is_valid():
-        return _back_to_card(request, client, check_in=entered)
+        return _back_to_card(request, get_object_or_404(Client, pk=pk).pk, check_in=entered)
     now = timezone.now()
     try:
         visit = visit_check_in(
-            client=client,
+            client=pk,
             by=request.user,
             substance=form.cleaned_data["substance"],
             dose=form.cleaned_data["dose"],
@@ -262,11 +262,14 @@ def client_check_in(request: StaffRequest, pk: int) -> HttpResponse:
             override_reason=form.cleaned_data.get("override_reason", ""),
             now=now,
         )
+    except Client.DoesNotExist:
+        raise Http404 from None
     except CheckInBlocked as exc:
         blockers = [[b.reason, str(b.message)] for b in exc.blockers]
-        return _back_to_card(request, client, check_in=entered, blockers=blockers)
+        return _back_to_card(request, pk, check_in=entered, blockers=blockers)
     except ValidationError as exc:
-        return _back_to_card(request, client, check_in=entered, check_in_errors=_errors(exc))
+        return _back_to_card(request, pk, check_in=entered, check_in_errors=_errors(exc))
+    client = visit.client  # the row read under the lock
     if visit.override_by_id:
         messages.warning(
             request, _("%(code)s is admitted against the rules and waits for a booth.") % {"code": client.code}
@@ -283,11 +286,11 @@ def client_refuse(request: StaffRequest, pk: int) -> HttpResponse:
     form = RefusalForm(request.POST, substances=substance_list())
     entered = _entered(form, request.POST)
     if not form.is_valid():
-        return _back_to_card(request, client, refusal=entered)
+        return _back_to_card(request, client.pk, refusal=entered)
     try:
         refusal = refusal_record(client=client, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        return _back_to_card(request, client, refusal=entered, refusal_errors=_errors(exc))
+        return _back_to_card(request, client.pk, refusal=entered, refusal_errors=_errors(exc))
     values = {"code": client.code, "reason": refusal.get_reason_display()}
     if refusal.already_recorded:
         messages.info(request, _("The refusal of %(code)s was already recorded: %(reason)s.") % values)

@@ -254,3 +254,37 @@ def test_it_goes_back_only_to_a_page_of_this_site(client_inside, client_for, tar
     )
     assert response.status_code == 302
     assert response["Location"] == "/floor/"
+
+
+# What opening costs, and what the record's history keeps of it ------------------------------------------
+
+
+def test_it_opens_an_emergency_in_at_most_ten_queries(client_inside, client_for, django_assert_max_num_queries):
+    http = client_for("health")
+    http.get("/health/")  # the room the button is in
+
+    with django_assert_max_num_queries(10):
+        response = http.post("/health/emergencies/open/", {"client_id": client_inside.pk})
+
+    emergency = Emergency.objects.get(client=client_inside)
+    assert response["Location"] == f"/health/emergencies/{emergency.pk}/"
+
+
+def test_it_names_the_opener_on_the_team_in_the_first_version_of_the_record(client_inside, client_for, cast):
+    _open(client_for, client_inside)
+
+    emergency = Emergency.objects.get(client=client_inside)
+    (first,) = emergency.history.all()
+    assert (first.history_type, first.history_user, first.started_by) == ("+", cast["health"], cast["health"])
+    assert [row.user for row in first.staff_involved.all()] == [cast["health"]]
+    assert list(emergency.staff_involved.all()) == [cast["health"]]
+
+
+def test_it_writes_nothing_for_a_later_press(client_inside, cast):
+    services.emergency_open(client=client_inside, by=cast["health"])
+
+    again, created = services.emergency_open(client=client_inside, by=cast["duty"])
+
+    assert not created
+    assert again.history.count() == 1
+    assert list(again.staff_involved.all()) == [cast["health"]]

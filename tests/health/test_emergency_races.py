@@ -59,6 +59,21 @@ def test_it_opens_one_emergency_when_two_staff_press_at_once(cast):
     assert told == [(False, True), (True, False)], "one is told it opened the emergency, the other that it was open"
 
 
+@time_machine.travel(NOON, tick=True)
+def test_it_leaves_one_version_of_the_record_naming_the_opener_when_two_press_at_once(cast):
+    visit = checked_in(CODE, cast["reception"])
+
+    pressing = (cast["health"], cast["duty"])
+
+    results = race(*[(lambda by=by: services.emergency_open(client=visit.client_id, by=by)) for by in pressing])
+
+    assert sorted(created for _emergency, created in results) == [False, True], results
+    emergency = Emergency.objects.get(client=visit.client)
+    (opened,) = [by for (_emergency, created), by in zip(results, pressing, strict=True) if created]
+    (version,) = emergency.history.all()
+    assert [row.user for row in version.staff_involved.all()] == [opened] == list(emergency.staff_involved.all())
+
+
 def _emergency(cast):
     visit = checked_in(CODE, cast["reception"])
     emergency, _ = services.emergency_open(client=visit.client, by=cast["health"])

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext, override
 
 from health import services
 from health.models import Emergency, Intervention
+from tests.support.cast import health_worker
 from tests.support.pages import nb
 from tests.support.time import NOON
 
@@ -560,3 +561,57 @@ def test_it_answers_an_odd_correction_with_a_message_never_a_500(naloxone, clien
     naloxone.refresh_from_db()
     assert response.status_code in (400, 409)
     assert (naloxone.dose_mg, naloxone.version) == (Decimal("1.80"), 1)
+
+
+# What a press costs and what the record's history keeps ---------------------------------------------
+
+
+def team_in_history(emergency: Emergency) -> list[list[str]]:
+    """The staff involved in each version of the record, oldest first."""
+    versions = emergency.history.order_by("history_id")
+    return [sorted(row.user.username for row in version.staff_involved.all()) for version in versions]
+
+
+def test_it_records_an_intervention_in_at_most_ten_queries(emergency, client_for, django_assert_max_num_queries):
+    http = client_for("health")
+    page(http, emergency)  # the page the button is on
+
+    with django_assert_max_num_queries(10):
+        response = press(http, emergency, "oxygen")
+
+    assert response.status_code == 302
+    assert Intervention.objects.filter(emergency=emergency, kind=Intervention.Kind.OXYGEN).count() == 1
+
+
+def test_it_adds_no_version_to_the_record_when_the_member_of_staff_is_already_involved(emergency, client_for):
+    before = team_in_history(emergency)
+
+    press(client_for("health"), emergency, "oxygen")
+
+    assert team_in_history(emergency) == before
+    assert before[-1] == ["health"]
+    assert list(emergency.staff_involved.values_list("username", flat=True)) == ["health"]
+
+
+def test_it_keeps_a_newcomer_to_the_team_in_the_records_history(emergency, client, cast):
+    newcomer = health_worker("ingrid")
+    client.force_login(newcomer)
+    before = team_in_history(emergency)
+
+    press(client, emergency, "oxygen")
+
+    assert team_in_history(emergency) == [*before, ["health", "ingrid"]]
+    assert emergency.history.order_by("history_id").last().history_user == newcomer
+
+
+def test_it_answers_an_intervention_on_a_missing_emergency_with_not_found(client_for):
+    response = client_for("health").post("/health/emergencies/999999/intervention/", {"kind": "oxygen"})
+
+    assert response.status_code == 404
+    assert not Intervention.objects.exists()
+
+
+def test_it_answers_a_refused_form_on_a_missing_emergency_with_not_found(client_for):
+    response = client_for("health").post("/health/emergencies/999999/intervention/", {"kind": ""})
+
+    assert response.status_code == 404

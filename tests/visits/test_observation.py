@@ -215,6 +215,48 @@ def test_it_releases_once_when_two_staff_release_at_once(cast):
     assert VisitEvent.objects.filter(visit=observation.visit, kind=VisitEvent.Kind.RELEASED).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(MINIMUM_AT, tick=True)
+def test_it_records_a_check_clicked_twice_at_once_once(cast):
+    observation = in_observation("AB1985M", cast["health"])
+
+    def click():
+        return observation_check_record(visit=observation.visit_id, state="alert", note="Round 2", by=cast["health"])
+
+    results = race(click, click)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert ObservationCheck.objects.filter(visit=observation.visit).count() == 1
+    assert VisitEvent.objects.filter(visit=observation.visit, kind=VisitEvent.Kind.OBSERVATION_CHECK).count() == 1
+
+
+# What a check costs ------------------------------------------------------------------------------------
+
+
+@time_machine.travel(OBSERVED_FROM + dt.timedelta(minutes=2), tick=False)
+def test_it_records_a_check_in_at_most_ten_queries(client_for, cast, django_assert_max_num_queries):
+    observation = in_observation("AB1985M", cast["health"])
+    health = client_for("health")
+    health.get("/observation/")  # the page the button is on
+
+    with django_assert_max_num_queries(10):
+        response = health.post(
+            f"/visits/{observation.visit_id}/check/", {"state": "alert", "panel": "observation"}, HTTP_HX_REQUEST="true"
+        )
+
+    assert t("Check recorded for %(code)s: %(state)s.", code="AB1985M", state=t("Alert")) in response.content.decode()
+    check = ObservationCheck.objects.get(visit=observation.visit)
+    assert (check.observation, check.booth_session) == (observation, None)
+    assert check.history.count() == 1
+
+
+def test_it_answers_a_check_on_a_missing_visit_with_not_found(client_for):
+    response = client_for("health").post("/visits/999999/check/", {"state": "alert"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 404
+    assert not ObservationCheck.objects.exists()
+
+
 @time_machine.travel(OBSERVED_FROM + dt.timedelta(minutes=2), tick=False)
 def test_it_offers_to_open_an_emergency_from_a_flagged_check(client_for, cast):
     observation = in_observation("AB1985M", cast["health"])

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from staff.models import User
 from visits.models import Client, Intoxication, Refusal, Substance, Visit, VisitEvent
-from visits.selectors.checkin import Blocker, check_in_blockers
-from visits.services.rooms.closeout import overnight_leftovers, visits_close_overnight
+from visits.selectors.checkin import Blocker, at_the_door, check_in_blockers
+from visits.services.rooms.closeout import visits_close_overnight
 
 # A second identical submit by the same staff member this soon after is the same check-in.
 DOUBLE_SUBMIT_WINDOW = dt.timedelta(seconds=30)
@@ -28,9 +28,13 @@ class CheckInBlocked(ValidationError):
         super().__init__([b.message for b in blockers], code="blocked")
 
 
+class _OvernightFirst(Exception):
+    """Visits are left open from before today: the check-in steps back, and they are closed first."""
+
+
 def visit_check_in(
     *,
-    client: Client,
+    client: Client | int,
     by: User,
     substance: Substance,
     dose: str = "",
@@ -43,59 +47,83 @@ def visit_check_in(
 ) -> Visit:
     """Open a visit and put the client in the queue for a booth.
 
+    ``client`` may be given by its key: the row is read once, under its lock (``Client.DoesNotExist``
+    when there is none).
+
     Refuses with ``CheckInBlocked`` when a rule says no. A duty officer may give ``override_reason``
     to admit against the rules that allow it; "already inside" is never overridden.
 
     The first check-in of a day first closes the visits left open from before it (the overnight close,
     when no timer ran it), in a transaction of its own that a refused check-in does not roll back, so
-    nobody is kept out by yesterday. When there are none, that costs one query on the open visits' index.
+    nobody is kept out by yesterday. Whether there are any is asked with the client's open visit and
+    bans: when there are, the check-in is rolled back before it wrote anything, the close runs, and the
+    check-in starts again.
     """
     now = now or timezone.now()
-    if overnight_leftovers(now).exists():
+    client_pk = client.pk if isinstance(client, Client) else client
+    substances = list(other_substances)
+
+    def attempt(overnight_closed: bool) -> Visit:
+        return _check_in(
+            client_pk=client_pk,
+            by=by,
+            substance=substance,
+            dose=dose,
+            last_use_at=last_use_at,
+            other_substances=substances,
+            other_substances_note=other_substances_note,
+            intoxication=intoxication,
+            override_reason=override_reason,
+            now=now,
+            overnight_closed=overnight_closed,
+        )
+
+    try:
+        return attempt(overnight_closed=False)
+    except _OvernightFirst:
         visits_close_overnight(now=now)
-    return _check_in(
-        client=client,
-        by=by,
-        substance=substance,
-        dose=dose,
-        last_use_at=last_use_at,
-        other_substances=other_substances,
-        other_substances_note=other_substances_note,
-        intoxication=intoxication,
-        override_reason=override_reason,
-        now=now,
-    )
+    return attempt(overnight_closed=True)
 
 
 @transaction.atomic
 def _check_in(
     *,
-    client: Client,
+    client_pk: int,
     by: User,
     substance: Substance,
     dose: str,
     last_use_at: dt.datetime | None,
-    other_substances: Iterable[Substance],
+    other_substances: list[Substance],
     other_substances_note: str,
     intoxication: str,
     override_reason: str,
     now: dt.datetime,
+    overnight_closed: bool,
 ) -> Visit:
     # Lock the client's row: two receptionists checking in the same client queue up here, and the
-    # second one sees the first one's visit. The partial unique constraint is the last word.
-    client = Client.objects.select_for_update().get(pk=client.pk)
-    open_visit = Visit.objects.filter(client=client, ended_at__isnull=True).first()
+    # second one sees the first one's visit in the read after the lock (a read in the locking statement
+    # would not: its snapshot is taken before the wait). The partial unique constraint is the last word.
+    client = Client.objects.select_for_update().get(pk=client_pk)
+    door = at_the_door(client_pk, now)
+    if door.overnight_leftovers and not overnight_closed:
+        raise _OvernightFirst
     if (
-        open_visit is not None
-        and open_visit.checked_in_by_id == by.pk
-        and now - open_visit.checked_in_at < DOUBLE_SUBMIT_WINDOW
+        door.open_visit_pk is not None
+        and door.open_visit_by_pk == by.pk
+        and door.open_visit_at is not None
+        and now - door.open_visit_at < DOUBLE_SUBMIT_WINDOW
     ):
-        return open_visit  # the same click arriving twice
+        return Visit.objects.select_related("client").get(pk=door.open_visit_pk)  # the same click arriving twice
     if last_use_at is not None and last_use_at > now:
         raise ValidationError(_("The time of last use cannot be in the future."), code="future_last_use")
 
     blockers = check_in_blockers(
-        client, substance=substance, intoxication=intoxication, now=now, open_visit_exists=open_visit is not None
+        client,
+        substance=substance,
+        intoxication=intoxication,
+        now=now,
+        open_visit_exists=door.open_visit_pk is not None,
+        ban_reason=door.ban_reason,
     )
     override_reason = override_reason.strip()
     overridden: list[Blocker] = []
@@ -126,7 +154,6 @@ def _check_in(
             )
     except IntegrityError:
         raise CheckInBlocked([Blocker(None, _("The client is already checked in."))]) from None
-    other_substances = list(other_substances)
     if other_substances:
         # A new visit has none yet: add, without reading the empty set first.
         visit.other_substances.add(*other_substances)

@@ -23,10 +23,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.days import day_start, local_midnight
+from core.days import local_midnight
 from staff.models import User
 from staff.services.accounts import system_account
 from visits.models import Visit
+from visits.selectors.checkin import overnight_leftovers
 from visits.selectors.facility import opening_hours_on
 from visits.services.rooms.state import close_open_timers, end_visit, ended_error, lock_visit
 
@@ -119,11 +120,6 @@ def _close_locked(visits: QuerySet[Visit], *, by: User | None, reason: str, text
     for visit in locked:
         _close(visit, by=by, reason=reason, text=text, now=now)  # type: ignore[arg-type]  # set above
     return len(locked)
-
-
-def overnight_leftovers(now: dt.datetime) -> QuerySet[Visit]:
-    """Visits still open from before today: the overnight close's, read from the index of open visits."""
-    return Visit.objects.filter(ended_at__isnull=True, checked_in_at__lt=day_start(now))
 
 
 @transaction.atomic

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staff.models import User
 from visits.models import (
+    BoothSession,
     Observation,
     ObservationCheck,
     Visit,
@@ -25,30 +28,65 @@ from visits.services.rooms.state import (
     hhmm,
     lock_open_visit,
     lock_visit,
-    open_observation,
-    open_session,
     recent,
     set_location,
     who,
 )
 
 
+@dataclass(frozen=True)
+class _Watched:
+    """Where a locked visit is watched from, and the same check's latest entry, read in one query."""
+
+    repeat_pk: int | None
+    repeat_at: dt.datetime | None
+    session_pk: int | None
+    observation_pk: int | None
+
+
+def _watched(visit: Visit, *, by: User, state: str, note: str) -> _Watched:
+    # Read after the visit's lock, not in the statement that takes it: that one's snapshot is from before
+    # the wait, and would miss what the transaction it waited for wrote (the same click, an end of session).
+    repeats = ObservationCheck.objects.filter(visit=OuterRef("pk"), by=by, state=state, note=note).order_by("-at")
+    sessions = BoothSession.objects.filter(visit=OuterRef("pk"), ended_at__isnull=True)
+    observations = Observation.objects.filter(visit=OuterRef("pk"), ended_at__isnull=True)
+    row = (
+        Visit.objects.filter(pk=visit.pk)
+        .annotate(
+            repeat_pk=Subquery(repeats.values("pk")[:1]),
+            repeat_at=Subquery(repeats.values("at")[:1]),
+            session_pk=Subquery(sessions.values("pk")[:1]),
+            observation_pk=Subquery(observations.values("pk")[:1]),
+        )
+        .values("repeat_pk", "repeat_at", "session_pk", "observation_pk")
+        .get()
+    )
+    return _Watched(**row)
+
+
 @transaction.atomic
 def observation_check_record(
-    *, visit: Visit, state: str, by: User, note: str = "", now: dt.datetime | None = None
+    *, visit: Visit | int, state: str, by: User, note: str = "", now: dt.datetime | None = None
 ) -> ObservationCheck:
-    """Record how a client is, in a booth or in observation. Hard to rouse and unresponsive are flagged."""
+    """Record how a client is, in a booth or in observation. Hard to rouse and unresponsive are flagged.
+
+    ``visit`` may be given by its key: the row is read once, under its lock (``Visit.DoesNotExist``);
+    the check's ``visit`` is that row, with its client.
+    """
     now = now or timezone.now()
     if state not in ObservationCheck.State.values:
         raise ValidationError(_("Choose how the client is."), code="bad_state")
     note = note.strip()
     visit = lock_open_visit(visit)
-    repeat = ObservationCheck.objects.filter(visit=visit, by=by, state=state, note=note).order_by("-at").first()
-    if repeat is not None and recent(repeat.at, now):
-        return repeat  # the same click arriving twice
-    session = open_session(visit)
-    observation = None if session is not None else open_observation(visit)
-    if session is None and observation is None:
+    watched = _watched(visit, by=by, state=state, note=note)
+    if watched.repeat_pk is not None and recent(watched.repeat_at, now):
+        return ObservationCheck.objects.select_related("visit__client").get(
+            pk=watched.repeat_pk
+        )  # the same click arriving twice
+    # A booth session comes first: the check belongs to it, not to an observation opened beside it.
+    session_pk = watched.session_pk
+    observation_pk = None if session_pk is not None else watched.observation_pk
+    if session_pk is None and observation_pk is None:
         raise ValidationError(
             _("%(code)s is not in a booth or in observation any more (now: %(place)s).")
             % {"code": visit.client.code, "place": visit.get_location_display().lower()},
@@ -56,8 +94,8 @@ def observation_check_record(
         )
     check = ObservationCheck.objects.create(
         visit=visit,
-        booth_session=session,
-        observation=observation,
+        booth_session_id=session_pk,
+        observation_id=observation_pk,
         at=now,
         by=by,
         state=state,

@@ -45,8 +45,10 @@ def recent(moment: dt.datetime | None, now: dt.datetime) -> bool:
     return moment is not None and abs(now - moment) < DOUBLE_SUBMIT_WINDOW
 
 
-def lock_visit(visit: Visit) -> Visit:
-    return Visit.objects.select_for_update(of=("self",)).select_related("client").get(pk=visit.pk)
+def lock_visit(visit: Visit | int) -> Visit:
+    """The visit's row, locked, with its client; given by its key, it is read only here (``DoesNotExist``)."""
+    pk = visit.pk if isinstance(visit, Visit) else visit
+    return Visit.objects.select_for_update(of=("self",)).select_related("client").get(pk=pk)
 
 
 def ended_error(visit: Visit) -> ValidationError:
@@ -61,7 +63,7 @@ def ended_error(visit: Visit) -> ValidationError:
     )
 
 
-def lock_open_visit(visit: Visit) -> Visit:
+def lock_open_visit(visit: Visit | int) -> Visit:
     locked = lock_visit(visit)
     if locked.ended_at is not None:
         raise ended_error(locked)
